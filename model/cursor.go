@@ -1,0 +1,256 @@
+package model
+
+import (
+	"slices"
+	"time"
+)
+
+// Speed limits for replay, in simulated seconds per real second.
+const (
+	MinSpeed     = 1
+	MaxSpeed     = 3600
+	DefaultSpeed = 60
+)
+
+// speedSteps are the speeds [ and ] move between.
+var speedSteps = [...]float64{1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 3600}
+
+// minSnapshotGap is the fewest events between two kept states. The gap grows
+// with the state's mutable size (host groups, warnings, ...), so that cloning
+// for snapshots never costs more than folding the events in between: memory
+// and time stay proportional to the event count whatever the state's shape.
+const minSnapshotGap = 64
+
+// snapshot is the state after the first pos events.
+type snapshot struct {
+	pos   int
+	state State
+}
+
+// Cursor replays a list of events: play and pause, speed, step by event, jump
+// to the next inject, seek to a time, restart. It is pure: Advance is told how
+// much real time passed. The state at any position is exactly what a fresh
+// replay of the events up to it gives, because going back restores the
+// nearest earlier snapshot and folds forward from there.
+type Cursor struct {
+	start   State
+	events  []Event
+	snaps   []snapshot // in pos order; snaps[0] is the start
+	state   State
+	pos     int           // events applied
+	clock   time.Duration // replay time; >= the last applied event's At
+	playing bool
+	speed   float64
+}
+
+// NewCursor starts a cursor at the beginning of events (which must be sorted
+// by At), before anything is applied, paused at the default speed.
+func NewCursor(start State, events []Event) *Cursor {
+	c := &Cursor{start: start.Clone(), events: events, speed: DefaultSpeed}
+	c.snaps = []snapshot{{0, c.start.Clone()}}
+	c.state = c.start.Clone()
+	return c
+}
+
+// State is the current state. It stays owned by the cursor: Clone it before
+// handing it to another goroutine or keeping it past the next cursor call.
+func (c *Cursor) State() *State { return &c.state }
+
+// Pos is how many events are applied; Len how many there are.
+func (c *Cursor) Pos() int { return c.pos }
+func (c *Cursor) Len() int { return len(c.events) }
+
+// Clock is the replay time.
+func (c *Cursor) Clock() time.Duration { return c.clock }
+
+// Playing reports whether the clock runs.
+func (c *Cursor) Playing() bool { return c.playing }
+
+// Speed is simulated seconds per real second.
+func (c *Cursor) Speed() float64 { return c.speed }
+
+// End is the offset of the last event.
+func (c *Cursor) End() time.Duration {
+	if len(c.events) == 0 {
+		return 0
+	}
+	return c.events[len(c.events)-1].At
+}
+
+// AtEnd reports whether every event is applied and the clock is at the end.
+func (c *Cursor) AtEnd() bool { return c.pos == len(c.events) && c.clock >= c.End() }
+
+// Events is the event list; callers must not modify it.
+func (c *Cursor) Events() []Event { return c.events }
+
+// SetPlaying starts or stops the clock. Playing at the end restarts nothing:
+// it stays paused.
+func (c *Cursor) SetPlaying(on bool) {
+	c.playing = on && !c.AtEnd()
+}
+
+// SetSpeed sets the speed, clamped to [MinSpeed, MaxSpeed].
+func (c *Cursor) SetSpeed(x float64) {
+	c.speed = min(max(x, MinSpeed), MaxSpeed)
+}
+
+// Faster and Slower move to the next speed step.
+func (c *Cursor) Faster() {
+	for _, s := range speedSteps {
+		if s > c.speed {
+			c.speed = s
+			return
+		}
+	}
+}
+
+func (c *Cursor) Slower() {
+	for i := len(speedSteps) - 1; i >= 0; i-- {
+		if speedSteps[i] < c.speed {
+			c.speed = speedSteps[i]
+			return
+		}
+	}
+}
+
+// Advance moves a playing clock by real*speed and applies the events it
+// passes. It stops (and pauses) at the last event. It reports whether the
+// clock or the state moved.
+func (c *Cursor) Advance(real time.Duration) bool {
+	if !c.playing || real <= 0 {
+		return false
+	}
+	to := c.clock + time.Duration(float64(real)*c.speed)
+	if end := c.End(); to >= end {
+		to = end
+		c.playing = false
+	}
+	moved := to != c.clock
+	c.forwardTo(to)
+	return moved
+}
+
+// forwardTo applies the events up to t and sets the clock to t (t >= clock).
+func (c *Cursor) forwardTo(t time.Duration) {
+	for c.pos < len(c.events) && c.events[c.pos].At <= t {
+		c.applyNext()
+	}
+	c.clock = t
+	c.state.Now = t
+}
+
+func (c *Cursor) applyNext() {
+	Apply(&c.state, c.events[c.pos])
+	c.pos++
+	last := c.snaps[len(c.snaps)-1].pos
+	if c.pos-last >= max(minSnapshotGap, c.state.mutableSize()) {
+		c.snaps = append(c.snaps, snapshot{c.pos, c.state.Clone()})
+	}
+}
+
+// nearestSnapshot is the index of the last snapshot at or before k events.
+func (c *Cursor) nearestSnapshot(k int) int {
+	i, _ := slices.BinarySearchFunc(c.snaps, k, func(s snapshot, k int) int {
+		if s.pos <= k {
+			return -1
+		}
+		return 1
+	})
+	return i - 1
+}
+
+// goTo puts the cursor after exactly k events, restoring a snapshot when
+// going back or when one is nearer than folding forward.
+func (c *Cursor) goTo(k int) {
+	k = min(max(k, 0), len(c.events))
+	if s := c.snaps[c.nearestSnapshot(k)]; k < c.pos || s.pos > c.pos {
+		c.state = s.state.Clone()
+		c.pos = s.pos
+	}
+	for c.pos < k {
+		c.applyNext()
+	}
+}
+
+// Next applies the next event and moves the clock to it.
+func (c *Cursor) Next() bool {
+	if c.pos >= len(c.events) {
+		return false
+	}
+	c.applyNext()
+	c.setClock(c.events[c.pos-1].At)
+	return true
+}
+
+// Prev takes back the last applied event; the clock moves to the event
+// before it.
+func (c *Cursor) Prev() bool {
+	if c.pos == 0 {
+		return false
+	}
+	c.goTo(c.pos - 1)
+	c.setClock(c.lastAt())
+	return true
+}
+
+// NextInject moves to just after the next inject event, if there is one.
+func (c *Cursor) NextInject() bool {
+	for k := c.pos; k < len(c.events); k++ {
+		if c.events[k].Body != nil && c.events[k].Body.Kind() == KindInject {
+			c.forwardTo(c.events[k].At)
+			return true
+		}
+	}
+	return false
+}
+
+// Seek puts the cursor at time t with every event at or before t applied.
+func (c *Cursor) Seek(t time.Duration) {
+	t = min(max(t, 0), c.End())
+	k, _ := slices.BinarySearchFunc(c.events, t, func(e Event, t time.Duration) int {
+		if e.At <= t {
+			return -1
+		}
+		return 1
+	})
+	c.goTo(k)
+	c.setClock(t)
+	if c.AtEnd() {
+		c.playing = false
+	}
+}
+
+// Restart goes back to T+0 (with the events at T+0 applied) and pauses.
+func (c *Cursor) Restart() {
+	c.playing = false
+	c.Seek(0)
+}
+
+// Insert adds an event at the current position with the current clock as
+// its time and applies it: a responder's action during replay. Later events
+// keep their times; snapshots past this point are dropped.
+func (c *Cursor) Insert(e Event) {
+	e.At = c.clock
+	c.events = slices.Insert(slices.Clip(c.events), c.pos, e)
+	c.snaps = c.snaps[:c.nearestSnapshot(c.pos)+1]
+	c.applyNext()
+	c.setClock(e.At)
+}
+
+// Append adds events at the end (a live feed). They must not be earlier than
+// the last event.
+func (c *Cursor) Append(events ...Event) {
+	c.events = append(c.events, events...)
+}
+
+func (c *Cursor) lastAt() time.Duration {
+	if c.pos == 0 {
+		return 0
+	}
+	return c.events[c.pos-1].At
+}
+
+func (c *Cursor) setClock(t time.Duration) {
+	c.clock = t
+	c.state.Now = t
+}

@@ -1,0 +1,288 @@
+package model
+
+import (
+	"maps"
+	"slices"
+	"time"
+)
+
+// State is the incident as known after folding events with Apply. A State is
+// owned by one goroutine; share it only through Clone, which is cheap because
+// append-only history is shared and only mutable parts are copied.
+type State struct {
+	Now     time.Duration // the cursor's time: never before the last applied event
+	Applied int           // events folded in so far
+
+	Hosts      []HostGroup
+	Backlog    Backlog
+	Warnings   []Warning
+	Complaints Complaints
+	Runbook    []Step
+	Injects    []FiredInject
+	Timeline   []Entry
+	Sources    []SourceStatus
+
+	// Rev counts changes per part, so that views re-render only the parts that
+	// changed. Equal revisions of one part mean equal content within one
+	// history; Epoch (set by the room, never by Apply) changes when history is
+	// rewritten, for example when an action is inserted before later events.
+	Rev   Revisions
+	Epoch int
+
+	hostIndex    map[string]int
+	warningIndex map[string]int
+	stepIndex    map[string]int
+	topicIndex   map[string]int
+	carrierNames map[string]string // declared carriers; never modified after NewState
+}
+
+// Revisions counts the changes applied to each part of a State.
+type Revisions struct {
+	Hosts, Backlog, Warnings, Complaints, Runbook, Injects, Timeline, Sources int
+}
+
+// HostGroup is a host group's current counts and its recovery history.
+type HostGroup struct {
+	ID, Name  string
+	Total     int
+	Recovered int
+	Failed    int
+	State     HostState
+	UpdatedAt time.Duration
+	Seen      bool        // a status has been received
+	History   []HostPoint // append-only
+}
+
+// HostPoint is a host group's recovered count at a moment.
+type HostPoint struct {
+	At        time.Duration
+	Recovered int
+}
+
+// Backlog is the delivery backlog's history and its extremes.
+type Backlog struct {
+	Points []BacklogPoint // append-only, in time order
+	Peak   int64
+	PeakAt time.Duration
+}
+
+// BacklogPoint is one observation of the backlog. Rates are orders per hour;
+// HasInflow and HasShipped say whether the source reported them.
+type BacklogPoint struct {
+	At         time.Duration
+	Waiting    int64
+	Inflow     float64
+	Shipped    float64
+	HasInflow  bool
+	HasShipped bool
+}
+
+// Latest is the most recent observation, and false before any.
+func (b Backlog) Latest() (BacklogPoint, bool) {
+	if len(b.Points) == 0 {
+		return BacklogPoint{}, false
+	}
+	return b.Points[len(b.Points)-1], true
+}
+
+// Baseline is the backlog's normal level: the first observation, taken
+// before the incident hit. The backlog counts as cleared when back to it, since
+// a fulfilment network never runs at zero orders waiting.
+func (b Backlog) Baseline() int64 {
+	if len(b.Points) == 0 {
+		return 0
+	}
+	return b.Points[0].Waiting
+}
+
+// Warning is a carrier's notice as it stands now.
+type Warning struct {
+	ID, Carrier    string
+	CarrierName    string // the carrier's display name
+	Severity       Severity
+	Region         string
+	Headline, Body string
+	IssuedAt       time.Duration
+	UpdatedAt      time.Duration
+	Resolved       bool
+	ResolvedAt     time.Duration
+	Acked          bool
+	AckedBy        string
+	AckedAt        time.Duration
+	Updates        int // how many updates followed the first notice
+}
+
+// NeedsAck reports whether the warning is open and nobody has acknowledged it.
+func (w Warning) NeedsAck() bool { return !w.Resolved && !w.Acked }
+
+// Complaints is what sellers have posted.
+type Complaints struct {
+	Total  int
+	Topics []TopicStat
+	Posts  []Complaint // append-only, in time order
+}
+
+// TopicStat counts complaints of one topic, in total and per hour since T+0.
+type TopicStat struct {
+	ID, Name string
+	Count    int
+	Hourly   []int32 // Hourly[h] counts posts in [h, h+1) hours after T+0
+}
+
+// Complaint is one seller's post as received.
+type Complaint struct {
+	At      time.Duration
+	Seller  string
+	Channel string
+	Topic   string
+	Text    string
+}
+
+// Step is a runbook step and where it stands.
+type Step struct {
+	ID, Title, Detail string
+	State             StepState
+	ChangedAt         time.Duration
+	By                string
+}
+
+// FiredInject is a facilitator prompt that has been delivered.
+type FiredInject struct {
+	At                time.Duration
+	ID, Title, Prompt string
+}
+
+// Entry is a line in the incident timeline.
+type Entry struct {
+	At     time.Duration
+	Kind   Kind
+	Source string
+	Text   string
+}
+
+// SourceStatus is the last reported health of a data source.
+type SourceStatus struct {
+	Name   string
+	Status HealthStatus
+	Error  string
+	At     time.Duration
+}
+
+// NewState is the state before any event: everything the scenario declares,
+// nothing reported yet.
+func NewState(sc *Scenario) State {
+	s := State{
+		hostIndex:    map[string]int{},
+		warningIndex: map[string]int{},
+		stepIndex:    map[string]int{},
+		topicIndex:   map[string]int{},
+		carrierNames: map[string]string{},
+	}
+	if sc == nil {
+		return s
+	}
+	for _, g := range sc.HostGroups {
+		s.hostIndex[g.ID] = len(s.Hosts)
+		s.Hosts = append(s.Hosts, HostGroup{ID: g.ID, Name: g.Name, Total: g.Total})
+	}
+	for _, c := range sc.Carriers {
+		s.carrierNames[c.ID] = c.Name
+	}
+	for _, t := range sc.Topics {
+		s.topicIndex[t.ID] = len(s.Complaints.Topics)
+		s.Complaints.Topics = append(s.Complaints.Topics, TopicStat{ID: t.ID, Name: t.Name})
+	}
+	for _, st := range sc.Runbook {
+		s.stepIndex[st.ID] = len(s.Runbook)
+		s.Runbook = append(s.Runbook, Step{ID: st.ID, Title: st.Title, Detail: st.Detail, State: StepPending})
+	}
+	return s
+}
+
+// Clone returns a State that shares nothing mutable with s: applying events
+// to either leaves the other as it was.
+func (s State) Clone() State {
+	c := s
+	c.Hosts = slices.Clone(s.Hosts)
+	for i := range c.Hosts {
+		c.Hosts[i].History = capped(c.Hosts[i].History)
+	}
+	c.Backlog.Points = capped(s.Backlog.Points)
+	c.Warnings = slices.Clone(s.Warnings)
+	c.Complaints.Topics = slices.Clone(s.Complaints.Topics)
+	for i := range c.Complaints.Topics {
+		c.Complaints.Topics[i].Hourly = slices.Clone(c.Complaints.Topics[i].Hourly)
+	}
+	c.Complaints.Posts = capped(s.Complaints.Posts)
+	c.Runbook = slices.Clone(s.Runbook)
+	c.Injects = capped(s.Injects)
+	c.Timeline = capped(s.Timeline)
+	c.Sources = slices.Clone(s.Sources)
+	c.hostIndex = maps.Clone(s.hostIndex)
+	c.warningIndex = maps.Clone(s.warningIndex)
+	c.stepIndex = maps.Clone(s.stepIndex)
+	c.topicIndex = maps.Clone(s.topicIndex)
+	return c
+}
+
+// capped limits a slice's capacity to its length, so that appending to the
+// copy reallocates instead of writing into the shared array.
+func capped[T any](s []T) []T { return s[:len(s):len(s)] }
+
+// mutableSize is roughly how many elements Clone copies.
+func (s State) mutableSize() int {
+	n := len(s.Hosts) + len(s.Warnings) + len(s.Runbook) + len(s.Sources)
+	for _, t := range s.Complaints.Topics {
+		n += 1 + len(t.Hourly)
+	}
+	return n
+}
+
+// HostTotals sums all host groups.
+func (s State) HostTotals() (recovered, total, failed int) {
+	for _, g := range s.Hosts {
+		recovered += g.Recovered
+		total += g.Total
+		failed += g.Failed
+	}
+	return recovered, total, failed
+}
+
+// UnackedWarnings counts open warnings nobody has acknowledged.
+func (s State) UnackedWarnings() int {
+	n := 0
+	for _, w := range s.Warnings {
+		if w.NeedsAck() {
+			n++
+		}
+	}
+	return n
+}
+
+// Warning finds a warning by id.
+func (s State) Warning(id string) (Warning, bool) {
+	i, ok := s.warningIndex[id]
+	if !ok {
+		return Warning{}, false
+	}
+	return s.Warnings[i], true
+}
+
+// RecoveryRate is hosts recovered per hour over the window before now, for
+// one group's history.
+func RecoveryRate(history []HostPoint, now, window time.Duration) float64 {
+	if len(history) == 0 || window <= 0 {
+		return 0
+	}
+	last := history[len(history)-1]
+	from := now - window
+	// The count at the window's start is the last point at or before it.
+	base := 0
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].At <= from {
+			base = history[i].Recovered
+			break
+		}
+	}
+	return float64(last.Recovered-base) / window.Hours()
+}

@@ -1,0 +1,244 @@
+// Package room is the incident room: the one place that applies events and
+// responders' actions, and hands views immutable snapshots. Several views can
+// share a room; each subscribes and receives the latest snapshot whenever the
+// picture changes. While replay is paused and nothing arrives, the room runs
+// no timer at all.
+package room
+
+import (
+	"sync"
+	"time"
+
+	"github.com/warroom/warroom/model"
+)
+
+// Snapshot is the room as a view sees it. It is immutable: the State is a
+// clone that nothing else holds.
+type Snapshot struct {
+	Scenario *model.Scenario // static; never modified
+	State    model.State
+	Clock    time.Duration // replay time (T+)
+	Pos, Len int           // events applied, events known
+	End      time.Duration // offset of the last event
+	Playing  bool
+	Speed    float64
+	Live     bool
+	Seq      uint64 // increases with every snapshot the room publishes
+}
+
+// Wall is the wall-clock time of the snapshot's clock.
+func (s Snapshot) Wall() time.Time { return s.Scenario.WallTime(s.Clock) }
+
+// Room owns a replay cursor and the subscribers that watch it.
+type Room struct {
+	mu       sync.Mutex
+	scenario *model.Scenario
+	cur      *model.Cursor
+	epoch    int
+	seq      uint64
+	subs     map[int]chan Snapshot
+	nextSub  int
+	frame    time.Duration // how often a playing clock advances
+	stopPlay chan struct{} // closed to stop the playing goroutine; nil when paused
+	now      func() time.Time
+}
+
+// Option configures a Room.
+type Option func(*Room)
+
+// WithFrame sets how often a playing clock advances (default 100ms).
+func WithFrame(d time.Duration) Option { return func(r *Room) { r.frame = d } }
+
+// WithClock replaces the real clock, for tests.
+func WithClock(now func() time.Time) Option { return func(r *Room) { r.now = now } }
+
+// New opens a room on a scenario, paused at T+0 with the events at T+0
+// applied.
+func New(sc *model.Scenario, opts ...Option) *Room {
+	r := &Room{
+		scenario: sc,
+		cur:      model.NewCursor(model.NewState(sc), sc.Events),
+		subs:     map[int]chan Snapshot{},
+		frame:    100 * time.Millisecond,
+		now:      time.Now,
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	r.cur.Seek(0)
+	return r
+}
+
+// Scenario is the scenario the room plays.
+func (r *Room) Scenario() *model.Scenario { return r.scenario }
+
+// Snapshot is the room now.
+func (r *Room) Snapshot() Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.snapshotLocked()
+}
+
+func (r *Room) snapshotLocked() Snapshot {
+	st := r.cur.State().Clone()
+	st.Epoch = r.epoch
+	return Snapshot{
+		Scenario: r.scenario,
+		State:    st,
+		Clock:    r.cur.Clock(),
+		Pos:      r.cur.Pos(),
+		Len:      r.cur.Len(),
+		End:      r.cur.End(),
+		Playing:  r.cur.Playing(),
+		Speed:    r.cur.Speed(),
+		Seq:      r.seq,
+	}
+}
+
+// Subscribe returns a channel that always holds the latest snapshot not yet
+// received (older ones are dropped, so a slow view never blocks the room),
+// and a function that ends the subscription.
+func (r *Room) Subscribe() (<-chan Snapshot, func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	id := r.nextSub
+	r.nextSub++
+	ch := make(chan Snapshot, 1)
+	r.subs[id] = ch
+	return ch, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		delete(r.subs, id)
+	}
+}
+
+// publishLocked sends the current snapshot to every subscriber and returns it.
+func (r *Room) publishLocked() Snapshot {
+	r.seq++
+	s := r.snapshotLocked()
+	for _, ch := range r.subs {
+		select {
+		case <-ch: // drop the unread older snapshot
+		default:
+		}
+		ch <- s
+	}
+	return s
+}
+
+// change runs f on the cursor under the lock, keeps the play loop in step
+// with the cursor's playing flag, and publishes.
+func (r *Room) change(f func(c *model.Cursor)) Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(r.cur)
+	r.syncPlayLocked()
+	return r.publishLocked()
+}
+
+// TogglePlay plays or pauses.
+func (r *Room) TogglePlay() Snapshot {
+	return r.change(func(c *model.Cursor) { c.SetPlaying(!c.Playing()) })
+}
+
+// SetPlaying plays or pauses.
+func (r *Room) SetPlaying(on bool) Snapshot {
+	return r.change(func(c *model.Cursor) { c.SetPlaying(on) })
+}
+
+// Next and Prev step one event; they pause a playing replay.
+func (r *Room) Next() Snapshot {
+	return r.change(func(c *model.Cursor) { c.SetPlaying(false); c.Next() })
+}
+
+func (r *Room) Prev() Snapshot {
+	return r.change(func(c *model.Cursor) { c.SetPlaying(false); c.Prev() })
+}
+
+// NextInject jumps to the next facilitator inject and pauses there.
+func (r *Room) NextInject() Snapshot {
+	return r.change(func(c *model.Cursor) { c.SetPlaying(false); c.NextInject() })
+}
+
+// Seek jumps to a time; a playing replay keeps playing from there.
+func (r *Room) Seek(t time.Duration) Snapshot {
+	return r.change(func(c *model.Cursor) { c.Seek(t) })
+}
+
+// Restart goes back to T+0, paused.
+func (r *Room) Restart() Snapshot {
+	return r.change(func(c *model.Cursor) { c.Restart() })
+}
+
+// Faster, Slower and SetSpeed change the replay speed.
+func (r *Room) Faster() Snapshot { return r.change(func(c *model.Cursor) { c.Faster() }) }
+func (r *Room) Slower() Snapshot { return r.change(func(c *model.Cursor) { c.Slower() }) }
+func (r *Room) SetSpeed(x float64) Snapshot {
+	return r.change(func(c *model.Cursor) { c.SetSpeed(x) })
+}
+
+// Act records a responder's action (an acknowledgement, a runbook step
+// change, a note) as an event at the current time. Inserting it rewrites the
+// history after this point, so the epoch moves and views refresh.
+func (r *Room) Act(by string, body model.Body, text string) Snapshot {
+	return r.change(func(c *model.Cursor) {
+		c.Insert(model.Event{Source: "responder:" + by, Text: text, Body: body})
+		r.epoch++
+	})
+}
+
+// Close stops the play loop. Subscribers receive nothing more.
+func (r *Room) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopPlay != nil {
+		close(r.stopPlay)
+		r.stopPlay = nil
+	}
+}
+
+// syncPlayLocked starts the play loop when the cursor plays and none runs,
+// and stops it when the cursor paused.
+func (r *Room) syncPlayLocked() {
+	switch {
+	case r.cur.Playing() && r.stopPlay == nil:
+		r.stopPlay = make(chan struct{})
+		go r.play(r.stopPlay)
+	case !r.cur.Playing() && r.stopPlay != nil:
+		close(r.stopPlay)
+		r.stopPlay = nil
+	}
+}
+
+// play advances the clock every frame until stopped or the replay ends.
+func (r *Room) play(stop chan struct{}) {
+	t := time.NewTicker(r.frame)
+	defer t.Stop()
+	last := r.now()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		now := r.now()
+		r.mu.Lock()
+		select {
+		case <-stop: // paused while we waited for the lock
+			r.mu.Unlock()
+			return
+		default:
+		}
+		if r.cur.Advance(now.Sub(last)) {
+			r.publishLocked()
+		}
+		last = now
+		if !r.cur.Playing() {
+			r.stopPlay = nil
+			r.publishLocked() // the replay ended: views show it paused
+			r.mu.Unlock()
+			return
+		}
+		r.mu.Unlock()
+	}
+}
