@@ -215,21 +215,28 @@ func TestCloneIsIndependent(t *testing.T) {
 
 func TestRecoveryRate(t *testing.T) {
 	h := time.Hour
-	hist := []HostPoint{{0, 0}, {h, 100}, {2 * h, 300}, {3 * h, 400}}
+	hist := []HostPoint{{0, 0}, {h, 100}, {2 * h, 300}, {3 * h, 400}, {6 * h, 700}}
 	tests := []struct {
+		name        string
 		now, window time.Duration
 		want        float64
 	}{
-		{3 * h, h, 100},
-		{3 * h, 2 * h, 150},
-		{3*h + 30*time.Minute, h, 100}, // the count at 2h30 is the one reported at 2h
-		{4 * h, h, 0},                  // nothing new in the last hour
-		{3 * h, 0, 0},
+		{"last hour", 3 * h, h, 100},
+		{"two hours", 3 * h, 2 * h, 150},
+		{"between reports: the window ends at the latest report", 3*h + 30*time.Minute, h, 100},
+		{"sparse reports: from the last report at or before the window", 6 * h, h, 100},
+		{"history shorter than the window", 2 * h, 10 * h, 150},
+		{"reports after now are ignored", 90 * time.Minute, h, 100},
+		{"one report gives no rate", 30 * time.Minute, h, 0},
+		{"no window", 3 * h, 0, 0},
 	}
 	for _, tt := range tests {
 		if got := RecoveryRate(hist, tt.now, tt.window); got != tt.want {
-			t.Errorf("RecoveryRate(now=%v, window=%v) = %v, want %v", tt.now, tt.window, got, tt.want)
+			t.Errorf("%s: RecoveryRate(now=%v, window=%v) = %v, want %v", tt.name, tt.now, tt.window, got, tt.want)
 		}
+	}
+	if got := RecoveryRate(nil, h, h); got != 0 {
+		t.Errorf("empty history: %v", got)
 	}
 }
 

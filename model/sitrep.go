@@ -121,7 +121,7 @@ func BuildSitrep(sc *Scenario, s *State) Sitrep {
 		r.Hosts.PercentBack = 100 * float64(r.Hosts.Recovered) / float64(r.Hosts.Total)
 	}
 
-	f := ForecastBacklog(s.Backlog.Points, s.Now, ForecastOptions{Target: s.Backlog.Baseline()})
+	f := s.BacklogForecast()
 	r.Backlog = SitrepBacklog{
 		Waiting: f.Waiting, Peak: s.Backlog.Peak, PeakAt: FormatOffset(s.Backlog.PeakAt),
 		RatePerHour: f.Rate, Draining: f.Draining, Summary: f.String(),

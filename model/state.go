@@ -95,6 +95,12 @@ func (b Backlog) Baseline() int64 {
 	return b.Points[0].Waiting
 }
 
+// BacklogForecast is the backlog forecast at Now, with the baseline as the
+// level that counts as cleared.
+func (s State) BacklogForecast() Forecast {
+	return ForecastBacklog(s.Backlog.Points, s.Now, ForecastOptions{Target: s.Backlog.Baseline()})
+}
+
 // Warning is a carrier's notice as it stands now.
 type Warning struct {
 	ID, Carrier    string
@@ -268,21 +274,33 @@ func (s State) Warning(id string) (Warning, bool) {
 	return s.Warnings[i], true
 }
 
-// RecoveryRate is hosts recovered per hour over the window before now, for
-// one group's history.
+// RecoveryRate is hosts recovered per hour over the window that ends at the
+// group's latest report (not at now: reports can be hours apart late in an
+// incident, and a quiet hour is not a stalled recovery). Reports after now
+// are ignored. The window's start is the last report at or before it, or the
+// first report when the history is shorter than the window.
 func RecoveryRate(history []HostPoint, now, window time.Duration) float64 {
-	if len(history) == 0 || window <= 0 {
+	n, _ := slices.BinarySearchFunc(history, now, func(p HostPoint, t time.Duration) int {
+		if p.At <= t {
+			return -1
+		}
+		return 1
+	})
+	if n < 2 || window <= 0 {
 		return 0
 	}
-	last := history[len(history)-1]
-	from := now - window
-	// The count at the window's start is the last point at or before it.
-	base := 0
-	for i := len(history) - 1; i >= 0; i-- {
+	last := history[n-1]
+	from := last.At - window
+	base := history[0]
+	for i := n - 2; i >= 0; i-- {
 		if history[i].At <= from {
-			base = history[i].Recovered
+			base = history[i]
 			break
 		}
 	}
-	return float64(last.Recovered-base) / window.Hours()
+	span := last.At - base.At
+	if span <= 0 {
+		return 0
+	}
+	return float64(last.Recovered-base.Recovered) / span.Hours()
 }

@@ -97,7 +97,7 @@ func (r *Room) snapshotLocked() Snapshot {
 
 // Subscribe returns a channel that always holds the latest snapshot not yet
 // received (older ones are dropped, so a slow view never blocks the room),
-// and a function that ends the subscription.
+// and a function that ends the subscription and closes the channel.
 func (r *Room) Subscribe() (<-chan Snapshot, func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -108,7 +108,10 @@ func (r *Room) Subscribe() (<-chan Snapshot, func()) {
 	return ch, func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		delete(r.subs, id)
+		if _, ok := r.subs[id]; ok {
+			delete(r.subs, id)
+			close(ch)
+		}
 	}
 }
 

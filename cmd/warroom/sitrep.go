@@ -1,0 +1,55 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom/warroom/feed"
+	"github.com/warroom/warroom/fixtures"
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
+)
+
+func newSitrepCmd() *cobra.Command {
+	var scenario, at, format string
+	cmd := &cobra.Command{
+		Use:   "sitrep",
+		Short: "Print the situation at a moment of a scenario, without the console",
+		Example: "  warroom sitrep --at T+12h\n" +
+			"  warroom sitrep --scenario my-drill.yaml --at T+30:15 --format markdown",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sc, err := feed.OpenScenario(scenario)
+			if err != nil {
+				return err
+			}
+			t, err := model.ParseOffset(at)
+			if err != nil {
+				return fmt.Errorf("--at: %w", err)
+			}
+			snap := room.New(sc).Seek(t)
+			rep := model.BuildSitrep(sc, &snap.State)
+			out := cmd.OutOrStdout()
+			switch format {
+			case "text":
+				_, err = fmt.Fprint(out, rep.Text())
+			case "markdown", "md":
+				_, err = fmt.Fprint(out, rep.Markdown())
+			case "json":
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				err = enc.Encode(rep)
+			default:
+				return fmt.Errorf("--format %q: want text, json or markdown", format)
+			}
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&scenario, "scenario", "s", fixtures.Default, "embedded scenario name or path to a scenario file")
+	f.StringVar(&at, "at", "T+0", "the moment, e.g. T+12h or T+12:30")
+	f.StringVarP(&format, "format", "f", "text", "text, json or markdown")
+	return cmd
+}

@@ -1,0 +1,439 @@
+// Package tui is warroom's terminal console: a bubbletea program that renders
+// a room's snapshots in six panes and sends responders' actions back to the
+// room. Views never change state; everything goes through room methods.
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
+)
+
+// Options configures the app.
+type Options struct {
+	Responder string // handle used for actions (ack, notes, ticks), e.g. $USER
+	FPS       int    // frame rate handed to tea.WithFPS by the caller; not used inside
+	// Renderer renders the styles; nil means lipgloss's default renderer
+	// (which honours NO_COLOR). An SSH server passes the session's renderer.
+	Renderer *lipgloss.Renderer
+}
+
+// snapshotMsg carries a snapshot the room published.
+type snapshotMsg struct{ snap room.Snapshot }
+
+type inputMode int
+
+const (
+	inputNone inputMode = iota
+	inputCommand
+	inputFilter
+)
+
+type overlayKind int
+
+const (
+	overlayNone overlayKind = iota
+	overlayNotice
+	overlayHelp
+)
+
+// app is the bubbletea model. It is a pointer so that the panes' render
+// caches survive between View calls.
+type app struct {
+	r     *room.Room
+	opts  Options
+	st    *Styles
+	keys  KeyMap
+	help  help.Model
+	snap  room.Snapshot
+	facts facts
+
+	sub   <-chan room.Snapshot
+	unsub func()
+
+	w, h           int
+	focus          paneID
+	zoom           bool
+	lower1, lower2 paneID // the compact layout's lower panes
+
+	hosts      hostsPane
+	backlog    backlogPane
+	carriers   carriersPane
+	complaints complaintsPane
+	runbook    runbookPane
+	timeline   timelinePane
+
+	mode    inputMode
+	input   textinput.Model
+	overlay overlayKind
+	notice  notice
+
+	status    string
+	statusErr bool
+
+	// The whole frame is cached: while nothing changes (paused, no keys)
+	// View returns the same string and the terminal gets no bytes.
+	uiRev    int
+	frameKey frameKey
+	frameOK  bool
+	frame    string
+	helpLine memo[helpKey]
+}
+
+type frameKey struct {
+	seq         uint64
+	uiRev, w, h int
+}
+
+type helpKey struct {
+	focus paneID
+	w     int
+}
+
+// New builds the app model on a room. The caller runs
+// tea.NewProgram(tui.New(r, opts), tea.WithAltScreen(), tea.WithFPS(opts.FPS)).
+func New(r *room.Room, opts Options) tea.Model {
+	st := NewStyles(opts.Renderer)
+	in := textinput.New()
+	in.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor would tick
+	in.Cursor.Style = st.r.NewStyle().Reverse(true)
+	in.TextStyle, in.PromptStyle = st.Input, st.Ptr
+	in.PlaceholderStyle = st.r.NewStyle().Faint(true)
+	h := help.New()
+	h.Styles = st.Help
+	h.ShortSeparator = " · "
+	return &app{
+		r: r, opts: opts, st: st, keys: DefaultKeyMap(), help: h,
+		snap:  r.Snapshot(),
+		focus: paneHosts, lower1: paneCarriers, lower2: paneTimeline,
+		input: in,
+	}
+}
+
+// Init subscribes to the room and waits for its first snapshot.
+func (a *app) Init() tea.Cmd {
+	a.sub, a.unsub = a.r.Subscribe()
+	return a.wait()
+}
+
+// wait blocks on the subscription until the room publishes; it is re-armed
+// after every snapshot. Nothing else schedules work: a paused room means no
+// messages, no renders, no bytes.
+func (a *app) wait() tea.Cmd {
+	sub := a.sub
+	return func() tea.Msg {
+		s, ok := <-sub
+		if !ok {
+			return nil // unsubscribed: the app is quitting
+		}
+		return snapshotMsg{s}
+	}
+}
+
+func (a *app) responder() string {
+	if a.opts.Responder != "" {
+		return a.opts.Responder
+	}
+	return "responder"
+}
+
+// apply takes a snapshot the room returned for an action, unless a newer
+// one already arrived.
+func (a *app) apply(s room.Snapshot) {
+	if s.Seq < a.snap.Seq {
+		return
+	}
+	a.snap = s
+	if a.overlay == overlayNotice {
+		a.notice.refresh(a)
+	}
+}
+
+func (a *app) quit() tea.Cmd {
+	if a.unsub != nil {
+		a.unsub()
+		a.unsub = nil
+	}
+	return tea.Quit
+}
+
+func (a *app) info(s string) { a.status, a.statusErr = s, false }
+func (a *app) fail(s string) { a.status, a.statusErr = s, true }
+
+func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case snapshotMsg:
+		a.apply(msg.snap)
+		return a, a.wait()
+	case tea.WindowSizeMsg:
+		a.w, a.h = msg.Width, msg.Height
+		a.help.Width = msg.Width
+		a.input.Width = max(msg.Width-width(a.input.Prompt)-3, 1)
+		a.uiRev++
+		if a.overlay == overlayNotice {
+			a.notice.refresh(a)
+		}
+		return a, nil
+	case tea.KeyMsg:
+		a.uiRev++
+		return a, a.handleKey(msg)
+	}
+	return a, nil
+}
+
+// handleKey routes a key: ctrl+c always quits; then the open input, the
+// open overlay, and the focused pane, in that order.
+func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyCtrlC {
+		return a.quit()
+	}
+	if a.mode != inputNone {
+		return a.inputKey(msg)
+	}
+	// Several runes in one message are typed text or a paste arriving at
+	// once (fast typing over SSH), never a key binding. The exception is a
+	// held-down movement key (jjjj): it moves once per rune.
+	if msg.Paste || (msg.Type == tea.KeyRunes && len(msg.Runes) > 1) {
+		if one, ok := repeatedKey(msg); ok && !msg.Paste && a.overlay == overlayNone &&
+			key.Matches(one, a.keys.Up, a.keys.Down, a.keys.Next, a.keys.Prev, a.keys.Faster, a.keys.Slower) {
+			for range msg.Runes {
+				a.handleKey(one)
+			}
+		}
+		return nil
+	}
+	if a.overlay != overlayNone {
+		return a.overlayKey(msg)
+	}
+	a.status = ""
+	k := &a.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return a.quit()
+	case key.Matches(msg, k.Help):
+		a.overlay = overlayHelp
+	case key.Matches(msg, k.Command):
+		return a.openInput(inputCommand, ":", "")
+	case key.Matches(msg, k.Filter):
+		a.setFocus(paneComplaints)
+		return a.openInput(inputFilter, "/", a.complaints.filter)
+	case key.Matches(msg, k.Play):
+		a.apply(a.r.TogglePlay())
+	case key.Matches(msg, k.Next):
+		a.apply(a.r.Next())
+	case key.Matches(msg, k.Prev):
+		a.apply(a.r.Prev())
+	case key.Matches(msg, k.NextInject):
+		a.nextInject()
+	case key.Matches(msg, k.Faster):
+		a.apply(a.r.Faster())
+	case key.Matches(msg, k.Slower):
+		a.apply(a.r.Slower())
+	case key.Matches(msg, k.Restart):
+		a.apply(a.r.Restart())
+		a.info("restarted at T+00:00")
+	case key.Matches(msg, k.FocusNext):
+		a.setFocus(a.focus%paneCount + 1)
+	case key.Matches(msg, k.FocusPrev):
+		a.setFocus((a.focus+paneCount-2)%paneCount + 1)
+	case key.Matches(msg, k.Focus):
+		a.setFocus(paneID(msg.Runes[0] - '0'))
+	case key.Matches(msg, k.Back):
+		a.back()
+	case key.Matches(msg, k.Open) && a.focus == paneCarriers:
+		a.openNotice()
+	case key.Matches(msg, k.Zoom):
+		a.zoom = !a.zoom
+	case key.Matches(msg, k.Up):
+		a.move(-1)
+	case key.Matches(msg, k.Down):
+		a.move(1)
+	case key.Matches(msg, k.PageUp):
+		a.move(-a.page())
+	case key.Matches(msg, k.PageDown):
+		a.move(a.page())
+	case key.Matches(msg, k.Top):
+		a.move(-1 << 30)
+	case key.Matches(msg, k.Bottom):
+		a.move(1 << 30)
+	case key.Matches(msg, k.Ack):
+		a.ack()
+	case key.Matches(msg, k.Tick):
+		a.tick()
+	}
+	return nil
+}
+
+// repeatedKey reports whether a multi-rune message is one rune repeated,
+// and that rune as a key of its own.
+func repeatedKey(msg tea.KeyMsg) (tea.KeyMsg, bool) {
+	for _, r := range msg.Runes[1:] {
+		if r != msg.Runes[0] {
+			return tea.KeyMsg{}, false
+		}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[:1]}, true
+}
+
+// back is esc: close the zoom, then clear a filter, then the status.
+func (a *app) back() {
+	switch {
+	case a.zoom:
+		a.zoom = false
+	case a.focus == paneComplaints && a.complaints.filter != "":
+		a.complaints.setFilter("")
+	}
+}
+
+func (a *app) setFocus(p paneID) {
+	if p < paneHosts || p > paneCount {
+		return
+	}
+	a.focus = p
+	switch p {
+	case paneCarriers, paneRunbook:
+		a.lower1 = p
+	case paneComplaints, paneTimeline:
+		a.lower2 = p
+	}
+}
+
+// nextInject jumps to the next facilitator inject and shows its prompt.
+func (a *app) nextInject() {
+	before := len(a.snap.State.Injects)
+	a.apply(a.r.NextInject())
+	inj := a.snap.State.Injects
+	if len(inj) == 0 || len(inj) == before {
+		a.info("no more injects")
+		return
+	}
+	last := inj[len(inj)-1]
+	a.info("INJECT " + clean(last.Title) + " — " + clean(last.Prompt))
+}
+
+// move is j/k and friends for the focused pane.
+func (a *app) move(d int) {
+	s := &a.snap
+	switch a.focus {
+	case paneHosts:
+		a.hosts.scroll(d, len(s.State.Hosts), a.page())
+	case paneCarriers:
+		a.carriers.move(s, d)
+	case paneComplaints:
+		a.complaints.scroll(s, d)
+	case paneRunbook:
+		a.runbook.move(s, d)
+	case paneTimeline:
+		a.timeline.scroll(s, d) // up goes back in time
+	}
+}
+
+// page is the focused pane's content height, the step of pgup/pgdn.
+func (a *app) page() int {
+	lay := a.layout()
+	for _, b := range lay.bands {
+		for _, sl := range b.slots {
+			if sl.pane == a.focus {
+				return max(b.h-3, 1)
+			}
+		}
+	}
+	return 10
+}
+
+func (a *app) ack() {
+	if a.focus != paneCarriers {
+		a.fail("a acknowledges the selected carrier warning: focus pane 3 first")
+		return
+	}
+	a.carriers.sync(&a.snap)
+	w, ok := a.carriers.selected(&a.snap)
+	if !ok {
+		a.fail("no warning selected")
+		return
+	}
+	a.ackWarning(w)
+}
+
+// ackWarning acknowledges a warning as the responder, unless it needs none.
+func (a *app) ackWarning(w model.Warning) {
+	switch {
+	case w.Resolved:
+		a.info(carrierName(a.snap.Scenario, w.Carrier) + " warning is resolved: nothing to acknowledge")
+	case w.Acked:
+		a.info("already acknowledged by " + clean(w.AckedBy))
+	default:
+		a.apply(a.r.Act(a.responder(), model.Acknowledgement{Warning: w.ID, By: a.responder()}, ""))
+		a.info("acknowledged " + carrierName(a.snap.Scenario, w.Carrier) + ": " + clean(w.Headline))
+	}
+}
+
+func (a *app) tick() {
+	if a.focus != paneRunbook {
+		a.fail("x ticks the selected runbook step: focus pane 5 first")
+		return
+	}
+	st, ok := a.runbook.selected(&a.snap)
+	if !ok {
+		a.fail("no runbook step selected")
+		return
+	}
+	next := nextStepState(st.State)
+	a.apply(a.r.Act(a.responder(), model.RunbookStepChange{Step: st.ID, State: next, By: a.responder()}, ""))
+	a.info("step " + itoa(a.runbook.sel+1) + " " + string(next))
+}
+
+// openInput opens the command line or the filter input at the bottom.
+func (a *app) openInput(m inputMode, prompt, value string) tea.Cmd {
+	a.mode = m
+	a.input.Prompt = prompt
+	a.input.Placeholder = ""
+	if m == inputCommand {
+		a.input.Placeholder = "note TEXT · seek T+12:30 · speed 300 · restart · q"
+	}
+	a.input.Width = max(a.w-width(prompt)-3, 1)
+	a.input.SetValue(value)
+	a.input.CursorEnd()
+	return a.input.Focus()
+}
+
+func (a *app) closeInput() {
+	a.mode = inputNone
+	a.input.Blur()
+	a.input.Reset()
+}
+
+// inputKey handles keys while the command line or filter is open: enter
+// submits, esc cancels, the rest (including several runes at once) is text.
+func (a *app) inputKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		if a.mode == inputFilter {
+			a.complaints.setFilter("")
+		}
+		a.closeInput()
+		return nil
+	case tea.KeyEnter:
+		m, v := a.mode, a.input.Value()
+		a.closeInput()
+		if m == inputCommand {
+			return a.runCommand(v)
+		}
+		a.complaints.setFilter(strings.TrimSpace(v))
+		return nil
+	}
+	var cmd tea.Cmd
+	a.input, cmd = a.input.Update(msg)
+	if a.mode == inputFilter {
+		a.complaints.setFilter(strings.TrimSpace(a.input.Value()))
+	}
+	return cmd
+}

@@ -1,0 +1,98 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
+)
+
+// header is the top line: title, severity, T+, wall time, mode, play state
+// and speed. When the width is short the title is abbreviated first, then
+// the words go ("playing", "REPLAY", the year), never the figures.
+func header(st *Styles, s *room.Snapshot, w int) string {
+	meta := s.Scenario.Meta
+	title := clean(meta.Title)
+	if title == "" {
+		title = clean(s.Scenario.Name)
+	}
+	sev := clean(meta.Severity)
+	wall := s.Wall().UTC()
+	mode := "REPLAY"
+	if s.Live {
+		mode = "LIVE"
+	}
+	sym, word, playP := "❚❚", "paused", st.Paused
+	switch {
+	case s.Playing:
+		sym, word, playP = "▶", "playing", st.Playing
+	case s.Pos >= s.Len && s.Clock >= s.End && !s.Live:
+		word = "at end"
+	}
+	speed := "×" + strconv.FormatFloat(s.Speed, 'f', -1, 64)
+
+	type variant struct{ wall, mode, play string }
+	variants := []variant{
+		{wall.Format("2006-01-02 15:04 UTC"), mode, sym + " " + word},
+		{wall.Format("2006-01-02 15:04 UTC"), mode, sym},
+		{wall.Format("Jan 2 15:04Z"), mode, sym},
+		{wall.Format("Jan 2 15:04Z"), "", sym},
+	}
+	const minTitle = 16
+	var right string
+	for i, v := range variants {
+		parts := []string{}
+		if sev != "" {
+			parts = append(parts, st.SevBadge.on(" "+sev+" "))
+		}
+		parts = append(parts, st.Bold.on(model.FormatOffset(s.Clock)), v.wall)
+		if v.mode != "" {
+			parts = append(parts, st.Mode.on(v.mode)+" "+playP.on(v.play)+" "+speed)
+		} else {
+			parts = append(parts, playP.on(v.play)+" "+speed)
+		}
+		right = strings.Join(parts, "  ") + " "
+		if w-width(right)-2 >= minTitle || i == len(variants)-1 {
+			break
+		}
+	}
+	space := w - width(right) - 3
+	t := ""
+	if space > 0 {
+		t = st.Title.on(trunc(title, space))
+	}
+	return fit(" "+t+repeat(" ", w-width(right)-1-width(t))+right, w)
+}
+
+// summary is the compact layout's strip of the four figures that must stay
+// visible: hosts back, backlog size, ETA, unacked warnings.
+func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) string {
+	rec, total, failed := s.State.HostTotals()
+	hosts := st.Bold.on(itoa(percent(rec, total))+"%") + " hosts back"
+	if failed > 0 {
+		hosts += " (" + st.Bad.on(itoa(failed)+"✗") + ")"
+	}
+	backlog := st.Dim.on("no backlog yet")
+	if p, ok := s.State.Backlog.Latest(); ok {
+		backlog = st.Bold.on(fmtCount(float64(p.Waiting))) + " waiting"
+	}
+	eta := etaText(s, fc, false)
+	if fc.OK && !fc.Draining && !fc.Cleared {
+		eta = st.Bad.on(eta)
+	}
+	warn := st.Good.on("✓ 0 unacked")
+	if unacked > 0 {
+		warn = st.Bad.on("! " + itoa(unacked) + " unacked")
+	}
+	line := " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
+	if width(line) > w { // narrow: drop the words, keep the figures
+		hosts = itoa(percent(rec, total)) + "% back"
+		backlog = "backlog " + fmtCount(float64(s.State.Backlog.Peak))
+		if p, ok := s.State.Backlog.Latest(); ok {
+			backlog = "backlog " + fmtCount(float64(p.Waiting))
+		}
+		line = " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
+	}
+	return fit(line, w)
+}

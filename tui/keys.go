@@ -1,0 +1,102 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// KeyMap is every key binding of the app. It feeds the help bubble through
+// helpKeys, which picks the bindings that matter for the focused pane.
+type KeyMap struct {
+	// Replay
+	Play, Next, Prev, NextInject, Faster, Slower, Restart key.Binding
+	// Panes
+	FocusNext, FocusPrev, Focus, Zoom, Back key.Binding
+	// Lists
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	// Actions
+	Ack, Tick, Open, Filter, Command key.Binding
+	// App
+	Help, Quit key.Binding
+}
+
+// DefaultKeyMap follows terminal-tool habits (DESIGN.md, Conventions).
+func DefaultKeyMap() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Play:       b("space", "play", " "),
+		Next:       b("n/→", "next event", "n", "right"),
+		Prev:       b("p/←", "prev event", "p", "left"),
+		NextInject: b("i", "next inject", "i"),
+		Faster:     b("]", "faster", "]"),
+		Slower:     b("[", "slower", "["),
+		Restart:    b("r", "restart", "r"),
+
+		FocusNext: b("tab", "next pane", "tab"),
+		FocusPrev: b("shift+tab", "prev pane", "shift+tab"),
+		Focus:     b("1-6", "focus pane", "1", "2", "3", "4", "5", "6"),
+		Zoom:      b("z/enter", "zoom", "z", "enter"),
+		Back:      b("esc", "back", "esc"),
+
+		Up:       b("k/↑", "up", "k", "up"),
+		Down:     b("j/↓", "down", "j", "down"),
+		PageUp:   b("pgup", "page up", "pgup"),
+		PageDown: b("pgdn", "page down", "pgdown"),
+		Top:      b("g/home", "first", "g", "home"),
+		Bottom:   b("G/end", "last", "G", "end"),
+
+		Ack:     b("a", "ack warning", "a"),
+		Tick:    b("x", "tick step", "x"),
+		Open:    b("enter", "open notice", "enter"),
+		Filter:  b("/", "filter posts", "/"),
+		Command: b(":", "command", ":"),
+
+		Help: b("?", "help", "?"),
+		Quit: b("q", "quit", "q", "ctrl+c"),
+	}
+}
+
+// helpKeys is the KeyMap as the help bubble sees it for one focused pane.
+type helpKeys struct {
+	k     *KeyMap
+	focus paneID
+}
+
+var _ help.KeyMap = helpKeys{}
+
+// ShortHelp is the footer line: replay first, then what the focused pane
+// offers, then the way out.
+func (h helpKeys) ShortHelp() []key.Binding {
+	k := h.k
+	step := key.NewBinding(key.WithKeys("n", "p"), key.WithHelp("n/p", "step"))
+	speed := key.NewBinding(key.WithKeys("]", "["), key.WithHelp("]/[", "speed"))
+	focus := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/1-6", "focus"))
+	zoom := key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom"))
+	short := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
+	out := []key.Binding{k.Play, step, speed, focus, zoom}
+	switch h.focus {
+	case paneCarriers:
+		out = append(out, short(k.Ack, "ack"), short(k.Open, "notice"))
+	case paneRunbook:
+		out = append(out, short(k.Tick, "tick"))
+	case paneComplaints:
+		out = append(out, short(k.Filter, "filter"))
+	}
+	return append(out, short(k.Command, "cmd"), k.Help, k.Quit)
+}
+
+// FullHelp is the ? screen, one column per concern.
+func (h helpKeys) FullHelp() [][]key.Binding {
+	k := h.k
+	return [][]key.Binding{
+		{k.Play, k.Next, k.Prev, k.NextInject, k.Faster, k.Slower, k.Restart},
+		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Help, k.Quit},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Ack, k.Open, k.Tick, k.Filter, k.Command},
+	}
+}

@@ -1,0 +1,80 @@
+package tui
+
+import (
+	"time"
+
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
+)
+
+// paneID names a pane; its value is the digit that focuses it.
+type paneID int
+
+const (
+	paneHosts paneID = iota + 1
+	paneBacklog
+	paneCarriers
+	paneComplaints
+	paneRunbook
+	paneTimeline
+	paneCount = paneTimeline
+)
+
+// frame is what a pane renders from: the snapshot, the styles, facts shared
+// between panes and the header, and its own box.
+type frame struct {
+	snap    *room.Snapshot
+	st      *Styles
+	facts   *facts
+	w, h    int // the whole box, border included
+	focused bool
+	zoomed  bool
+}
+
+// inner is the content area inside the border and its one-cell padding.
+func (f frame) inner() (w, h int) { return f.w - 4, f.h - 2 }
+
+// facts are figures more than one view shows (the header's summary strip and
+// the panes), computed once per change of what they depend on.
+type facts struct {
+	fcKey struct {
+		rev, epoch int
+		clock      time.Duration
+	}
+	fcOK     bool
+	forecast model.Forecast
+}
+
+// Forecast is the backlog forecast at the snapshot's clock.
+func (f *facts) Forecast(s *room.Snapshot) model.Forecast {
+	k := f.fcKey
+	k.rev, k.epoch, k.clock = s.State.Rev.Backlog, s.State.Epoch, s.Clock
+	if !f.fcOK || k != f.fcKey {
+		f.fcKey, f.fcOK = k, true
+		f.forecast = s.State.BacklogForecast()
+	}
+	return f.forecast
+}
+
+// etaText is the forecast's ETA as wall time, with its range, or what the
+// forecast says instead: "Jul 21 09:00 (Jul 20 22:00–Jul 22 03:00)".
+func etaText(s *room.Snapshot, fc model.Forecast, withRange bool) string {
+	switch {
+	case !fc.OK:
+		return "ETA: not enough data"
+	case fc.Cleared:
+		return "back to normal"
+	case !fc.Draining:
+		return "not draining (" + fmtRate(fc.Rate) + ")"
+	}
+	sc := s.Scenario
+	t := "ETA " + wallShort(sc.WallTime(fc.ETA))
+	if !withRange {
+		return t
+	}
+	late := "no upper bound"
+	if fc.Late >= 0 {
+		late = wallShort(sc.WallTime(fc.Late))
+	}
+	return t + " (" + wallShort(sc.WallTime(fc.Early)) + "–" + late + ")"
+}

@@ -1,0 +1,192 @@
+package tui
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/warroom/warroom/model"
+)
+
+// width is the number of terminal cells s takes; escape codes count zero.
+func width(s string) int { return ansi.StringWidth(s) }
+
+// trunc shortens plain or styled text to at most w cells, ending in "…".
+func trunc(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if width(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// fit makes text exactly w cells: truncated with "…" or padded with spaces.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	n := width(s)
+	switch {
+	case n == w:
+		return s
+	case n < w:
+		return s + strings.Repeat(" ", w-n)
+	}
+	s = ansi.Truncate(s, w, "…")
+	if n = width(s); n < w { // a wide rune at the cut leaves a gap
+		s += strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// padLeft right-aligns text in w cells; longer text is truncated.
+func padLeft(s string, w int) string {
+	n := width(s)
+	if n >= w {
+		return trunc(s, w)
+	}
+	return strings.Repeat(" ", w-n) + s
+}
+
+// center places text in the middle of w cells.
+func center(s string, w int) string {
+	s = trunc(s, w)
+	left := (w - width(s)) / 2
+	return fit(strings.Repeat(" ", left)+s, w)
+}
+
+// clean makes untrusted text (carrier notices, complaints, titles from a
+// scenario or a live source) safe for one screen line: terminal escape
+// sequences are removed and control characters become spaces, so no text can
+// move the cursor, change colours or break the layout.
+func clean(s string) string {
+	if !needsClean(s) {
+		return s
+	}
+	s = ansi.Strip(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0, r == '\u2028', r == '\u2029':
+			b.WriteByte(' ')
+		case r == '\ufffd':
+			// invalid UTF-8 is dropped rather than shown as boxes
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// needsClean is the fast path: most text is plain printable ASCII.
+func needsClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanBlock is clean for multi-line text (a notice body): newlines stay.
+func cleanBlock(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(clean(strings.ReplaceAll(l, "\t", "    ")), " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrap word-wraps plain text to w cells and returns its lines.
+func wrap(s string, w int) []string {
+	if w <= 0 {
+		return nil
+	}
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
+}
+
+// fmtCount writes a count compactly as the sitrep does: 850, 4.2k, 38k, 1.42M.
+func fmtCount(v float64) string { return model.CompactFloat(math.Abs(v)) }
+
+// fmtRate writes a signed rate per hour with a real minus sign: −38k/h.
+func fmtRate(r float64) string {
+	c := fmtCount(r)
+	switch {
+	case c == "0":
+		return "0/h"
+	case r < 0:
+		return "−" + c + "/h"
+	}
+	return "+" + c + "/h"
+}
+
+// fmtAge writes how long ago something happened: now, 5m, 2h, 3d.
+func fmtAge(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	}
+	return strconv.Itoa(int(d/(24*time.Hour))) + "d"
+}
+
+// wallShort is a wall-clock time in UTC as the panes show it: Jul 21 09:00.
+func wallShort(t time.Time) string { return t.UTC().Format("Jan 2 15:04") }
+
+// minute is the clock in whole minutes: panes that show times or ages to the
+// minute key their caches on it, so a clock that moves by seconds does not
+// re-render them.
+func minute(d time.Duration) int64 { return int64(d / time.Minute) }
+
+// repeat is strings.Repeat that tolerates a negative count.
+func repeat(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat(s, n)
+}
+
+// seg is a piece of a row with its paint. A row is built from segs so that a
+// selected row can be painted as a whole (reverse video) instead of piece by
+// piece, whose resets would cut the highlight.
+type seg struct {
+	t string
+	p paint
+}
+
+// render paints a row; sel paints all of it at once instead.
+func render(segs []seg, sel *paint) string {
+	var b strings.Builder
+	for _, s := range segs {
+		if sel != nil {
+			b.WriteString(s.t)
+		} else {
+			b.WriteString(s.p.on(s.t))
+		}
+	}
+	if sel != nil {
+		return sel.on(b.String())
+	}
+	return b.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func cmpDur(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
