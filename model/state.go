@@ -244,9 +244,13 @@ func (s State) mutableSize() int {
 	return n
 }
 
-// HostTotals sums all host groups.
+// HostTotals sums the host groups that have reported: a group nobody has
+// reported on yet is unknown, not down.
 func (s State) HostTotals() (recovered, total, failed int) {
 	for _, g := range s.Hosts {
+		if !g.Seen {
+			continue
+		}
 		recovered += g.Recovered
 		total += g.Total
 		failed += g.Failed

@@ -70,6 +70,9 @@ func header(st *Styles, s *room.Snapshot, w int) string {
 func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) string {
 	rec, total, failed := s.State.HostTotals()
 	hosts := st.Bold.on(itoa(percent(rec, total))+"%") + " hosts back"
+	if total == 0 {
+		hosts = st.Dim.on("no host reports")
+	}
 	if failed > 0 {
 		hosts += " (" + st.Bad.on(itoa(failed)+"✗") + ")"
 	}

@@ -94,6 +94,11 @@ func (p *hostsPane) render(f frame) []string {
 			name = g.ID
 		}
 		b.WriteString(fit(clean(name), nameW))
+		if !g.Seen { // declared but never reported: unknown, not zero
+			b.WriteString(" " + st.Dim.on(fit("no report yet", cw-nameW-1)))
+			body = append(body, b.String())
+			continue
+		}
 		if showBar {
 			b.WriteByte(' ')
 			b.WriteString(bar(st, g.Recovered, g.Failed, g.Total, barW))
@@ -131,6 +136,9 @@ func (p *hostsPane) render(f frame) []string {
 func hostsTotal(f frame, w int) string {
 	st, s := f.st, f.snap
 	rec, total, failed := s.State.HostTotals()
+	if total == 0 {
+		return st.Dim.on(fit("no host reports yet", w))
+	}
 	rate := 0.0
 	for _, g := range s.State.Hosts {
 		rate += model.RecoveryRate(g.History, s.Clock, time.Hour)
