@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
 	"github.com/warroom/warroom/feed"
@@ -13,11 +12,6 @@ import (
 	"github.com/warroom/warroom/room"
 	"github.com/warroom/warroom/tui"
 )
-
-// defaultFPS is bubbletea's frame rate: high enough that a key press shows
-// within 50 ms, low enough that an idle console costs almost nothing (see
-// the README's performance section for the measurements).
-const defaultFPS = 30
 
 func newRunCmd() *cobra.Command {
 	var (
@@ -53,10 +47,7 @@ func newRunCmd() *cobra.Command {
 			if play {
 				r.SetPlaying(true)
 			}
-			p := tea.NewProgram(tui.New(r, tui.Options{Responder: as, FPS: fps}),
-				tea.WithAltScreen(), tea.WithFPS(fps))
-			_, err = p.Run()
-			return err
+			return tui.Run(r, tui.Options{Responder: as, FPS: fps})
 		},
 	}
 	f := cmd.Flags()
@@ -65,7 +56,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&start, "start", "T+0", "where to open the replay, e.g. T+6h or T+12:30")
 	f.BoolVar(&play, "play", false, "start playing instead of paused")
 	f.StringVar(&as, "as", responderName(), "your handle on acknowledgements, notes and runbook ticks")
-	f.IntVar(&fps, "fps", defaultFPS, "terminal frame rate (higher: snappier keys, more idle CPU)")
+	f.IntVar(&fps, "fps", 0, "0 draws each change at once; N > 0 uses bubbletea's renderer at N frames a second")
 	return cmd
 }
 

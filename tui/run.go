@@ -1,0 +1,100 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/warroom/warroom/room"
+)
+
+// Run opens the console on the terminal behind stdin and stdout and blocks
+// until the user quits. With opts.FPS == 0 frames are drawn by a Screen as
+// soon as they change; with opts.FPS > 0 bubbletea's own renderer draws at
+// that frame rate instead (a fallback for terminals that misbehave).
+func Run(r *room.Room, opts Options) error {
+	m := New(r, opts)
+	if opts.FPS > 0 {
+		_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithFPS(opts.FPS)).Run()
+		return err
+	}
+	in, out := os.Stdin, os.Stdout
+	if !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
+		return fmt.Errorf("the console needs a terminal on stdin and stdout (try `warroom sitrep` for text output)")
+	}
+	saved, err := term.MakeRaw(in.Fd())
+	if err != nil {
+		return fmt.Errorf("terminal raw mode: %w", err)
+	}
+	defer term.Restore(in.Fd(), saved) //nolint:errcheck // nothing more to do on the way out
+
+	w, h, err := term.GetSize(out.Fd())
+	if err != nil {
+		return fmt.Errorf("terminal size: %w", err)
+	}
+	screen := NewScreen(out, w, h)
+	if err := screen.Enter(); err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	defer screen.Leave() //nolint:errcheck // nothing more to do on the way out
+
+	p := tea.NewProgram(&onChange{inner: m, screen: screen},
+		tea.WithoutRenderer(), tea.WithInput(in), tea.WithOutput(out))
+	stop := forwardResizes(p, out)
+	defer stop()
+	go p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+	_, err = p.Run()
+	return err
+}
+
+// forwardResizes sends the program a WindowSizeMsg on every SIGWINCH (the
+// work bubbletea's renderer does when it is in charge).
+func forwardResizes(p *tea.Program, out *os.File) (stop func()) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGWINCH)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-sig:
+				if w, h, err := term.GetSize(out.Fd()); err == nil {
+					p.Send(tea.WindowSizeMsg{Width: w, Height: h})
+				}
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sig)
+		close(done)
+	}
+}
+
+// onChange wraps the app so that every View is drawn at once by a Screen.
+// bubbletea calls View after every message on its event loop, so the screen
+// is only ever touched from that one goroutine.
+type onChange struct {
+	inner  tea.Model
+	screen *Screen
+}
+
+func (o *onChange) Init() tea.Cmd { return o.inner.Init() }
+
+func (o *onChange) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ws, ok := msg.(tea.WindowSizeMsg); ok {
+		o.screen.Resize(ws.Width, ws.Height)
+	}
+	var cmd tea.Cmd
+	o.inner, cmd = o.inner.Update(msg)
+	return o, cmd
+}
+
+func (o *onChange) View() string {
+	_, _ = o.screen.Draw(o.inner.View()) // a write error means the terminal is gone; input will end the program
+	return ""
+}
