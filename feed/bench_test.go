@@ -38,3 +38,13 @@ func BenchmarkReplayDefaultStepwise(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadDefault is the parse and validation part of the replay above.
+func BenchmarkLoadDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := OpenScenario(fixtures.Default); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
