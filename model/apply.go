@@ -32,7 +32,22 @@ func Apply(s *State, e Event) {
 	case RunbookStepChange:
 		applyStep(s, e.At, b)
 	case Inject:
-		s.Injects = append(s.Injects, FiredInject{At: e.At, ID: b.ID, Title: b.Title, Prompt: b.Prompt})
+		if !applyInject(s, e.At, b) {
+			return // held, skipped or already fired: nothing reaches the room
+		}
+	case InjectControl:
+		if !applyInjectControl(s, e.At, b) {
+			return
+		}
+	case Decision:
+		applyDecision(s, e.At, b)
+	case ExpectedCheck:
+		applyCheck(s, b)
+	case WhatIf:
+		s.WhatIf = b
+		if b.Factor == 1 {
+			s.WhatIf = WhatIf{}
+		}
 		s.Rev.Injects++
 	case Acknowledgement:
 		applyAck(s, e.At, b)
@@ -157,6 +172,83 @@ func applyComplaint(s *State, at time.Duration, b SellerComplaint) {
 	s.Rev.Complaints++
 }
 
+// addInject registers an inject as pending (from the scenario, or the first
+// time a live source sends one).
+func (s *State) addInject(in Inject, due time.Duration) int {
+	if i, ok := s.injectIndex[in.ID]; ok {
+		return i
+	}
+	s.injectIndex[in.ID] = len(s.Injects)
+	s.Injects = append(s.Injects, InjectState{Inject: in, Due: due, Status: InjectPending,
+		Checked: make([]bool, len(in.Expected))})
+	return len(s.Injects) - 1
+}
+
+// applyInject is an inject's scheduled time arriving. It reports whether the
+// inject was delivered now.
+func applyInject(s *State, at time.Duration, b Inject) bool {
+	i := s.addInject(b, at)
+	in := &s.Injects[i]
+	s.Rev.Injects++
+	switch in.Status {
+	case InjectPending:
+		in.Status, in.FiredAt = InjectFired, at
+		s.Current = i
+		return true
+	case InjectHeld:
+		in.Reached = true
+	}
+	return false
+}
+
+// applyInjectControl is the facilitator firing, skipping, holding or
+// releasing an inject. It reports whether anything changed.
+func applyInjectControl(s *State, at time.Duration, b InjectControl) bool {
+	i, ok := s.injectIndex[b.Inject]
+	if !ok {
+		return false
+	}
+	in := &s.Injects[i]
+	before := *in
+	switch {
+	case b.Action == InjectFire && (in.Status == InjectPending || in.Status == InjectHeld),
+		b.Action == InjectRelease && in.Status == InjectHeld && (in.Reached || at >= in.Due):
+		in.Status, in.FiredAt = InjectFired, at
+		s.Current = i
+	case b.Action == InjectRelease && in.Status == InjectHeld:
+		in.Status = InjectPending // released before its time: it fires on schedule
+	case b.Action == InjectSkip && (in.Status == InjectPending || in.Status == InjectHeld):
+		in.Status = InjectSkipped
+	case b.Action == InjectHold && in.Status == InjectPending:
+		in.Status = InjectHeld
+	}
+	if in.Status == before.Status {
+		return false
+	}
+	s.Rev.Injects++
+	return true
+}
+
+func applyDecision(s *State, at time.Duration, b Decision) {
+	id := b.Inject
+	if id == "" {
+		if in, ok := s.CurrentInject(); ok {
+			id = in.ID
+		}
+	}
+	s.Decisions = append(s.Decisions, DecisionRecord{At: at, Wall: b.Wall, Inject: id, By: b.By, Text: b.Text})
+	s.Rev.Injects++
+}
+
+func applyCheck(s *State, b ExpectedCheck) {
+	i, ok := s.injectIndex[b.Inject]
+	if !ok || b.Item < 0 || b.Item >= len(s.Injects[i].Checked) {
+		return
+	}
+	s.Injects[i].Checked[b.Item] = b.Done
+	s.Rev.Injects++
+}
+
 func applyStep(s *State, at time.Duration, b RunbookStepChange) {
 	i, ok := s.stepIndex[b.Step]
 	if !ok {
@@ -216,6 +308,21 @@ func timelineText(s *State, e Event) string {
 		}
 	case Inject:
 		return "INJECT " + b.Title
+	case InjectControl:
+		in, _ := s.InjectByID(b.Inject)
+		verb := map[InjectAction]string{InjectFire: "fired", InjectSkip: "skipped", InjectHold: "held", InjectRelease: "released"}[b.Action]
+		line := fmt.Sprintf("facilitator %s inject: %s", verb, in.Title)
+		if in.Status == InjectFired && in.FiredAt == e.At {
+			line = "INJECT " + in.Title + " (" + verb + " by the facilitator)"
+		}
+		return line
+	case Decision:
+		return fmt.Sprintf("decision (%s): %s", b.By, b.Text)
+	case WhatIf:
+		if b.Factor == 0 || b.Factor == 1 {
+			return "what-if cleared"
+		}
+		return fmt.Sprintf("what-if: shipping capacity ×%g from %s", b.Factor, FormatOffset(b.From))
 	case Note:
 		return fmt.Sprintf("note (%s): %s", b.Author, b.Text)
 	case StatusUpdate:

@@ -41,12 +41,15 @@ type Cursor struct {
 	clock   time.Duration // replay time; >= the last applied event's At
 	playing bool
 	speed   float64
+	// pauseOnInject stops a playing clock at every inject it delivers, so a
+	// facilitator never has to catch one on the fly.
+	pauseOnInject bool
 }
 
 // NewCursor starts a cursor at the beginning of events (which must be sorted
 // by At), before anything is applied, paused at the default speed.
 func NewCursor(start State, events []Event) *Cursor {
-	c := &Cursor{start: start.Clone(), events: events, speed: DefaultSpeed}
+	c := &Cursor{start: start.Clone(), events: events, speed: DefaultSpeed, pauseOnInject: true}
 	c.snaps = []snapshot{{0, c.start.Clone()}}
 	c.state = c.start.Clone()
 	return c
@@ -89,6 +92,12 @@ func (c *Cursor) SetPlaying(on bool) {
 	c.playing = on && !c.AtEnd()
 }
 
+// SetPauseOnInject turns pausing at delivered injects on or off.
+func (c *Cursor) SetPauseOnInject(on bool) { c.pauseOnInject = on }
+
+// PauseOnInject reports whether playback pauses at delivered injects.
+func (c *Cursor) PauseOnInject() bool { return c.pauseOnInject }
+
 // SetSpeed sets the speed, clamped to [MinSpeed, MaxSpeed].
 func (c *Cursor) SetSpeed(x float64) {
 	c.speed = min(max(x, MinSpeed), MaxSpeed)
@@ -125,18 +134,36 @@ func (c *Cursor) Advance(real time.Duration) bool {
 		to = end
 		c.playing = false
 	}
-	moved := to != c.clock
-	c.forwardTo(to)
-	return moved
+	from := c.clock
+	if c.forwardTo(to, c.pauseOnInject) {
+		c.playing = false
+	}
+	return c.clock != from
 }
 
 // forwardTo applies the events up to t and sets the clock to t (t >= clock).
-func (c *Cursor) forwardTo(t time.Duration) {
+// With stopAtInject it stops instead right after an inject is delivered,
+// with the clock at the inject's time, and reports that it stopped there:
+// however long the step, no inject is passed over and none moves.
+func (c *Cursor) forwardTo(t time.Duration, stopAtInject bool) (stopped bool) {
 	for c.pos < len(c.events) && c.events[c.pos].At <= t {
+		e := c.events[c.pos]
+		delivered := c.state.Rev.Injects
 		c.applyNext()
+		if stopAtInject && e.Body != nil && e.Body.Kind() == KindInject && c.delivered(delivered, e.At) {
+			c.setClock(e.At)
+			return true
+		}
 	}
-	c.clock = t
-	c.state.Now = t
+	c.setClock(t)
+	return false
+}
+
+// delivered reports whether the event just applied delivered an inject: the
+// current inject fired at this very moment and the injects part changed.
+func (c *Cursor) delivered(revBefore int, at time.Duration) bool {
+	in, ok := c.state.CurrentInject()
+	return ok && c.state.Rev.Injects != revBefore && in.Status == InjectFired && in.FiredAt == at
 }
 
 func (c *Cursor) applyNext() {
@@ -193,11 +220,16 @@ func (c *Cursor) Prev() bool {
 	return true
 }
 
-// NextInject moves to just after the next inject event, if there is one.
+// NextInject moves to just after the next inject still to be delivered on
+// schedule (held and skipped ones are passed over), if there is one.
 func (c *Cursor) NextInject() bool {
 	for k := c.pos; k < len(c.events); k++ {
-		if c.events[k].Body != nil && c.events[k].Body.Kind() == KindInject {
-			c.forwardTo(c.events[k].At)
+		in, ok := c.events[k].Body.(Inject)
+		if !ok {
+			continue
+		}
+		if st, known := c.state.InjectByID(in.ID); !known || st.Status == InjectPending {
+			c.forwardTo(c.events[k].At, false)
 			return true
 		}
 	}

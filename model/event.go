@@ -32,6 +32,12 @@ const (
 	KindUpdate       Kind = "update"
 	KindAck          Kind = "ack"
 	KindSourceHealth Kind = "source"
+
+	// Tabletop exercise actions: a responder's or the facilitator's.
+	KindInjectControl Kind = "inject-control"
+	KindDecision      Kind = "decision"
+	KindCheck         Kind = "check"
+	KindWhatIf        Kind = "whatif"
 )
 
 // Body is the typed payload of an Event. Each body type is a plain value.
@@ -138,11 +144,57 @@ type RunbookStepChange struct {
 	By    string
 }
 
-// Inject is a facilitator's prompt in a tabletop exercise.
+// Inject is a facilitator's prompt in a tabletop exercise. Players see the
+// title, prompt and questions; Expected and Notes are for the facilitator.
 type Inject struct {
-	ID     string
-	Title  string
-	Prompt string
+	ID        string
+	Title     string
+	Prompt    string
+	Questions []string // discussion questions
+	Expected  []string // actions a good team takes; scored in the debrief
+	Notes     string   // facilitator-only guidance
+}
+
+// InjectAction is what the facilitator does with an inject.
+type InjectAction string
+
+const (
+	InjectFire    InjectAction = "fire"    // deliver now, whatever its time
+	InjectSkip    InjectAction = "skip"    // never deliver it
+	InjectHold    InjectAction = "hold"    // do not deliver it when its time comes
+	InjectRelease InjectAction = "release" // end a hold: deliver now if its time has passed
+)
+
+// InjectControl is the facilitator acting on an inject.
+type InjectControl struct {
+	Inject string
+	Action InjectAction
+	By     string
+}
+
+// Decision is a responder's decision, recorded against an inject.
+type Decision struct {
+	Inject string // empty: the current inject
+	By     string
+	Text   string
+	Wall   time.Time // real time it was taken (the scenario time is the event's)
+}
+
+// ExpectedCheck marks one of an inject's expected actions as done or not:
+// the facilitator's scoring.
+type ExpectedCheck struct {
+	Inject string
+	Item   int // index into Inject.Expected
+	Done   bool
+	By     string
+}
+
+// WhatIf scales the backlog's shipping capacity by Factor from From on, to
+// compare a forecast against the baseline. A Factor of 0 or 1 clears it.
+type WhatIf struct {
+	Factor float64
+	From   time.Duration
+	By     string
 }
 
 // Note is free text added by a responder.
@@ -190,6 +242,10 @@ func (Note) Kind() Kind               { return KindNote }
 func (StatusUpdate) Kind() Kind       { return KindUpdate }
 func (Acknowledgement) Kind() Kind    { return KindAck }
 func (SourceHealth) Kind() Kind       { return KindSourceHealth }
+func (InjectControl) Kind() Kind      { return KindInjectControl }
+func (Decision) Kind() Kind           { return KindDecision }
+func (ExpectedCheck) Kind() Kind      { return KindCheck }
+func (WhatIf) Kind() Kind             { return KindWhatIf }
 
 // FormatOffset writes an offset as T+hh:mm (T-hh:mm before T+0). Hours grow
 // past 99 rather than wrapping into days so that offsets sort as text.

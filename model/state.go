@@ -18,7 +18,10 @@ type State struct {
 	Warnings   []Warning
 	Complaints Complaints
 	Runbook    []Step
-	Injects    []FiredInject
+	Injects    []InjectState // every inject of the exercise, in schedule order
+	Current    int           // index of the inject decisions attach to; -1 before any
+	Decisions  []DecisionRecord
+	WhatIf     WhatIf // Factor 0: none
 	Timeline   []Entry
 	Sources    []SourceStatus
 
@@ -33,6 +36,7 @@ type State struct {
 	warningIndex map[string]int
 	stepIndex    map[string]int
 	topicIndex   map[string]int
+	injectIndex  map[string]int
 	carrierNames map[string]string // declared carriers; never modified after NewState
 }
 
@@ -152,10 +156,82 @@ type Step struct {
 	By                string
 }
 
-// FiredInject is a facilitator prompt that has been delivered.
-type FiredInject struct {
-	At                time.Duration
-	ID, Title, Prompt string
+// InjectStatus is where an inject stands in an exercise.
+type InjectStatus string
+
+const (
+	InjectPending InjectStatus = "pending"
+	InjectFired   InjectStatus = "fired"
+	InjectHeld    InjectStatus = "held"
+	InjectSkipped InjectStatus = "skipped"
+)
+
+// InjectState is an inject and what happened to it.
+type InjectState struct {
+	Inject
+	Due     time.Duration // when the scenario schedules it
+	Status  InjectStatus
+	FiredAt time.Duration // valid when Status is fired
+	Reached bool          // playback passed Due while it was held
+	Checked []bool        // per Expected action: done
+}
+
+// Score sums the facilitator's checks: "met" (all expected actions done),
+// "partly", "missed", or "" when there is nothing to score.
+func (in InjectState) Score() string {
+	if in.Status != InjectFired || len(in.Expected) == 0 {
+		return ""
+	}
+	done := 0
+	for _, c := range in.Checked {
+		if c {
+			done++
+		}
+	}
+	switch done {
+	case len(in.Expected):
+		return "met"
+	case 0:
+		return "missed"
+	}
+	return "partly"
+}
+
+// DecisionRecord is a decision as recorded: when in the scenario, when in
+// real time, by whom, against which inject.
+type DecisionRecord struct {
+	At     time.Duration
+	Wall   time.Time
+	Inject string
+	By     string
+	Text   string
+}
+
+// CurrentInject is the inject decisions attach to.
+func (s State) CurrentInject() (InjectState, bool) {
+	if s.Current < 0 || s.Current >= len(s.Injects) {
+		return InjectState{}, false
+	}
+	return s.Injects[s.Current], true
+}
+
+// InjectByID finds an inject.
+func (s State) InjectByID(id string) (InjectState, bool) {
+	i, ok := s.injectIndex[id]
+	if !ok {
+		return InjectState{}, false
+	}
+	return s.Injects[i], true
+}
+
+// NextInject is the first inject still to be delivered (pending or held).
+func (s State) NextInject() (InjectState, bool) {
+	for _, in := range s.Injects {
+		if in.Status == InjectPending || in.Status == InjectHeld {
+			return in, true
+		}
+	}
+	return InjectState{}, false
 }
 
 // Entry is a line in the incident timeline.
@@ -182,7 +258,9 @@ func NewState(sc *Scenario) State {
 		warningIndex: map[string]int{},
 		stepIndex:    map[string]int{},
 		topicIndex:   map[string]int{},
+		injectIndex:  map[string]int{},
 		carrierNames: map[string]string{},
+		Current:      -1,
 	}
 	if sc == nil {
 		return s
@@ -197,6 +275,11 @@ func NewState(sc *Scenario) State {
 	for _, t := range sc.Topics {
 		s.topicIndex[t.ID] = len(s.Complaints.Topics)
 		s.Complaints.Topics = append(s.Complaints.Topics, TopicStat{ID: t.ID, Name: t.Name})
+	}
+	for _, e := range sc.Events {
+		if in, ok := e.Body.(Inject); ok {
+			s.addInject(in, e.At)
+		}
 	}
 	for _, st := range sc.Runbook {
 		s.stepIndex[st.ID] = len(s.Runbook)
@@ -221,13 +304,18 @@ func (s State) Clone() State {
 	}
 	c.Complaints.Posts = capped(s.Complaints.Posts)
 	c.Runbook = slices.Clone(s.Runbook)
-	c.Injects = capped(s.Injects)
+	c.Injects = slices.Clone(s.Injects)
+	for i := range c.Injects {
+		c.Injects[i].Checked = slices.Clone(c.Injects[i].Checked)
+	}
+	c.Decisions = capped(s.Decisions)
 	c.Timeline = capped(s.Timeline)
 	c.Sources = slices.Clone(s.Sources)
 	c.hostIndex = maps.Clone(s.hostIndex)
 	c.warningIndex = maps.Clone(s.warningIndex)
 	c.stepIndex = maps.Clone(s.stepIndex)
 	c.topicIndex = maps.Clone(s.topicIndex)
+	c.injectIndex = maps.Clone(s.injectIndex)
 	return c
 }
 
@@ -237,7 +325,7 @@ func capped[T any](s []T) []T { return s[:len(s):len(s)] }
 
 // mutableSize is roughly how many elements Clone copies.
 func (s State) mutableSize() int {
-	n := len(s.Hosts) + len(s.Warnings) + len(s.Runbook) + len(s.Sources)
+	n := len(s.Hosts) + len(s.Warnings) + len(s.Runbook) + len(s.Sources) + len(s.Injects)
 	for _, t := range s.Complaints.Topics {
 		n += 1 + len(t.Hourly)
 	}
