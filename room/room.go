@@ -23,7 +23,9 @@ type Snapshot struct {
 	Playing  bool
 	Speed    float64
 	Live     bool
-	Seq      uint64 // increases with every snapshot the room publishes
+	// PauseOnInject says playback stops at each delivered inject.
+	PauseOnInject bool
+	Seq           uint64 // increases with every snapshot the room publishes
 }
 
 // Wall is the wall-clock time of the snapshot's clock.
@@ -48,6 +50,10 @@ type Option func(*Room)
 
 // WithFrame sets how often a playing clock advances (default 100ms).
 func WithFrame(d time.Duration) Option { return func(r *Room) { r.frame = d } }
+
+// WithPauseOnInject sets whether playback pauses at each delivered inject
+// (default on).
+func WithPauseOnInject(on bool) Option { return func(r *Room) { r.cur.SetPauseOnInject(on) } }
 
 // WithClock replaces the real clock, for tests.
 func WithClock(now func() time.Time) Option { return func(r *Room) { r.now = now } }
@@ -92,6 +98,8 @@ func (r *Room) snapshotLocked() Snapshot {
 		Playing:  r.cur.Playing(),
 		Speed:    r.cur.Speed(),
 		Seq:      r.seq,
+
+		PauseOnInject: r.cur.PauseOnInject(),
 	}
 }
 
@@ -181,13 +189,24 @@ func (r *Room) SetSpeed(x float64) Snapshot {
 }
 
 // Act records a responder's action (an acknowledgement, a runbook step
-// change, a note) as an event at the current time. Inserting it rewrites the
-// history after this point, so the epoch moves and views refresh.
+// change, a note, a decision, a facilitator's inject control) as an event at
+// the current time. Inserting it rewrites the history after this point, so
+// the epoch moves and views refresh. A decision without a wall time gets the
+// room's.
 func (r *Room) Act(by string, body model.Body, text string) Snapshot {
+	if d, ok := body.(model.Decision); ok && d.Wall.IsZero() {
+		d.Wall = r.now().UTC()
+		body = d
+	}
 	return r.change(func(c *model.Cursor) {
 		c.Insert(model.Event{Source: "responder:" + by, Text: text, Body: body})
 		r.epoch++
 	})
+}
+
+// SetPauseOnInject turns pausing at delivered injects on or off.
+func (r *Room) SetPauseOnInject(on bool) Snapshot {
+	return r.change(func(c *model.Cursor) { c.SetPauseOnInject(on) })
 }
 
 // Close stops the play loop. Subscribers receive nothing more.

@@ -147,3 +147,39 @@ func TestStepAndInjectPause(t *testing.T) {
 		t.Fatalf("restart: clock %v pos %d", s.Clock, s.Pos)
 	}
 }
+
+func TestPlayStopsAtInjectAndDecisionGetsWallTime(t *testing.T) {
+	fake := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	r := New(scenario(), WithFrame(time.Millisecond), WithClock(func() time.Time {
+		fake = fake.Add(time.Minute)
+		return fake
+	}))
+	defer r.Close()
+	ch, cancel := r.Subscribe()
+	defer cancel()
+	r.SetSpeed(model.MaxSpeed)
+	r.SetPlaying(true)
+	for s := range ch {
+		if !s.Playing {
+			if s.Clock != 3*time.Hour || len(s.State.Injects) != 1 || s.State.Injects[0].Status != model.InjectFired {
+				t.Fatalf("want a stop at the inject (T+03:00): clock %v injects %+v", s.Clock, s.State.Injects)
+			}
+			break
+		}
+	}
+	s := r.Act("ana", model.Decision{By: "ana", Text: "hold the line"}, "")
+	d := s.State.Decisions[0]
+	if d.Inject != "i" || d.At != 3*time.Hour || d.Wall.IsZero() || d.By != "ana" {
+		t.Fatalf("decision %+v", d)
+	}
+}
+
+func TestWithoutPauseOnInject(t *testing.T) {
+	r := New(scenario(), WithPauseOnInject(false))
+	if r.Snapshot().PauseOnInject {
+		t.Fatal("option not applied")
+	}
+	if !r.SetPauseOnInject(true).PauseOnInject {
+		t.Fatal("SetPauseOnInject(true) not applied")
+	}
+}
