@@ -51,24 +51,43 @@ func (l ProblemList) Error() string {
 // LoadScenario parses and validates a scenario. file is used in messages and,
 // without extension and directory, as Scenario.Name. When the file is bad the
 // error is a ProblemList naming every problem found, and the scenario is nil.
+//
+// LoadScenario does not look for suspicious things in a valid scenario;
+// LoadScenarioChecked (lint.go) does.
 func LoadScenario(file string, data []byte) (*Scenario, error) {
+	sc, _, err := loadScenario(file, data, false)
+	return sc, err
+}
+
+// loadScenario is LoadScenario, and with lint it also returns the warnings
+// of a valid scenario, sorted by position. A bad file has no warnings.
+func loadScenario(file string, data []byte, lint bool) (*Scenario, []LintWarning, error) {
 	d := &decoder{file: file}
 	sc := d.scenario(data)
 	if sc == nil && len(d.problems) == 0 {
 		d.add(srcPos{1, 1}, "", "cannot read the scenario")
 	}
 	if len(d.problems) > 0 {
-		sort.SliceStable(d.problems, func(i, j int) bool {
-			a, b := d.problems[i], d.problems[j]
-			if a.Line != b.Line {
-				return a.Line < b.Line
-			}
-			return a.Col < b.Col
-		})
-		return nil, d.problems
+		sortProblems(d.problems)
+		return nil, nil, d.problems
 	}
 	sc.Name = scenarioName(file)
-	return sc, nil
+	if !lint {
+		return sc, nil, nil
+	}
+	return sc, d.lint(sc), nil
+}
+
+// sortProblems sorts problems by position, keeping the order they were found
+// in for equal positions.
+func sortProblems(l []Problem) {
+	sort.SliceStable(l, func(i, j int) bool {
+		a, b := l[i], l[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
 }
 
 // scenarioName is the file name without directory and extension.
@@ -109,6 +128,10 @@ type decoder struct {
 	topics   map[string]bool
 	steps    map[string]bool
 	injects  map[string]srcPos // inject id -> where first used
+
+	// Where things are in the file, for the lint pass (lint.go).
+	items    []timelineItem // the timeline, in the order of Scenario.Events
+	stepDecl []yamlValue    // each runbook step's id, in file order
 }
 
 func (d *decoder) add(at srcPos, field, format string, args ...any) {
@@ -811,13 +834,15 @@ func (d *decoder) runbook(v yamlValue) []StepDef {
 		if o == nil {
 			continue
 		}
+		idv := o.field("id")
 		s := StepDef{
-			ID:     d.declareID(o.field("id"), seen, "runbook step"),
+			ID:     d.declareID(idv, seen, "runbook step"),
 			Title:  o.field("title").reqStr(),
 			Detail: o.field("detail").str(),
 		}
 		if s.ID != "" {
 			d.steps[s.ID] = true
+			d.stepDecl = append(d.stepDecl, idv)
 		}
 		defs = append(defs, s)
 	}
@@ -855,6 +880,7 @@ type timelineItem struct {
 	valid   bool      // At is valid, so the item takes part in order checks
 	warning yamlValue // the warning id for warning and ack events
 	phase   WarningPhase
+	src     yamlValue // the entry as written, for the positions of warnings
 }
 
 func (d *decoder) timeline(v yamlValue) []Event {
@@ -867,6 +893,7 @@ func (d *decoder) timeline(v yamlValue) []Event {
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].ev.At < items[j].ev.At })
 	d.checkWarningOrder(items)
+	d.items = items
 	events := make([]Event, len(items))
 	for i, it := range items {
 		events[i] = it.ev
@@ -885,7 +912,7 @@ func (d *decoder) event(v yamlValue) (timelineItem, bool) {
 	if o == nil {
 		return timelineItem{}, false
 	}
-	var it timelineItem
+	it := timelineItem{src: v}
 	it.ev.At, it.valid = o.field("at").offset()
 	it.ev.Source = o.field("source").str()
 	if it.ev.Source == "" {
@@ -1064,12 +1091,16 @@ func (d *decoder) stepChange(v yamlValue) Body {
 }
 
 func (d *decoder) inject(v yamlValue) Body {
-	o := d.object(v, "id", "title", "prompt")
+	o := d.object(v, "id", "title", "prompt", "questions", "expected", "notes")
 	if o == nil {
 		return nil
 	}
 	idv := o.field("id")
-	in := Inject{ID: idv.reqStr(), Title: o.field("title").reqStr(), Prompt: o.field("prompt").reqStr()}
+	in := Inject{
+		ID: idv.reqStr(), Title: o.field("title").reqStr(), Prompt: o.field("prompt").reqStr(),
+		Questions: d.strings(o.field("questions")), Expected: d.strings(o.field("expected")),
+		Notes: o.field("notes").str(),
+	}
 	if in.ID != "" {
 		if first, dup := d.injects[in.ID]; dup {
 			idv.errorf("duplicate inject id %q (first at line %d)", in.ID, first.line)
@@ -1078,6 +1109,17 @@ func (d *decoder) inject(v yamlValue) Body {
 		}
 	}
 	return in
+}
+
+// strings is an optional list of non-empty strings.
+func (d *decoder) strings(v yamlValue) []string {
+	var out []string
+	for _, item := range d.list(v) {
+		if s := item.reqStr(); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (d *decoder) note(v yamlValue) Body {

@@ -11,10 +11,17 @@ import (
 )
 
 func newValidateCmd() *cobra.Command {
-	return &cobra.Command{
+	var strict bool
+	cmd := &cobra.Command{
 		Use:   "validate FILE...",
-		Short: "Check scenario files and print every problem as file:line:col",
-		Args:  cobra.MinimumNArgs(1),
+		Short: "Check scenario files and print every problem and warning as file:line:col",
+		Long: "validate checks scenario files. Problems make a file bad; warnings point at\n" +
+			"things that are suspicious but valid (a host group's recovered count falling\n" +
+			"with no failure, the backlog moving more than 10x in one step, an inject\n" +
+			"without questions, a runbook step never reached). Problems and warnings go\n" +
+			"to stderr, one \"ok\" line per good file to stdout. It exits 1 when a file has\n" +
+			"problems, or with --strict when it has warnings.",
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			bad := false
@@ -25,7 +32,7 @@ func newValidateCmd() *cobra.Command {
 					bad = true
 					continue
 				}
-				sc, err := model.LoadScenario(file, data)
+				sc, warnings, err := model.LoadScenarioChecked(file, data)
 				var problems model.ProblemList
 				switch {
 				case errors.As(err, &problems):
@@ -33,11 +40,24 @@ func newValidateCmd() *cobra.Command {
 						fmt.Fprintln(errOut, p)
 					}
 					bad = true
+					continue
 				case err != nil:
 					fmt.Fprintf(errOut, "%s: %v\n", file, err)
 					bad = true
+					continue
+				}
+				for _, w := range warnings {
+					fmt.Fprintln(errOut, w)
+				}
+				summary := fmt.Sprintf("%d events over %s", len(sc.Events), model.FormatOffset(sc.End()))
+				switch {
+				case len(warnings) == 0:
+					fmt.Fprintf(out, "%s: ok (%s)\n", file, summary)
+				case strict:
+					fmt.Fprintf(errOut, "%s: failed: %s with --strict\n", file, countWarnings(len(warnings)))
+					bad = true
 				default:
-					fmt.Fprintf(out, "%s: ok (%d events over %s)\n", file, len(sc.Events), model.FormatOffset(sc.End()))
+					fmt.Fprintf(out, "%s: ok (%s; %s)\n", file, countWarnings(len(warnings)), summary)
 				}
 			}
 			if bad {
@@ -46,4 +66,13 @@ func newValidateCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail (exit 1) on warnings too")
+	return cmd
+}
+
+func countWarnings(n int) string {
+	if n == 1 {
+		return "1 warning"
+	}
+	return fmt.Sprintf("%d warnings", n)
 }
