@@ -270,7 +270,7 @@ func applyAck(s *State, at time.Duration, b Acknowledgement) {
 }
 
 func applySourceHealth(s *State, at time.Duration, b SourceHealth) {
-	st := SourceStatus{Name: b.Source, Status: b.Status, Error: b.Error, At: at}
+	st := SourceStatus{Name: b.Source, Status: b.Status, Error: b.Error, At: at, LastData: b.LastData, Feeds: b.Feeds}
 	s.Rev.Sources++
 	for i := range s.Sources {
 		if s.Sources[i].Name == b.Source {

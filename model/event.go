@@ -227,9 +227,11 @@ const (
 
 // SourceHealth reports a data source's health.
 type SourceHealth struct {
-	Source string
-	Status HealthStatus
-	Error  string
+	Source   string
+	Status   HealthStatus
+	Error    string        // the last error, kept while the status is not ok
+	LastData time.Duration // offset of the last fresh data; negative: none yet
+	Feeds    []Kind        // the kinds of events the source produces: which panes it feeds
 }
 
 func (HostStatus) Kind() Kind         { return KindHostStatus }

@@ -244,10 +244,12 @@ type Entry struct {
 
 // SourceStatus is the last reported health of a data source.
 type SourceStatus struct {
-	Name   string
-	Status HealthStatus
-	Error  string
-	At     time.Duration
+	Name     string
+	Status   HealthStatus
+	Error    string
+	At       time.Duration // when this status was reported
+	LastData time.Duration // offset of the last fresh data; negative: none yet
+	Feeds    []Kind
 }
 
 // NewState is the state before any event: everything the scenario declares,
