@@ -59,9 +59,30 @@ func Apply(s *State, e Event) {
 		if e.Body != nil {
 			kind = e.Body.Kind()
 		}
-		s.Timeline = append(s.Timeline, Entry{At: e.At, Kind: kind, Source: e.Source, Text: text})
+		s.Timeline = bounded(append(s.Timeline, Entry{At: e.At, Kind: kind, Source: e.Source, Text: text}), MaxTimeline)
 		s.Rev.Timeline++
 	}
+}
+
+// Bounds on the history a State keeps, so that a console fed live for days
+// stays within a fixed amount of memory. Counts, totals and peaks are kept
+// exactly; only the oldest entries of these lists are dropped.
+const (
+	MaxBacklogPoints = 200_000 // about 23 days at one point every 10 s
+	MaxHostHistory   = 20_000  // per host group
+	MaxPosts         = 20_000  // seller posts kept for the list
+	MaxTimeline      = 20_000
+	MaxDecisions     = 20_000
+)
+
+// bounded drops the oldest half of a list that grew past max. Halving keeps
+// the cost amortised O(1), and reslicing never writes to an array that a
+// clone may share.
+func bounded[T any](s []T, max int) []T {
+	if len(s) <= max {
+		return s
+	}
+	return s[len(s)-max/2:]
 }
 
 func applyHosts(s *State, at time.Duration, b HostStatus) {
@@ -84,7 +105,7 @@ func applyHosts(s *State, at time.Duration, b HostStatus) {
 	g.UpdatedAt = at
 	g.Seen = true
 	// Always append, never edit a point in place: clones share the history.
-	g.History = append(g.History, HostPoint{At: at, Recovered: b.Recovered})
+	g.History = bounded(append(g.History, HostPoint{At: at, Recovered: b.Recovered}), MaxHostHistory)
 	s.Rev.Hosts++
 }
 
@@ -96,7 +117,10 @@ func applyBacklog(s *State, at time.Duration, b BacklogObservation) {
 	if b.Shipped != nil {
 		p.Shipped, p.HasShipped = *b.Shipped, true
 	}
-	s.Backlog.Points = append(s.Backlog.Points, p)
+	s.Backlog.Points = bounded(append(s.Backlog.Points, p), MaxBacklogPoints)
+	if !s.Backlog.hasBaseline {
+		s.Backlog.baseline, s.Backlog.hasBaseline = b.Waiting, true
+	}
 	if b.Waiting > s.Backlog.Peak {
 		s.Backlog.Peak, s.Backlog.PeakAt = b.Waiting, at
 	}
@@ -152,9 +176,9 @@ func applyWarning(s *State, at time.Duration, b CarrierWarning) {
 
 func applyComplaint(s *State, at time.Duration, b SellerComplaint) {
 	s.Complaints.Total++
-	s.Complaints.Posts = append(s.Complaints.Posts, Complaint{
+	s.Complaints.Posts = bounded(append(s.Complaints.Posts, Complaint{
 		At: at, Seller: b.Seller, Channel: b.Channel, Topic: b.Topic, Text: b.Text,
-	})
+	}), MaxPosts)
 	i, ok := s.topicIndex[b.Topic]
 	if !ok {
 		i = len(s.Complaints.Topics)
@@ -236,7 +260,7 @@ func applyDecision(s *State, at time.Duration, b Decision) {
 			id = in.ID
 		}
 	}
-	s.Decisions = append(s.Decisions, DecisionRecord{At: at, Wall: b.Wall, Inject: id, By: b.By, Text: b.Text})
+	s.Decisions = bounded(append(s.Decisions, DecisionRecord{At: at, Wall: b.Wall, Inject: id, By: b.By, Text: b.Text}), MaxDecisions)
 	s.Rev.Injects++
 }
 

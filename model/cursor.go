@@ -44,12 +44,20 @@ type Cursor struct {
 	// pauseOnInject stops a playing clock at every inject it delivers, so a
 	// facilitator never has to catch one on the fly.
 	pauseOnInject bool
+	// maxEvents bounds the events kept for scrubbing back in a live feed.
+	maxEvents int
 }
+
+// DefaultMaxEvents is how many events a live cursor keeps for scrubbing
+// back; older ones are folded into its starting state.
+const DefaultMaxEvents = 200_000
 
 // NewCursor starts a cursor at the beginning of events (which must be sorted
 // by At), before anything is applied, paused at the default speed.
 func NewCursor(start State, events []Event) *Cursor {
-	c := &Cursor{start: start.Clone(), events: events, speed: DefaultSpeed, pauseOnInject: true}
+	// Clip, so that appending live events never writes into the caller's array.
+	c := &Cursor{start: start.Clone(), events: slices.Clip(events), speed: DefaultSpeed, pauseOnInject: true,
+		maxEvents: DefaultMaxEvents}
 	c.snaps = []snapshot{{0, c.start.Clone()}}
 	c.state = c.start.Clone()
 	return c
@@ -170,7 +178,9 @@ func (c *Cursor) applyNext() {
 	Apply(&c.state, c.events[c.pos])
 	c.pos++
 	last := c.snaps[len(c.snaps)-1].pos
-	if c.pos-last >= max(minSnapshotGap, c.state.mutableSize()) {
+	// Never further apart than a quarter of the kept events, so compacting
+	// always finds a snapshot to restart from.
+	if c.pos-last >= min(max(minSnapshotGap, c.state.mutableSize()), c.maxEvents/4) {
 		c.snaps = append(c.snaps, snapshot{c.pos, c.state.Clone()})
 	}
 }
@@ -238,7 +248,7 @@ func (c *Cursor) NextInject() bool {
 
 // Seek puts the cursor at time t with every event at or before t applied.
 func (c *Cursor) Seek(t time.Duration) {
-	t = min(max(t, 0), c.End())
+	t = min(max(t, 0, c.Start()), max(c.End(), c.clock))
 	k, _ := slices.BinarySearchFunc(c.events, t, func(e Event, t time.Duration) int {
 		if e.At <= t {
 			return -1
@@ -269,10 +279,91 @@ func (c *Cursor) Insert(e Event) {
 	c.setClock(e.At)
 }
 
-// Append adds events at the end (a live feed). They must not be earlier than
-// the last event.
-func (c *Cursor) Append(events ...Event) {
-	c.events = append(c.events, events...)
+// Merge adds events that arrive from a live feed, keeping the list in time
+// order: an event older than ones already known goes where it belongs, and
+// if that is before the cursor the current state is rebuilt so that it still
+// equals a fresh replay. Nothing is applied past the clock: Follow or the
+// other moves do that. Merge sorts events in place.
+func (c *Cursor) Merge(events []Event) {
+	if len(events) == 0 {
+		return
+	}
+	slices.SortStableFunc(events, func(a, b Event) int { return cmpDuration(a.At, b.At) })
+	first := len(c.events)
+	if len(c.events) == 0 || events[0].At >= c.End() {
+		c.events = append(c.events, events...)
+	} else {
+		merged := make([]Event, 0, len(c.events)+len(events))
+		i, j := 0, 0
+		for i < len(c.events) || j < len(events) {
+			if j == len(events) || (i < len(c.events) && c.events[i].At <= events[j].At) {
+				merged = append(merged, c.events[i])
+				i++
+				continue
+			}
+			first = min(first, len(merged))
+			merged = append(merged, events[j])
+			j++
+		}
+		c.events = merged
+	}
+	if first < c.pos {
+		// History before the cursor changed: drop the snapshots it spoils
+		// and refold to the same time.
+		c.snaps = c.snaps[:c.nearestSnapshot(first)+1]
+		s := c.snaps[len(c.snaps)-1]
+		c.state, c.pos = s.state.Clone(), s.pos
+		c.forwardTo(c.clock, false)
+	}
+	c.compact()
+}
+
+// Follow moves the clock to now (a live feed's present) and applies every
+// event up to it.
+func (c *Cursor) Follow(now time.Duration) {
+	if now < c.clock {
+		now = c.clock
+	}
+	c.forwardTo(now, false)
+}
+
+// SetMaxEvents bounds the events kept for scrubbing back.
+func (c *Cursor) SetMaxEvents(n int) { c.maxEvents = max(n, 2*minSnapshotGap) }
+
+// compact folds the oldest events into the starting state once more than
+// maxEvents are kept: it restarts the list at a snapshot half-way, so memory
+// stays bounded and scrubbing back reaches the last maxEvents/2 or more.
+func (c *Cursor) compact() {
+	if len(c.events) <= c.maxEvents {
+		return
+	}
+	cut := len(c.events) - c.maxEvents/2
+	i := c.nearestSnapshot(min(cut, c.pos))
+	base := c.snaps[i]
+	if base.pos == 0 {
+		return // the cursor sits near the start: keep everything for now
+	}
+	c.start = base.state.Clone()
+	c.events = slices.Clone(c.events[base.pos:]) // a new array frees the old one
+	snaps := make([]snapshot, 0, len(c.snaps)-i)
+	for _, s := range c.snaps[i:] {
+		snaps = append(snaps, snapshot{s.pos - base.pos, s.state})
+	}
+	c.snaps = snaps
+	c.pos -= base.pos
+}
+
+// Start is the earliest time the cursor can go back to.
+func (c *Cursor) Start() time.Duration { return c.start.Now }
+
+func cmpDuration(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 func (c *Cursor) lastAt() time.Duration {

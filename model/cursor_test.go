@@ -214,3 +214,64 @@ func TestCursorInsertKeepsLaterEvents(t *testing.T) {
 		t.Fatal("insert must not modify the caller's event slice")
 	}
 }
+
+func TestCursorMergeKeepsReplayExact(t *testing.T) {
+	sc := testScenario()
+	all := randomEvents(21, 600)
+	c := NewCursor(NewState(sc), nil)
+	// Feed in batches, some arriving late (older than what is known), and
+	// follow the present after each batch.
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i := 0; i < len(all); {
+		n := 1 + rng.IntN(40)
+		batch := append([]Event(nil), all[i:min(i+n, len(all))]...)
+		if i > 100 && rng.IntN(3) == 0 { // one event from the past
+			batch = append(batch, Event{At: all[i-50].At, Body: Note{Author: "late", Text: fmt.Sprint(i)}})
+		}
+		i += n
+		c.Merge(batch)
+		c.Follow(batch[len(batch)-1].At)
+	}
+	fresh := NewCursor(NewState(sc), c.Events())
+	fresh.Seek(c.Clock())
+	if !reflect.DeepEqual(*c.State(), *fresh.State()) {
+		t.Fatal("a cursor fed live differs from a fresh replay of the same events")
+	}
+	for k := 0; k < 50; k++ {
+		c.Prev()
+	}
+	ref := NewCursor(NewState(sc), c.Events())
+	for ref.Pos() < c.Pos() {
+		ref.Next()
+	}
+	if !reflect.DeepEqual(*c.State(), *ref.State()) {
+		t.Fatal("scrubbing back in a live cursor differs from a fresh replay")
+	}
+}
+
+func TestCursorCompactBoundsEventsAndKeepsState(t *testing.T) {
+	sc := testScenario()
+	all := randomEvents(8, 5000)
+	c := NewCursor(NewState(sc), nil)
+	c.SetMaxEvents(500)
+	for i := 0; i < len(all); i += 25 {
+		batch := append([]Event(nil), all[i:min(i+25, len(all))]...)
+		c.Merge(batch)
+		c.Follow(batch[len(batch)-1].At)
+		if c.Len() > 500 {
+			t.Fatalf("kept %d events, bound 500", c.Len())
+		}
+	}
+	full := NewCursor(NewState(sc), all)
+	full.Seek(c.Clock())
+	if !reflect.DeepEqual(*c.State(), *full.State()) {
+		t.Fatal("compacting changed the state")
+	}
+	if c.Start() <= 0 {
+		t.Error("the start did not move forward")
+	}
+	c.Seek(0)
+	if c.Clock() != c.Start() || c.Pos() != 0 {
+		t.Errorf("seeking before the kept history stops at its start: clock %v start %v", c.Clock(), c.Start())
+	}
+}

@@ -65,9 +65,12 @@ type HostPoint struct {
 
 // Backlog is the delivery backlog's history and its extremes.
 type Backlog struct {
-	Points []BacklogPoint // append-only, in time order
+	Points []BacklogPoint // append-only, in time order; the oldest drop past MaxBacklogPoints
 	Peak   int64
 	PeakAt time.Duration
+
+	baseline    int64 // the first observation, kept when old points are dropped
+	hasBaseline bool
 }
 
 // BacklogPoint is one observation of the backlog. Rates are orders per hour;
@@ -92,12 +95,7 @@ func (b Backlog) Latest() (BacklogPoint, bool) {
 // Baseline is the backlog's normal level: the first observation, taken
 // before the incident hit. The backlog counts as cleared when back to it, since
 // a fulfilment network never runs at zero orders waiting.
-func (b Backlog) Baseline() int64 {
-	if len(b.Points) == 0 {
-		return 0
-	}
-	return b.Points[0].Waiting
-}
+func (b Backlog) Baseline() int64 { return b.baseline }
 
 // BacklogForecast is the backlog forecast at Now, with the baseline as the
 // level that counts as cleared.
