@@ -22,7 +22,10 @@ type Snapshot struct {
 	End      time.Duration // offset of the last event
 	Playing  bool
 	Speed    float64
-	Live     bool
+	Live     bool // fed by live sources: the clock follows real time
+	// Following is true while a live room shows the present; false after the
+	// user scrubbed back (Live stays true, ingestion goes on).
+	Following bool
 	// PauseOnInject says playback stops at each delivered inject.
 	PauseOnInject bool
 	Seq           uint64 // increases with every snapshot the room publishes
@@ -43,6 +46,10 @@ type Room struct {
 	frame    time.Duration // how often a playing clock advances
 	stopPlay chan struct{} // closed to stop the playing goroutine; nil when paused
 	now      func() time.Time
+
+	live      bool
+	following bool
+	stopLive  chan struct{} // closed by Close to end the live clock
 }
 
 // Option configures a Room.
@@ -100,6 +107,8 @@ func (r *Room) snapshotLocked() Snapshot {
 		Seq:      r.seq,
 
 		PauseOnInject: r.cur.PauseOnInject(),
+		Live:          r.live,
+		Following:     r.live && r.following,
 	}
 }
 
@@ -147,38 +156,126 @@ func (r *Room) change(f func(c *model.Cursor)) Snapshot {
 	return r.publishLocked()
 }
 
-// TogglePlay plays or pauses.
+// TogglePlay plays or pauses a replay; in a live room it freezes the view
+// or returns it to the present.
 func (r *Room) TogglePlay() Snapshot {
-	return r.change(func(c *model.Cursor) { c.SetPlaying(!c.Playing()) })
+	return r.change(func(c *model.Cursor) {
+		if r.live {
+			r.setFollowingLocked(!r.following)
+			return
+		}
+		c.SetPlaying(!c.Playing())
+	})
 }
 
-// SetPlaying plays or pauses.
+// SetPlaying plays or pauses (in a live room: follows the present or not).
 func (r *Room) SetPlaying(on bool) Snapshot {
-	return r.change(func(c *model.Cursor) { c.SetPlaying(on) })
+	return r.change(func(c *model.Cursor) {
+		if r.live {
+			r.setFollowingLocked(on)
+			return
+		}
+		c.SetPlaying(on)
+	})
+}
+
+// ReturnLive goes back to the present of a live room.
+func (r *Room) ReturnLive() Snapshot {
+	return r.change(func(*model.Cursor) { r.setFollowingLocked(true) })
+}
+
+func (r *Room) setFollowingLocked(on bool) {
+	r.following = on && r.live
+	if r.following {
+		r.cur.Follow(r.nowOffset())
+	}
+}
+
+func (r *Room) nowOffset() time.Duration { return r.now().Sub(r.scenario.Meta.Start) }
+
+// NewLive opens a live room: sc declares what exists (host groups, carriers,
+// topics, runbook) and its Meta.Start is T+0; events arrive through Ingest
+// and the clock follows real time.
+func NewLive(sc *model.Scenario, opts ...Option) *Room {
+	r := New(sc, opts...)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.live, r.following = true, true
+	r.cur.SetPauseOnInject(false)
+	r.cur.Follow(r.nowOffset())
+	r.stopLive = make(chan struct{})
+	go r.liveClock(r.stopLive)
+	return r
+}
+
+// Ingest adds events from live sources, in any order; late ones are placed
+// where they belong in time. A room following the present shows them at
+// once. Safe for concurrent use by many sources.
+func (r *Room) Ingest(events []model.Event) {
+	if len(events) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cur.Merge(events)
+	if r.following {
+		r.cur.Follow(r.nowOffset())
+	}
+	r.publishLocked()
+}
+
+// liveClock moves a following room's clock at each new minute, the
+// resolution the console shows time at, so the header stays current when no
+// data arrives.
+func (r *Room) liveClock(stop chan struct{}) {
+	for {
+		off := r.nowOffset()
+		wait := time.Minute - off%time.Minute
+		select {
+		case <-stop:
+			return
+		case <-time.After(wait):
+		}
+		r.mu.Lock()
+		if r.following {
+			r.cur.Follow(r.nowOffset())
+			r.publishLocked()
+		}
+		r.mu.Unlock()
+	}
 }
 
 // Next and Prev step one event; they pause a playing replay.
 func (r *Room) Next() Snapshot {
-	return r.change(func(c *model.Cursor) { c.SetPlaying(false); c.Next() })
+	return r.navigate(func(c *model.Cursor) { c.SetPlaying(false); c.Next() })
 }
 
 func (r *Room) Prev() Snapshot {
-	return r.change(func(c *model.Cursor) { c.SetPlaying(false); c.Prev() })
+	return r.navigate(func(c *model.Cursor) { c.SetPlaying(false); c.Prev() })
 }
 
 // NextInject jumps to the next facilitator inject and pauses there.
 func (r *Room) NextInject() Snapshot {
-	return r.change(func(c *model.Cursor) { c.SetPlaying(false); c.NextInject() })
+	return r.navigate(func(c *model.Cursor) { c.SetPlaying(false); c.NextInject() })
 }
 
 // Seek jumps to a time; a playing replay keeps playing from there.
 func (r *Room) Seek(t time.Duration) Snapshot {
-	return r.change(func(c *model.Cursor) { c.Seek(t) })
+	return r.navigate(func(c *model.Cursor) { c.Seek(t) })
 }
 
 // Restart goes back to T+0, paused.
 func (r *Room) Restart() Snapshot {
-	return r.change(func(c *model.Cursor) { c.Restart() })
+	return r.navigate(func(c *model.Cursor) { c.Restart() })
+}
+
+// navigate is a move through history: in a live room it stops following
+// the present until ReturnLive.
+func (r *Room) navigate(f func(c *model.Cursor)) Snapshot {
+	return r.change(func(c *model.Cursor) {
+		r.following = false
+		f(c)
+	})
 }
 
 // Faster, Slower and SetSpeed change the replay speed.
@@ -199,6 +296,9 @@ func (r *Room) Act(by string, body model.Body, text string) Snapshot {
 		body = d
 	}
 	return r.change(func(c *model.Cursor) {
+		if r.following {
+			c.Follow(r.nowOffset()) // an action in a live room happens now
+		}
 		c.Insert(model.Event{Source: "responder:" + by, Text: text, Body: body})
 		r.epoch++
 	})
@@ -216,6 +316,10 @@ func (r *Room) Close() {
 	if r.stopPlay != nil {
 		close(r.stopPlay)
 		r.stopPlay = nil
+	}
+	if r.stopLive != nil {
+		close(r.stopLive)
+		r.stopLive = nil
 	}
 }
 
