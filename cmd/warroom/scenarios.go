@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -12,10 +13,12 @@ import (
 )
 
 func newScenariosCmd() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "scenarios",
 		Short: "List the embedded scenarios",
-		Args:  cobra.NoArgs,
+		Long: "List the embedded scenarios with their span, number of events and title.\n" +
+			"`warroom scenarios export NAME > my.yaml` starts a new scenario from one of them.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(w, "NAME\tSPAN\tEVENTS\tTITLE")
@@ -31,6 +34,35 @@ func newScenariosCmd() *cobra.Command {
 				fmt.Fprintf(w, "%s%s\t%s\t%d\t%s\n", name, def, model.FormatOffset(sc.End()), len(sc.Events), sc.Meta.Title)
 			}
 			return w.Flush()
+		},
+	}
+	cmd.AddCommand(newScenariosExportCmd())
+	return cmd
+}
+
+func newScenariosExportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "export NAME",
+		Short: "Print an embedded scenario's YAML, to start a new scenario from it",
+		Long: "Print an embedded scenario's YAML to standard output exactly as it is embedded:\n" +
+			"  warroom scenarios export " + fixtures.Default + " > my.yaml\n" +
+			"Edit my.yaml, check it with `warroom validate my.yaml` and run it with\n" +
+			"`warroom run --scenario my.yaml`. The file's first lines point editors at\n" +
+			"scenario.schema.json (see fixtures/README.md) for completion.",
+		Args: cobra.ExactArgs(1),
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return fixtures.Names(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, ok := fixtures.Read(args[0])
+			if !ok {
+				return fmt.Errorf("no embedded scenario %q (embedded: %s)", args[0], strings.Join(fixtures.Names(), ", "))
+			}
+			_, err := cmd.OutOrStdout().Write(data)
+			return err
 		},
 	}
 }
