@@ -36,7 +36,7 @@ func newScenariosCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
-	cmd.AddCommand(newScenariosExportCmd())
+	cmd.AddCommand(newScenariosExportCmd(), newScenariosSchemaCmd())
 	return cmd
 }
 
@@ -62,6 +62,22 @@ func newScenariosExportCmd() *cobra.Command {
 				return fmt.Errorf("no embedded scenario %q (embedded: %s)", args[0], strings.Join(fixtures.Names(), ", "))
 			}
 			_, err := cmd.OutOrStdout().Write(data)
+			return err
+		},
+	}
+}
+
+func newScenariosSchemaCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the scenario format's JSON Schema, for editors",
+		Long: "Print the JSON Schema of the scenario format. Save it next to a scenario\n" +
+			"exported with `warroom scenarios export` so that the file's\n" +
+			"`# yaml-language-server: $schema=scenario.schema.json` line finds it:\n" +
+			"  warroom scenarios schema > scenario.schema.json",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := cmd.OutOrStdout().Write(fixtures.Schema())
 			return err
 		},
 	}

@@ -81,3 +81,17 @@ func TestScenariosExportErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestScenariosSchema(t *testing.T) {
+	out, _, err := runCLI(t, "scenarios", "schema")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "scenario.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Error("scenarios schema must print fixtures/scenario.schema.json byte for byte")
+	}
+}
