@@ -59,9 +59,22 @@ func Apply(s *State, e Event) {
 		if e.Body != nil {
 			kind = e.Body.Kind()
 		}
-		s.Timeline = bounded(append(s.Timeline, Entry{At: e.At, Kind: kind, Source: e.Source, Text: text}), MaxTimeline)
+		s.Timeline = bounded(append(s.Timeline, Entry{At: e.At, Kind: kind, Source: e.Source, Text: text,
+			Facilitator: facilitatorOnly(s, e)}), MaxTimeline)
 		s.Rev.Timeline++
 	}
+}
+
+// facilitatorOnly reports whether an event's timeline line must be hidden
+// from players: a facilitator holding, releasing early or skipping an inject
+// would reveal what is coming. Delivering one is for everybody.
+func facilitatorOnly(s *State, e Event) bool {
+	c, ok := e.Body.(InjectControl)
+	if !ok {
+		return false
+	}
+	in, _ := s.InjectByID(c.Inject)
+	return !(in.Status == InjectFired && in.FiredAt == e.At)
 }
 
 // Bounds on the history a State keeps, so that a console fed live for days
@@ -270,6 +283,7 @@ func applyCheck(s *State, b ExpectedCheck) {
 		return
 	}
 	s.Injects[i].Checked[b.Item] = b.Done
+	s.Injects[i].Scored = true
 	s.Rev.Injects++
 }
 

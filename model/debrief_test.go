@@ -38,6 +38,7 @@ func TestDebriefKnownAnswers(t *testing.T) {
 	c.Insert(Event{Body: InjectControl{Inject: "i3", Action: InjectSkip}})
 	c.Seek(4*h + 45*time.Minute)
 	c.Insert(Event{Body: Decision{By: "raj", Text: "ETA tomorrow", Wall: wall.Add(time.Hour)}})
+	c.Insert(Event{Body: ExpectedCheck{Inject: "i2", Item: 0, Done: false}}) // scored: nothing done
 	c.Seek(7 * h)
 
 	d := BuildDebrief(sc, *c.State())

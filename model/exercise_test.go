@@ -112,6 +112,11 @@ func TestHoldReleaseSkipAndFireNow(t *testing.T) {
 	if cur, _ := c.State().CurrentInject(); cur.ID != "i2" {
 		t.Errorf("current inject after release: %q", cur.ID)
 	}
+	for _, e := range c.State().Timeline {
+		if e.Kind == KindInjectControl && e.Facilitator == (e.Text[:6] == "INJECT") {
+			t.Errorf("facilitator-only marking wrong on %q", e.Text)
+		}
+	}
 	// Nothing was lost: all three fired, each exactly once in the timeline.
 	n := 0
 	for _, e := range c.State().Timeline {
@@ -168,6 +173,9 @@ func TestDecisionsChecksAndScore(t *testing.T) {
 	c.Advance(24 * time.Hour) // i1
 	wall := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	c.Insert(Event{Body: Decision{By: "ana", Text: "post a status", Wall: wall}})
+	if got := status(c, "i1").Score(); got != "" {
+		t.Errorf("delivered but not scored yet: score %q", got)
+	}
 	c.Insert(Event{Body: ExpectedCheck{Inject: "i1", Item: 0, Done: true}})
 	c.Insert(Event{Body: ExpectedCheck{Inject: "i1", Item: 5, Done: true}}) // out of range: ignored
 	s := c.State()

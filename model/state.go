@@ -172,12 +172,14 @@ type InjectState struct {
 	FiredAt time.Duration // valid when Status is fired
 	Reached bool          // playback passed Due while it was held
 	Checked []bool        // per Expected action: done
+	Scored  bool          // the facilitator has checked or unchecked an expected action
 }
 
 // Score sums the facilitator's checks: "met" (all expected actions done),
-// "partly", "missed", or "" when there is nothing to score.
+// "partly", "missed" (scored, none done), or "" when there is nothing to
+// score yet (not delivered, no expected actions, or not scored).
 func (in InjectState) Score() string {
-	if in.Status != InjectFired || len(in.Expected) == 0 {
+	if in.Status != InjectFired || len(in.Expected) == 0 || !in.Scored {
 		return ""
 	}
 	done := 0
@@ -238,6 +240,9 @@ type Entry struct {
 	Kind   Kind
 	Source string
 	Text   string
+	// Facilitator marks a line only the facilitator may see (an inject held
+	// or skipped: it would tell players what is coming).
+	Facilitator bool
 }
 
 // SourceStatus is the last reported health of a data source.

@@ -24,6 +24,12 @@ type Options struct {
 	// Renderer renders the styles; nil means lipgloss's default renderer
 	// (which honours NO_COLOR). An SSH server passes the session's renderer.
 	Renderer *lipgloss.Renderer
+	// Role is who sits at this console in a tabletop exercise; empty means
+	// RolePlayer, so that nothing facilitator-only shows by accident.
+	Role Role
+	// DebriefOut, when set, is where Run writes the debrief (Markdown) when
+	// the program ends.
+	DebriefOut string
 }
 
 // snapshotMsg carries a snapshot the room published.
@@ -43,6 +49,8 @@ const (
 	overlayNone overlayKind = iota
 	overlayNotice
 	overlayHelp
+	overlayInject
+	overlayDebrief
 )
 
 // app is the bubbletea model. It is a pointer so that the panes' render
@@ -75,6 +83,11 @@ type app struct {
 	input   textinput.Model
 	overlay overlayKind
 	notice  notice
+	inject  injectOverlay
+	debrief debriefOverlay
+
+	as         string // the responder handle; :as changes it
+	atEndShown bool   // the debrief opened by itself at the end once
 
 	status    string
 	statusErr bool
@@ -110,12 +123,19 @@ func New(r *room.Room, opts Options) tea.Model {
 	h := help.New()
 	h.Styles = st.Help
 	h.ShortSeparator = " · "
-	return &app{
+	a := &app{
 		r: r, opts: opts, st: st, keys: DefaultKeyMap(), help: h,
-		snap:  r.Snapshot(),
 		focus: paneHosts, lower1: paneCarriers, lower2: paneTimeline,
-		input: in,
+		input: in, as: opts.Responder,
 	}
+	// The first snapshot counts as a change from nothing at its own clock:
+	// an inject delivered at that very moment (the room paused on it) is
+	// shown, older ones are not.
+	s := r.Snapshot()
+	a.snap = s
+	a.snap.State = model.State{Current: -1}
+	a.apply(s)
+	return a
 }
 
 // Init subscribes to the room and waits for its first snapshot.
@@ -139,21 +159,32 @@ func (a *app) wait() tea.Cmd {
 }
 
 func (a *app) responder() string {
-	if a.opts.Responder != "" {
-		return a.opts.Responder
+	if a.as != "" {
+		return a.as
 	}
 	return "responder"
 }
 
+// facilitator reports whether this console may see and do the
+// facilitator's part of an exercise.
+func (a *app) facilitator() bool { return a.opts.Role == RoleFacilitator }
+
 // apply takes a snapshot the room returned for an action, unless a newer
-// one already arrived.
+// one already arrived. A newly delivered inject opens its overlay, and the
+// end of the replay opens the debrief.
 func (a *app) apply(s room.Snapshot) {
 	if s.Seq < a.snap.Seq {
 		return
 	}
+	prev := a.snap
 	a.snap = s
-	if a.overlay == overlayNotice {
+	a.injectDelivered(prev)
+	a.reachedEnd(prev)
+	switch a.overlay {
+	case overlayNotice:
 		a.notice.refresh(a)
+	case overlayInject:
+		a.inject.check(a)
 	}
 }
 
@@ -202,7 +233,8 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// once (fast typing over SSH), never a key binding. The exception is a
 	// held-down movement key (jjjj): it moves once per rune.
 	if msg.Paste || (msg.Type == tea.KeyRunes && len(msg.Runes) > 1) {
-		if one, ok := repeatedKey(msg); ok && !msg.Paste && a.overlay == overlayNone &&
+		scrolls := a.overlay == overlayNone || a.overlay == overlayInject || a.overlay == overlayDebrief
+		if one, ok := repeatedKey(msg); ok && !msg.Paste && scrolls &&
 			key.Matches(one, a.keys.Up, a.keys.Down, a.keys.Next, a.keys.Prev, a.keys.Faster, a.keys.Slower) {
 			for range msg.Runes {
 				a.handleKey(one)
@@ -238,8 +270,7 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Slower):
 		a.apply(a.r.Slower())
 	case key.Matches(msg, k.Restart):
-		a.apply(a.r.Restart())
-		a.info("restarted at T+00:00")
+		a.restart()
 	case key.Matches(msg, k.FocusNext):
 		a.setFocus(a.focus%paneCount + 1)
 	case key.Matches(msg, k.FocusPrev):
@@ -268,8 +299,23 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 		a.ack()
 	case key.Matches(msg, k.Tick):
 		a.tick()
+	case key.Matches(msg, k.ShowInject):
+		a.showInject()
+	case key.Matches(msg, k.Debrief):
+		a.openDebrief()
+	default:
+		a.facilitatorKey(msg)
 	}
 	return nil
+}
+
+// restart goes back to T+0. The exercise runs again, so its injects show
+// again as they are delivered.
+func (a *app) restart() {
+	a.inject.seen = nil
+	a.atEndShown = false
+	a.apply(a.r.Restart())
+	a.info("restarted at T+00:00")
 }
 
 // repeatedKey reports whether a multi-rune message is one rune repeated,
@@ -306,17 +352,20 @@ func (a *app) setFocus(p paneID) {
 	}
 }
 
-// nextInject jumps to the next facilitator inject and shows its prompt.
+// nextInject jumps to the next inject due on schedule; its delivery opens
+// the inject overlay.
 func (a *app) nextInject() {
-	before := len(a.snap.State.Injects)
+	before := a.snap.Pos
 	a.apply(a.r.NextInject())
-	inj := a.snap.State.Injects
-	if len(inj) == 0 || len(inj) == before {
+	if a.snap.Pos == before {
 		a.info("no more injects")
 		return
 	}
-	last := inj[len(inj)-1]
-	a.info("INJECT " + clean(last.Title) + " — " + clean(last.Prompt))
+	// Asked for: shown even if this delivery was seen before (a replay
+	// stepped back over it).
+	if in, ok := a.snap.State.CurrentInject(); ok && a.overlay != overlayInject {
+		a.openInject(in)
+	}
 }
 
 // move is j/k and friends for the focused pane.

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
 )
 
 // paneLines returns the lines of the box whose top border contains title,
@@ -295,22 +296,31 @@ func TestIdleWritesNothing(t *testing.T) {
 // without, and checks every frame is exactly the terminal's height with no
 // line wider than it.
 func TestFrameSizes(t *testing.T) {
-	r := newRoom(t, 30*time.Hour)
+	// Three rooms: mid-incident, with a what-if set, and paused on an
+	// inject (its overlay opens by itself).
+	whatIf := newRoom(t, 30*time.Hour)
+	whatIf.Act("ic", model.WhatIf{Factor: 0.8, From: 8 * time.Hour, By: "ic"}, "")
+	rooms := []*room.Room{newRoom(t, 30*time.Hour), whatIf, atFirstInject(t)}
 	sizes := [][2]int{{80, 24}, {120, 40}, {200, 50}, {61, 17}, {60, 16}, {99, 29}, {100, 30}, {59, 40}, {300, 15}}
 	states := [][]tea.Msg{
 		nil,
 		keyMsgs("2", "z"), keyMsgs("3", "z"), keyMsgs("4", "z"), keyMsgs("5", "z"), keyMsgs("6", "z"), keyMsgs("1", "z"),
 		keyMsgs("3", "<enter>"), keyMsgs("?"), keyMsgs(":"), keyMsgs("/", "label"), keyMsgs("5", "6"),
 		keyMsgs(":", "bogus", "<enter>"),
+		keyMsgs("I"), keyMsgs("I", "G"), keyMsgs("I", ":"), keyMsgs("D"), keyMsgs("D", "G"), keyMsgs("H"),
 	}
-	for _, size := range sizes {
-		for _, msgs := range states {
-			a := New(r, Options{Responder: "ic"}).(*app)
-			a.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-			for _, m := range msgs {
-				a.Update(m)
+	for _, r := range rooms {
+		for _, role := range []Role{RolePlayer, RoleFacilitator} {
+			for _, size := range sizes {
+				for _, msgs := range states {
+					a := New(r, Options{Responder: "ic", Role: role}).(*app)
+					a.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+					for _, m := range msgs {
+						a.Update(m)
+					}
+					checkFrame(t, a.View(), size[0], size[1])
+				}
 			}
-			checkFrame(t, a.View(), size[0], size[1])
 		}
 	}
 }

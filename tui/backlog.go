@@ -27,6 +27,7 @@ type backlogKey struct {
 	minute          int64
 	w, h            int
 	focused, zoomed bool
+	whatIf          model.WhatIf
 }
 
 func (p *backlogPane) view(f frame) []string {
@@ -35,16 +36,28 @@ func (p *backlogPane) view(f frame) []string {
 	pts := visiblePoints(s.State.Backlog.Points, s.Clock)
 	// The figures take one or two lines; the chart gets the rest, if
 	// that is enough for a chart.
+	// A what-if adds its line under the figures.
+	wi := s.State.WhatIf
+	wiOn := whatIfOn(wi) && len(pts) > 0
+	avail := ch
+	if wiOn {
+		avail--
+	}
 	maxStats := 1
-	if ch >= 10 {
+	if avail >= 10 {
 		maxStats = 2
 	}
-	if ch-maxStats < 4 {
-		maxStats = ch
+	if avail-maxStats < 4 {
+		maxStats = max(avail, 0)
 	}
-	k := backlogKey{s.State.Rev.Backlog, s.State.Epoch, len(pts), int64(s.End), minute(s.Clock), f.w, f.h, f.focused, f.zoomed}
+	k := backlogKey{s.State.Rev.Backlog, s.State.Epoch, len(pts), int64(s.End), minute(s.Clock), f.w, f.h, f.focused, f.zoomed, wi}
 	return p.box.get(k, func() []string {
 		stats := backlogStats(f, pts, cw, maxStats)
+		extra := ""
+		if wiOn {
+			stats = append(stats, whatIfLine(f.st, s, f.facts.Forecast(s), f.facts.WhatIf(s), cw))
+			extra = "what-if " + factorText(wi.Factor)
+		}
 		var body []string
 		if chartH := ch - len(stats); chartH >= 4 {
 			ck := newChartKey(s, len(pts), cw, chartH)
@@ -53,7 +66,7 @@ func (p *backlogPane) view(f frame) []string {
 			})...)
 		}
 		body = append(body, stats...)
-		return f.st.box(boxSpec{digit: int(paneBacklog), name: "Delivery backlog", focused: f.focused}, body, f.w, f.h)
+		return f.st.box(boxSpec{digit: int(paneBacklog), name: "Delivery backlog", extra: extra, focused: f.focused}, body, f.w, f.h)
 	})
 }
 

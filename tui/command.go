@@ -14,7 +14,10 @@ import (
 
 // commandHelp lists the command line's commands for errors and the help
 // screen.
-const commandHelp = ":note TEXT · :seek T+12:30 · :goto 12h30m · :speed 300 · :play · :pause · :restart · :q"
+const commandHelp = ":note TEXT · :decide TEXT · :as NAME · :seek T+12:30 · :goto 12h30m · :speed 300 · :play · :pause · :restart · :q"
+
+// commandHelpFacilitator is the facilitator's extra commands.
+const commandHelpFacilitator = ":whatif 0.8 from T+8h (shipping capacity ×0.8 from T+08:00) · :whatif 2 (from now) · :whatif off"
 
 // runCommand executes a command line (without the leading ':'). Errors go
 // to the status line; nothing a responder types can crash the console.
@@ -55,13 +58,45 @@ func (a *app) runCommand(line string) tea.Cmd {
 	case "pause":
 		a.apply(a.r.SetPlaying(false))
 	case "restart":
-		a.apply(a.r.Restart())
+		a.restart()
+	case "decide", "decision":
+		a.decide(arg)
+	case "as":
+		a.setResponder(arg)
+	case "whatif", "what-if":
+		a.whatIf(arg)
 	case "help":
 		a.overlay = overlayHelp
 	default:
 		a.fail(fmt.Sprintf("unknown command %q — try %s", name, commandHelp))
 	}
 	return nil
+}
+
+// decide records a decision against the current inject.
+func (a *app) decide(text string) {
+	in, ok := a.snap.State.CurrentInject()
+	switch {
+	case !ok:
+		a.fail("no inject delivered yet")
+		return
+	case text == "":
+		a.fail("usage: :decide TEXT")
+		return
+	}
+	a.apply(a.r.Act(a.responder(), model.Decision{By: a.responder(), Text: text}, ""))
+	a.info("decision recorded on " + clean(in.Title))
+}
+
+// setResponder is :as: two people sharing a keyboard take turns.
+func (a *app) setResponder(name string) {
+	name = strings.TrimSpace(clean(name))
+	if name == "" {
+		a.fail("usage: :as NAME")
+		return
+	}
+	a.as = name
+	a.info("you are " + name)
 }
 
 // parseOffset reads a time to seek to as the command line's --start does

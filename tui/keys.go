@@ -16,6 +16,10 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	// Actions
 	Ack, Tick, Open, Filter, Command key.Binding
+	// Exercise: everyone reopens the inject and the debrief; the rest is
+	// the facilitator's (Check only while the inject overlay is open).
+	ShowInject, Debrief                    key.Binding
+	Fire, Skip, Hold, PauseOnInject, Check key.Binding
 	// App
 	Help, Quit key.Binding
 }
@@ -53,15 +57,25 @@ func DefaultKeyMap() KeyMap {
 		Filter:  b("/", "filter posts", "/"),
 		Command: b(":", "command", ":"),
 
+		ShowInject:    b("I", "show inject", "I"),
+		Debrief:       b("D", "debrief", "D"),
+		Fire:          b("F", "fire next inject", "F"),
+		Skip:          b("S", "skip next inject", "S"),
+		Hold:          b("H", "hold/release next", "H"),
+		PauseOnInject: b("P", "pause on inject", "P"),
+		Check:         b("1-9", "check expected action", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+
 		Help: b("?", "help", "?"),
 		Quit: b("q", "quit", "q", "ctrl+c"),
 	}
 }
 
-// helpKeys is the KeyMap as the help bubble sees it for one focused pane.
+// helpKeys is the KeyMap as the help bubble sees it for one focused pane
+// and one role: the facilitator's keys are listed only for the facilitator.
 type helpKeys struct {
-	k     *KeyMap
-	focus paneID
+	k           *KeyMap
+	focus       paneID
+	facilitator bool
 }
 
 var _ help.KeyMap = helpKeys{}
@@ -99,4 +113,15 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Ack, k.Open, k.Tick, k.Filter, k.Command},
 	}
+}
+
+// ExerciseHelp is the tabletop keys, a block of their own under the full
+// help (a fifth column would not fit 100 cells). The facilitator's keys
+// are listed only for the facilitator.
+func (h helpKeys) ExerciseHelp() [][]key.Binding {
+	k := h.k
+	if !h.facilitator {
+		return [][]key.Binding{{k.ShowInject}, {k.Debrief}}
+	}
+	return [][]key.Binding{{k.ShowInject, k.Debrief}, {k.Fire, k.Skip}, {k.Hold, k.PauseOnInject}, {k.Check}}
 }

@@ -36,8 +36,9 @@ type layout struct {
 
 // computeLayout lays out the screen. In the compact layout the lower band
 // shows one pane of each pair (carriers or runbook, complaints or timeline):
-// whichever was focused last.
-func computeLayout(w, h int, zoom bool, focus, lower1, lower2 paneID) layout {
+// whichever was focused last. strip adds the facilitator's line above the
+// footer in the full layout (the compact one shows it in the footer).
+func computeLayout(w, h int, zoom, strip bool, focus, lower1, lower2 paneID) layout {
 	l := layout{w: w, h: h}
 	if w < minWidth || h < minHeight {
 		l.tiny = true
@@ -48,6 +49,9 @@ func computeLayout(w, h int, zoom bool, focus, lower1, lower2 paneID) layout {
 		l.top, l.footer = 2, 1
 	} else {
 		l.top, l.footer = 1, 2
+		if strip {
+			l.footer++
+		}
 	}
 	l.panesH = h - l.top - l.footer
 	// Hosts and the runbook need less width than the chart and the

@@ -117,6 +117,13 @@ func updates(n int) string {
 // overlayKey handles keys while an overlay is open: esc, q or the key that
 // opened it close it; a acknowledges the notice; the rest scrolls.
 func (a *app) overlayKey(msg tea.KeyMsg) tea.Cmd {
+	switch a.overlay {
+	case overlayInject:
+		return a.injectKeyMsg(msg)
+	case overlayDebrief:
+		a.debriefKeyMsg(msg)
+		return nil
+	}
 	k := &a.keys
 	switch {
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), a.overlay == overlayHelp && key.Matches(msg, k.Help):

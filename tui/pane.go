@@ -29,6 +29,9 @@ type frame struct {
 	w, h    int // the whole box, border included
 	focused bool
 	zoomed  bool
+	// facilitator: the console may show the facilitator's part of an
+	// exercise (the timeline hides what would reveal the inject queue).
+	facilitator bool
 }
 
 // inner is the content area inside the border and its one-cell padding.
@@ -43,6 +46,10 @@ type facts struct {
 	}
 	fcOK     bool
 	forecast model.Forecast
+
+	wfKey  whatIfKey
+	wfOK   bool
+	whatIf model.Forecast
 }
 
 // Forecast is the backlog forecast at the snapshot's clock.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -15,30 +16,50 @@ import (
 // Run opens the console on the terminal behind stdin and stdout and blocks
 // until the user quits. With opts.FPS == 0 frames are drawn by a Screen as
 // soon as they change; with opts.FPS > 0 bubbletea's own renderer draws at
-// that frame rate instead (a fallback for terminals that misbehave).
+// that frame rate instead (a fallback for terminals that misbehave). When
+// the program has run and opts.DebriefOut is set, the debrief of the room as
+// it ends is written there; an error writing it is returned.
 func Run(r *room.Room, opts Options) error {
+	ran, err := run(r, opts)
+	if ran {
+		err = errors.Join(err, afterRun(r, opts))
+	}
+	return err
+}
+
+// afterRun is the work done once the program ended, whichever renderer
+// drew it.
+func afterRun(r *room.Room, opts Options) error {
+	if opts.DebriefOut == "" {
+		return nil
+	}
+	return writeDebrief(opts.DebriefOut, r.Snapshot())
+}
+
+// run runs the program and reports whether it got as far as running.
+func run(r *room.Room, opts Options) (ran bool, err error) {
 	m := New(r, opts)
 	if opts.FPS > 0 {
 		_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithFPS(opts.FPS)).Run()
-		return err
+		return true, err
 	}
 	in, out := os.Stdin, os.Stdout
 	if !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
-		return fmt.Errorf("the console needs a terminal on stdin and stdout (try `warroom sitrep` for text output)")
+		return false, fmt.Errorf("the console needs a terminal on stdin and stdout (try `warroom sitrep` for text output)")
 	}
 	saved, err := term.MakeRaw(in.Fd())
 	if err != nil {
-		return fmt.Errorf("terminal raw mode: %w", err)
+		return false, fmt.Errorf("terminal raw mode: %w", err)
 	}
 	defer term.Restore(in.Fd(), saved) //nolint:errcheck // nothing more to do on the way out
 
 	w, h, err := term.GetSize(out.Fd())
 	if err != nil {
-		return fmt.Errorf("terminal size: %w", err)
+		return false, fmt.Errorf("terminal size: %w", err)
 	}
 	screen := NewScreen(out, w, h)
 	if err := screen.Enter(); err != nil {
-		return fmt.Errorf("terminal: %w", err)
+		return false, fmt.Errorf("terminal: %w", err)
 	}
 	defer screen.Leave() //nolint:errcheck // nothing more to do on the way out
 
@@ -48,7 +69,7 @@ func Run(r *room.Room, opts Options) error {
 	defer stop()
 	go p.Send(tea.WindowSizeMsg{Width: w, Height: h})
 	_, err = p.Run()
-	return err
+	return true, err
 }
 
 // forwardResizes sends the program a WindowSizeMsg on every SIGWINCH (the

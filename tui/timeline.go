@@ -63,6 +63,10 @@ func entryPaint(st *Styles, e model.Entry) paint {
 	return paint{}
 }
 
+// facilitatorOnly reports whether an entry is hidden from players (the
+// model marks lines that would reveal the inject queue).
+func facilitatorOnly(e model.Entry) bool { return e.Facilitator }
+
 func (p *timelinePane) render(f frame) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
@@ -76,6 +80,9 @@ func (p *timelinePane) render(f frame) []string {
 	lines := 0
 	for i := end - 1; i >= 0 && lines < ch; i-- {
 		e := tl[i]
+		if !f.facilitator && facilitatorOnly(e) {
+			continue
+		}
 		pt := entryPaint(st, e)
 		stamp := st.Dim.on(model.FormatOffset(e.At)) + " "
 		text := clean(e.Text)

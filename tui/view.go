@@ -10,7 +10,7 @@ import (
 
 // layout is the layout for the current size and UI state.
 func (a *app) layout() layout {
-	return computeLayout(a.w, a.h, a.zoom, a.focus, a.lower1, a.lower2)
+	return computeLayout(a.w, a.h, a.zoom, a.facilitator(), a.focus, a.lower1, a.lower2)
 }
 
 // View renders the frame: exactly h lines of at most w cells. It returns the
@@ -40,6 +40,10 @@ func (a *app) render() []string {
 		a.carriers.sync(s)
 		out = append(out, summary(a.st, s, a.facts.Forecast(s), a.carriers.unacked, a.w))
 	}
+	if a.overlay == overlayDebrief { // it covers every pane: draw none
+		out = append(out, a.debrief.view(a, lay)...)
+		return append(out, a.footer(lay)...)
+	}
 	panes := make([]string, 0, lay.panesH)
 	for _, b := range lay.bands {
 		cols := make([][]string, 0, len(b.slots))
@@ -53,6 +57,8 @@ func (a *app) render() []string {
 		panes = a.splice(panes, a.notice.view(a, lay))
 	case overlayHelp:
 		panes = a.splice(panes, a.helpView(lay))
+	case overlayInject:
+		panes = a.splice(panes, a.inject.view(a, lay))
 	}
 	out = append(out, panes...)
 	return append(out, a.footer(lay)...)
@@ -60,7 +66,8 @@ func (a *app) render() []string {
 
 // paneView renders one pane in a w×h box.
 func (a *app) paneView(p paneID, w, h int) []string {
-	f := frame{snap: &a.snap, st: a.st, facts: &a.facts, w: w, h: h, focused: p == a.focus, zoomed: a.zoom}
+	f := frame{snap: &a.snap, st: a.st, facts: &a.facts, w: w, h: h, focused: p == a.focus, zoomed: a.zoom,
+		facilitator: a.facilitator()}
 	switch p {
 	case paneHosts:
 		return a.hosts.view(f)
@@ -92,10 +99,14 @@ func (a *app) footer(lay layout) []string {
 		status = st.Info.on(clean(a.status))
 	}
 	helpLine := a.helpLine.get(helpKey{a.focus, a.w}, func() []string {
-		return []string{a.help.ShortHelpView(helpKeys{&a.keys, a.focus}.ShortHelp())}
+		return []string{a.help.ShortHelpView(helpKeys{&a.keys, a.focus, a.facilitator()}.ShortHelp())}
 	})[0]
 	if lay.compact {
-		if status == "" {
+		switch {
+		case status != "":
+		case a.facilitator():
+			return []string{a.strip()}
+		default:
 			status = helpLine
 		}
 		return []string{fit(" "+status, a.w)}
@@ -105,7 +116,11 @@ func (a *app) footer(lay layout) []string {
 		status = st.Dim.on("event " + itoa(s.Pos) + "/" + itoa(s.Len) + " · ends " + model.FormatOffset(s.End) +
 			" · you are " + clean(a.responder()))
 	}
-	return []string{fit(" "+status, a.w), fit(" "+helpLine, a.w)}
+	out := []string{fit(" "+status, a.w), fit(" "+helpLine, a.w)}
+	if a.facilitator() {
+		out = append([]string{a.strip()}, out...)
+	}
+	return out
 }
 
 // splice lays an overlay box over the middle of the panes.
@@ -134,14 +149,26 @@ func (a *app) splice(panes, box []string) []string {
 
 // helpView is the ? screen: every key, then the commands.
 func (a *app) helpView(lay layout) []string {
+	bw := min(a.w-2, 100)
 	hm := a.help
-	hm.ShowAll = true
-	full := strings.Split(hm.FullHelpView(helpKeys{&a.keys, a.focus}.FullHelp()), "\n")
-	body := append(full, "", "Commands (after :)", commandHelp, "",
+	hm.ShowAll, hm.Width = true, bw-4
+	hk := helpKeys{&a.keys, a.focus, a.facilitator()}
+	body := strings.Split(hm.FullHelpView(hk.FullHelp()), "\n")
+	title := "Tabletop exercise"
+	if a.facilitator() {
+		title += " (facilitator)"
+	}
+	body = append(body, "", title)
+	body = append(body, strings.Split(hm.FullHelpView(hk.ExerciseHelp()), "\n")...)
+	body = append(body, "", "Commands (after :)")
+	body = append(body, wrap(commandHelp, bw-4)...)
+	if a.facilitator() {
+		body = append(body, wrap(commandHelpFacilitator, bw-4)...)
+	}
+	body = append(body, "",
 		"Focus is marked ▶ in a pane's title; the selected row with ›.",
 		"Warnings: ! unacked  ✓ acked  ✔ resolved.  Runbook: ✓ done  ▸ active  ✗ blocked  – skipped",
 		"", "esc or ? closes this help")
-	bw := min(a.w-2, 100)
 	bh := min(lay.panesH, len(body)+2)
 	return a.st.box(boxSpec{digit: 0, name: "Help", focused: true}, body, bw, bh)
 }

@@ -21,12 +21,16 @@ func newRunCmd() *cobra.Command {
 		play     bool
 		as       string
 		fps      int
+		role     string
+		out      string
+		noPause  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Open the console on a scenario (the default command)",
 		Example: "  warroom run\n" +
-			"  warroom run --scenario my-drill.yaml --start T+6h --speed 300 --play",
+			"  warroom run --scenario my-drill.yaml --start T+6h --speed 300 --play\n" +
+			"  warroom run --scenario oncall-training-30m --role facilitator --out debrief.md",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			sc, err := feed.OpenScenario(scenario)
@@ -40,14 +44,18 @@ func newRunCmd() *cobra.Command {
 			if speed < model.MinSpeed || speed > model.MaxSpeed {
 				return fmt.Errorf("--speed %v: want %d to %d simulated seconds per second", speed, model.MinSpeed, model.MaxSpeed)
 			}
-			r := room.New(sc)
+			rl, err := tui.ParseRole(role)
+			if err != nil {
+				return fmt.Errorf("--role: %w", err)
+			}
+			r := room.New(sc, room.WithPauseOnInject(!noPause))
 			defer r.Close()
 			r.SetSpeed(speed)
 			r.Seek(at)
 			if play {
 				r.SetPlaying(true)
 			}
-			return tui.Run(r, tui.Options{Responder: as, FPS: fps})
+			return tui.Run(r, tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out})
 		},
 	}
 	f := cmd.Flags()
@@ -56,6 +64,9 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&start, "start", "T+0", "where to open the replay, e.g. T+6h or T+12:30")
 	f.BoolVar(&play, "play", false, "start playing instead of paused")
 	f.StringVar(&as, "as", responderName(), "your handle on acknowledgements, notes and runbook ticks")
+	f.StringVar(&role, "role", string(tui.RolePlayer), "player, or facilitator (sees notes and expected actions, fires/skips/holds injects, scores)")
+	f.StringVar(&out, "out", "", "write the exercise debrief as Markdown to this file on exit")
+	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
 	f.IntVar(&fps, "fps", 0, "0 draws each change at once; N > 0 uses bubbletea's renderer at N frames a second")
 	return cmd
 }

@@ -1,0 +1,254 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
+)
+
+// debriefOverlay is the hot wash: the whole exercise on one scrolling page
+// over the panes, read off model.BuildDebrief. It opens on D, and by itself
+// once when the replay reaches its end.
+type debriefOverlay struct {
+	pg  pager
+	key debriefKey
+}
+
+// debriefKey is everything the debrief is built from.
+type debriefKey struct {
+	injects, runbook, backlog, epoch int
+	now                              time.Duration
+	w, h                             int
+}
+
+func (a *app) openDebrief() {
+	a.overlay = overlayDebrief
+	a.debrief.key, a.debrief.pg.top = debriefKey{}, 0
+}
+
+// atEnd is the end of a replay: every event applied, the clock on the last
+// one, nothing playing.
+func atEnd(s room.Snapshot) bool {
+	return !s.Live && s.Pos == s.Len && !s.Playing && s.Clock == s.End
+}
+
+// reachedEnd opens the debrief the first time the replay arrives at its end.
+func (a *app) reachedEnd(prev room.Snapshot) {
+	if a.atEndShown || !atEnd(a.snap) || atEnd(prev) {
+		return
+	}
+	a.atEndShown = true
+	a.openDebrief()
+}
+
+// debriefKeyMsg handles keys while the debrief is open: esc, q or D close it,
+// the list keys scroll.
+func (a *app) debriefKeyMsg(msg tea.KeyMsg) {
+	k := &a.keys
+	switch {
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Debrief):
+		a.overlay = overlayNone
+	default:
+		a.debrief.pg.key(msg, k)
+	}
+}
+
+// view is the debrief filling the panes' area.
+func (o *debriefOverlay) view(a *app, lay layout) []string {
+	s := &a.snap
+	st := s.State
+	k := debriefKey{st.Rev.Injects, st.Rev.Runbook, st.Rev.Backlog, st.Epoch, st.Now, a.w, lay.panesH}
+	if k != o.key {
+		o.key = k
+		d := model.BuildDebrief(s.Scenario, st)
+		o.pg.set(debriefLines(a, d, a.w-4), lay.panesH-2)
+	}
+	corner := "esc close"
+	if o.pg.more() {
+		corner = o.pg.where() + " · j/k pgup/pgdn scroll · esc close"
+	}
+	return a.st.box(boxSpec{name: "Debrief", extra: "— " + s.Scenario.Meta.Title, corner: corner, focused: true},
+		o.pg.view(), a.w, lay.panesH)
+}
+
+// debriefLines is the debrief as a terminal page w cells wide: a summary,
+// the backlog and the forecast at each inject, each inject, the runbook.
+// Players see every delivered inject with its decisions, times and score;
+// the expected-action checklists and what was never delivered stay the
+// facilitator's.
+func debriefLines(a *app, d model.Debrief, w int) []string {
+	st, sc, fac := a.st, a.snap.Scenario, a.facilitator()
+	wall := func(at time.Duration) string { return sc.WallTime(at).UTC().Format("Jan 2 15:04") }
+	head := func(t string) string { return st.Inject.on(t) }
+	var out []string
+	add := func(ls ...string) { out = append(out, ls...) }
+
+	summary := fmt.Sprintf("At %s (%s UTC) · %s · %s scored: %d met, %d partly, %d missed · runbook %d of %d steps done",
+		model.FormatOffset(d.At), wall(d.At), plural(d.Decisions, "decision"), plural(d.Scored, "inject"),
+		d.Met, d.Partly, d.Missed, d.RunbookDone, len(d.Runbook))
+	add(wrap(summary, w)...)
+
+	add("", head("BACKLOG"))
+	add(trunc(fmt.Sprintf(" peak %s waiting at %s (%s UTC)", model.Compact(d.Peak), model.FormatOffset(d.PeakAt), wall(d.PeakAt)), w))
+	if d.Cleared {
+		add(trunc(fmt.Sprintf(" back to normal (%s) at %s (%s UTC)", model.Compact(d.Baseline), model.FormatOffset(d.ClearedAt), wall(d.ClearedAt)), w))
+	} else {
+		add(trunc(fmt.Sprintf(" back to normal (%s): "+st.Bad.on("not by %s"), model.Compact(d.Baseline), model.FormatOffset(d.At)), w))
+	}
+	add("", head("FORECAST AT EACH INJECT")+st.Dim.on(" vs the actual clear time"))
+	add(forecastTable(st, d, wall, w)...)
+
+	add("", head("INJECTS"))
+	n, hidden := 0, 0
+	for _, in := range d.Injects {
+		if in.Status != model.InjectFired && !fac {
+			hidden++
+			continue
+		}
+		n++
+		if n > 1 {
+			add("")
+		}
+		add(debriefInject(st, in, n, fac, w)...)
+	}
+	if hidden > 0 {
+		add(st.Dim.on(fmt.Sprintf(" %d more not delivered", hidden)))
+	}
+
+	add("", head("RUNBOOK"))
+	// Title, then state (or when done) and who, in columns.
+	byW := min(20, w/5)
+	titleW := max(w-byW-16, 8)
+	for _, s := range d.Runbook {
+		sym, p := stepSymbol(st, s.State)
+		state := string(s.State)
+		if s.State == model.StepDone {
+			state = "done " + model.FormatOffset(s.DoneAt)
+		}
+		add(trunc(" "+p.on(fit(sym, 1))+" "+fit(clean(s.Title), titleW-3)+" "+fit(state, 14)+" "+st.Dim.on(clean(s.By)), w))
+	}
+	return out
+}
+
+// forecastTable lists each delivered inject with the forecast the team saw
+// then and how it compared with the clear time. Narrow screens lose the
+// trend column first.
+func forecastTable(st *Styles, d model.Debrief, wall func(time.Duration) string, w int) []string {
+	const whenW, trendW, etaW, vsW = 8, 23, 13, 22
+	withTrend := w-(whenW+trendW+etaW+vsW) >= 24
+	titleW := w - (whenW + etaW + vsW) - 1
+	if withTrend {
+		titleW -= trendW
+	}
+	titleW = max(titleW, 8)
+	row := func(title, when, trend, eta, vs string) string {
+		r := " " + fit(title, titleW-1) + " " + fit(when, whenW)
+		if withTrend {
+			r += fit(trend, trendW)
+		}
+		return trunc(r+fit(eta, etaW)+vs, w)
+	}
+	out := []string{st.Dim.on(row("inject", "at", "backlog then", "ETA then", "vs actual"))}
+	shown := false
+	for _, in := range d.Injects {
+		if in.Status != model.InjectFired {
+			continue
+		}
+		shown = true
+		f := in.Forecast
+		trend, eta, vs := "no forecast", "—", "—"
+		switch {
+		case !f.OK:
+		case f.Cleared:
+			trend = "back to normal"
+		case !f.Draining:
+			trend = "not draining " + fmtRate(f.Rate)
+		default:
+			trend = "draining " + fmtRate(f.Rate)
+			eta = wall(f.ETA)
+			vs = vsActual(d, f.ETA)
+		}
+		out = append(out, row(clean(in.Title), model.FormatOffset(in.FiredAt), trend, eta, vs))
+	}
+	if !shown {
+		out = append(out, st.Dim.on(" no inject delivered"))
+	}
+	return out
+}
+
+// vsActual compares a forecast ETA with when the backlog really cleared.
+func vsActual(d model.Debrief, eta time.Duration) string {
+	if !d.Cleared {
+		return "not cleared yet"
+	}
+	if diff := d.ClearedAt - eta; diff < 0 {
+		return "cleared " + span(-diff) + " earlier"
+	}
+	return "cleared " + span(d.ClearedAt-eta) + " later"
+}
+
+// debriefInject is one inject's block: title and score, when, the
+// checklist (facilitator) and the decisions.
+func debriefInject(st *Styles, in model.DebriefInject, n int, fac bool, w int) []string {
+	score := ""
+	if in.Score() != "" {
+		score = scoreText(st, in.InjectState)
+	}
+	lead := fmt.Sprintf(" %2d ", n)
+	title := lead + st.Bold.on(trunc(clean(in.Title), max(w-width(lead)-width(score)-2, 8)))
+	out := []string{fit(title, w-width(score)) + score}
+
+	var when string
+	switch in.Status {
+	case model.InjectFired:
+		when = "delivered " + model.FormatOffset(in.FiredAt)
+		if in.FiredAt != in.Due {
+			when += " (scheduled " + model.FormatOffset(in.Due) + ")"
+		}
+		if in.FirstDecision >= 0 {
+			when += " · first decision after " + span(in.FirstDecision)
+		} else {
+			when += " · " + st.Bad.on("no decision recorded")
+		}
+	default:
+		when = st.Warn.on(string(in.Status)) + " · scheduled " + model.FormatOffset(in.Due) + " · not delivered"
+	}
+	out = append(out, hanging("    ", when, w, paint{})...)
+	if fac && in.Status == model.InjectFired {
+		for i, e := range in.Expected {
+			box, p := "[ ]", paint{}
+			if i < len(in.Checked) && in.Checked[i] {
+				box, p = "[x]", st.Good
+			}
+			out = append(out, hanging("    "+box+" ", clean(e), w, p)...)
+		}
+	}
+	for _, dec := range in.Decisions {
+		lead := "    " + model.FormatOffset(dec.At) + " " + clean(dec.By) + ": "
+		out = append(out, hanging(lead, clean(dec.Text), w, st.Note)...)
+	}
+	return out
+}
+
+// plural is "1 inject", "2 injects".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return itoa(n) + " " + noun + "s"
+}
+
+// writeDebrief writes the debrief of a room's snapshot as Markdown.
+func writeDebrief(path string, s room.Snapshot) error {
+	d := model.BuildDebrief(s.Scenario, s.State)
+	if err := os.WriteFile(path, []byte(d.Markdown(s.Scenario)), 0o644); err != nil {
+		return fmt.Errorf("debrief: %w", err)
+	}
+	return nil
+}
