@@ -31,8 +31,12 @@ type Debrief struct {
 type DebriefInject struct {
 	InjectState
 	Decisions     []DecisionRecord
-	FirstDecision time.Duration // from delivery to the first decision; -1: none
-	Forecast      Forecast      // the backlog forecast when it was delivered
+	FirstDecision time.Duration // scenario time from delivery to the first decision; -1: none
+	// FirstDecisionReal is the real time from the inject reaching the room to
+	// the first decision; -1 when unknown. In a tabletop the clock usually
+	// stands still at an inject, so this is the figure that tells.
+	FirstDecisionReal time.Duration
+	Forecast          Forecast // the backlog forecast when it was delivered
 }
 
 // DebriefStep is one runbook step in the debrief.
@@ -45,13 +49,16 @@ type DebriefStep struct {
 
 // BuildDebrief reads the debrief off a state (normally the end of the
 // exercise). Forecasts at each inject are recomputed from the backlog history
-// up to the inject's delivery, so they are what the team saw then.
-func BuildDebrief(sc *Scenario, s State) Debrief {
+// up to the inject's delivery, so they are what the team saw then. shown
+// holds the real time each inject reached the room, when known: in a
+// tabletop the scenario clock stands still at an inject, so real time is
+// what tells how long the team took to decide.
+func BuildDebrief(sc *Scenario, s State, shown map[string]time.Time) Debrief {
 	d := Debrief{Title: sc.Meta.Title, At: s.Now, Peak: s.Backlog.Peak, PeakAt: s.Backlog.PeakAt,
 		Baseline: s.Backlog.Baseline(), Decisions: len(s.Decisions)}
 	opt := ForecastOptions{Target: d.Baseline}
 	for _, in := range s.Injects {
-		di := DebriefInject{InjectState: in, FirstDecision: -1}
+		di := DebriefInject{InjectState: in, FirstDecision: -1, FirstDecisionReal: -1}
 		for _, dec := range s.Decisions {
 			if dec.Inject != in.ID {
 				continue
@@ -59,6 +66,9 @@ func BuildDebrief(sc *Scenario, s State) Debrief {
 			di.Decisions = append(di.Decisions, dec)
 			if in.Status == InjectFired && di.FirstDecision < 0 {
 				di.FirstDecision = max(dec.At-in.FiredAt, 0)
+				if at, ok := shown[in.ID]; ok && !dec.Wall.IsZero() {
+					di.FirstDecisionReal = max(dec.Wall.Sub(at), 0)
+				}
 			}
 		}
 		if in.Status == InjectFired {
@@ -126,7 +136,11 @@ func (d Debrief) Markdown(sc *Scenario) string {
 		case InjectFired:
 			fmt.Fprintf(&b, "Delivered %s (scheduled %s).", FormatOffset(in.FiredAt), FormatOffset(in.Due))
 			if in.FirstDecision >= 0 {
-				fmt.Fprintf(&b, " First decision after %s.", formatSpan(in.FirstDecision))
+				fmt.Fprintf(&b, " First decision after %s of scenario time", FormatSpan(in.FirstDecision))
+				if in.FirstDecisionReal >= 0 {
+					fmt.Fprintf(&b, ", %s of real time", FormatRealSpan(in.FirstDecisionReal))
+				}
+				b.WriteString(".")
 			} else {
 				b.WriteString(" No decision recorded.")
 			}
@@ -184,13 +198,25 @@ func (d Debrief) etaError(f Forecast) string {
 	}
 	diff := d.ClearedAt - f.ETA
 	if diff >= 0 {
-		return "cleared " + formatSpan(diff) + " later"
+		return "cleared " + FormatSpan(diff) + " later"
 	}
-	return "cleared " + formatSpan(-diff) + " earlier"
+	return "cleared " + FormatSpan(-diff) + " earlier"
 }
 
-// formatSpan writes a duration as "2h05m" or "12m".
-func formatSpan(d time.Duration) string {
+// FormatRealSpan writes a short real-time span: "45s", "3m20s", "1h02m".
+func FormatRealSpan(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+	}
+	return FormatSpan(d)
+}
+
+// FormatSpan writes a duration as "2h05m" or "12m".
+func FormatSpan(d time.Duration) string {
 	d = d.Round(time.Minute)
 	if d < time.Hour {
 		return fmt.Sprintf("%dm", int(d/time.Minute))

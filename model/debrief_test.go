@@ -41,7 +41,7 @@ func TestDebriefKnownAnswers(t *testing.T) {
 	c.Insert(Event{Body: ExpectedCheck{Inject: "i2", Item: 0, Done: false}}) // scored: nothing done
 	c.Seek(7 * h)
 
-	d := BuildDebrief(sc, *c.State())
+	d := BuildDebrief(sc, *c.State(), map[string]time.Time{"i1": wall.Add(-150 * time.Second)})
 	if d.Peak != 900 || d.PeakAt != 2*h || !d.Cleared || d.ClearedAt != 6*h || d.Baseline != 100 {
 		t.Errorf("backlog: peak %d at %v, cleared %v at %v, baseline %d", d.Peak, d.PeakAt, d.Cleared, d.ClearedAt, d.Baseline)
 	}
@@ -49,7 +49,7 @@ func TestDebriefKnownAnswers(t *testing.T) {
 		t.Errorf("scores: %d decisions, scored %d, met %d, partly %d, missed %d", d.Decisions, d.Scored, d.Met, d.Partly, d.Missed)
 	}
 	i1, i2, i3 := d.Injects[0], d.Injects[1], d.Injects[2]
-	if i1.FirstDecision != 30*time.Minute || i1.Score() != "met" {
+	if i1.FirstDecision != 30*time.Minute || i1.FirstDecisionReal != 150*time.Second || i1.Score() != "met" {
 		t.Errorf("i1: first decision %v, score %q", i1.FirstDecision, i1.Score())
 	}
 	if i2.FirstDecision != 45*time.Minute || i2.Score() != "missed" {
@@ -74,7 +74,7 @@ func TestDebriefKnownAnswers(t *testing.T) {
 		"- Peak: 900 orders waiting at T+02:00",
 		"- Back to normal (100): T+06:00",
 		"| Sellers ask for an ETA | T+04:00 | draining 200/h, to 100 ~T+06:00 (T+06:00–T+06:00) | Jul 19 10:09 | cleared 0m later |",
-		"First decision after 30m. Score: **met**.",
+		"First decision after 30m of scenario time, 2m30s of real time. Score: **met**.",
 		"- [x] use the manual path",
 		"- T+01:30 (09:30:00 UTC, ana): no stop: instance store",
 		"Not delivered: skipped (scheduled T+04:30).",

@@ -6,6 +6,7 @@
 package room
 
 import (
+	"maps"
 	"sync"
 	"time"
 
@@ -29,6 +30,9 @@ type Snapshot struct {
 	// PauseOnInject says playback stops at each delivered inject.
 	PauseOnInject bool
 	Seq           uint64 // increases with every snapshot the room publishes
+	// Shown is the real time each delivered inject reached the room (for the
+	// debrief's time to decide). Read only.
+	Shown map[string]time.Time
 }
 
 // Wall is the wall-clock time of the snapshot's clock.
@@ -46,6 +50,8 @@ type Room struct {
 	frame    time.Duration // how often a playing clock advances
 	stopPlay chan struct{} // closed to stop the playing goroutine; nil when paused
 	now      func() time.Time
+
+	shown map[string]time.Time // real time each delivered inject reached the room
 
 	live      bool
 	following bool
@@ -72,6 +78,7 @@ func New(sc *model.Scenario, opts ...Option) *Room {
 		scenario: sc,
 		cur:      model.NewCursor(model.NewState(sc), sc.Events),
 		subs:     map[int]chan Snapshot{},
+		shown:    map[string]time.Time{},
 		frame:    100 * time.Millisecond,
 		now:      time.Now,
 	}
@@ -107,6 +114,7 @@ func (r *Room) snapshotLocked() Snapshot {
 		Seq:      r.seq,
 
 		PauseOnInject: r.cur.PauseOnInject(),
+		Shown:         r.shown,
 		Live:          r.live,
 		Following:     r.live && r.following,
 	}
@@ -134,6 +142,7 @@ func (r *Room) Subscribe() (<-chan Snapshot, func()) {
 
 // publishLocked sends the current snapshot to every subscriber and returns it.
 func (r *Room) publishLocked() Snapshot {
+	r.markShownLocked()
 	r.seq++
 	s := r.snapshotLocked()
 	for _, ch := range r.subs {
@@ -144,6 +153,25 @@ func (r *Room) publishLocked() Snapshot {
 		ch <- s
 	}
 	return s
+}
+
+// markShownLocked records the real time an inject delivered just now reached
+// the room (once), and pauses a playing replay there when the facilitator
+// delivered it out of schedule, as a scheduled delivery would.
+func (r *Room) markShownLocked() {
+	st := r.cur.State()
+	in, ok := st.CurrentInject()
+	if _, seen := r.shown[in.ID]; !ok || seen || in.Status != model.InjectFired || in.FiredAt != r.cur.Clock() {
+		return
+	}
+	// Copy on write: published snapshots share the map.
+	shown := maps.Clone(r.shown)
+	shown[in.ID] = r.now().UTC()
+	r.shown = shown
+	if r.cur.PauseOnInject() && r.cur.Playing() {
+		r.cur.SetPlaying(false)
+		r.syncPlayLocked()
+	}
 }
 
 // change runs f on the cursor under the lock, keeps the play loop in step

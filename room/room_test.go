@@ -183,3 +183,26 @@ func TestWithoutPauseOnInject(t *testing.T) {
 		t.Fatal("SetPauseOnInject(true) not applied")
 	}
 }
+
+func TestDeliveryRecordsRealTimeOnceAndPausesOnFire(t *testing.T) {
+	fake := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	r := New(scenario(), WithClock(func() time.Time { return fake }))
+	s := r.NextInject()
+	if at, ok := s.Shown["i"]; !ok || !at.Equal(fake) {
+		t.Fatalf("delivery time not recorded: %v", s.Shown)
+	}
+	fake = fake.Add(time.Hour)
+	r.Prev()
+	s = r.Next()
+	if at := s.Shown["i"]; !at.Equal(fake.Add(-time.Hour)) {
+		t.Errorf("stepping back and forth must keep the first arrival time, got %v", at)
+	}
+	// A facilitator firing an inject while playing pauses there.
+	r2 := New(scenario(), WithClock(func() time.Time { return fake }), WithFrame(time.Hour))
+	defer r2.Close()
+	r2.SetPlaying(true)
+	s = r2.Act("fac", model.InjectControl{Inject: "i", Action: model.InjectFire}, "")
+	if s.Playing || s.State.Injects[0].Status != model.InjectFired {
+		t.Fatalf("fire while playing: playing %v status %v", s.Playing, s.State.Injects[0].Status)
+	}
+}

@@ -66,7 +66,7 @@ func (o *debriefOverlay) view(a *app, lay layout) []string {
 	k := debriefKey{st.Rev.Injects, st.Rev.Runbook, st.Rev.Backlog, st.Epoch, st.Now, a.w, lay.panesH}
 	if k != o.key {
 		o.key = k
-		d := model.BuildDebrief(s.Scenario, st)
+		d := model.BuildDebrief(s.Scenario, st, s.Shown)
 		o.pg.set(debriefLines(a, d, a.w-4), lay.panesH-2)
 	}
 	corner := "esc close"
@@ -188,9 +188,9 @@ func vsActual(d model.Debrief, eta time.Duration) string {
 		return "not cleared yet"
 	}
 	if diff := d.ClearedAt - eta; diff < 0 {
-		return "cleared " + span(-diff) + " earlier"
+		return "cleared " + model.FormatSpan(-diff) + " earlier"
 	}
-	return "cleared " + span(d.ClearedAt-eta) + " later"
+	return "cleared " + model.FormatSpan(d.ClearedAt-eta) + " later"
 }
 
 // debriefInject is one inject's block: title and score, when, the
@@ -212,7 +212,10 @@ func debriefInject(st *Styles, in model.DebriefInject, n int, fac bool, w int) [
 			when += " (scheduled " + model.FormatOffset(in.Due) + ")"
 		}
 		if in.FirstDecision >= 0 {
-			when += " · first decision after " + span(in.FirstDecision)
+			when += " · first decision after " + model.FormatSpan(in.FirstDecision)
+			if in.FirstDecisionReal >= 0 {
+				when += " (" + model.FormatRealSpan(in.FirstDecisionReal) + " real time)"
+			}
 		} else {
 			when += " · " + st.Bad.on("no decision recorded")
 		}
@@ -246,7 +249,7 @@ func plural(n int, noun string) string {
 
 // writeDebrief writes the debrief of a room's snapshot as Markdown.
 func writeDebrief(path string, s room.Snapshot) error {
-	d := model.BuildDebrief(s.Scenario, s.State)
+	d := model.BuildDebrief(s.Scenario, s.State, s.Shown)
 	if err := os.WriteFile(path, []byte(d.Markdown(s.Scenario)), 0o644); err != nil {
 		return fmt.Errorf("debrief: %w", err)
 	}

@@ -157,5 +157,5 @@ func shortSpan(d time.Duration) string {
 	if d >= time.Hour && d%time.Hour == 0 {
 		return itoa(int(d/time.Hour)) + "h"
 	}
-	return span(d)
+	return model.FormatSpan(d)
 }
