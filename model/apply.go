@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,6 +20,9 @@ func Apply(s *State, e Event) {
 		s.Now = e.At
 	}
 	s.Applied++
+	if len(s.Sources) > 0 && e.Body != nil {
+		noteFeed(s, e.Source, e.Body.Kind())
+	}
 	switch b := e.Body.(type) {
 	case HostStatus:
 		applyHosts(s, e.At, b)
@@ -307,11 +311,35 @@ func applyAck(s *State, at time.Duration, b Acknowledgement) {
 	s.Rev.Warnings++
 }
 
+// noteFeed remembers that a live source produced events of a kind, so that
+// the panes showing that kind can show the source's health.
+func noteFeed(s *State, source string, kind Kind) {
+	if kind == KindSourceHealth {
+		return
+	}
+	for i := range s.Sources {
+		st := &s.Sources[i]
+		if st.Name != source {
+			continue
+		}
+		if !slices.Contains(st.Feeds, kind) {
+			st.Feeds = append(slices.Clip(st.Feeds), kind) // clones share the old array
+			s.Rev.Sources++
+		}
+		return
+	}
+}
+
 func applySourceHealth(s *State, at time.Duration, b SourceHealth) {
 	st := SourceStatus{Name: b.Source, Status: b.Status, Error: b.Error, At: at, LastData: b.LastData, Feeds: b.Feeds}
 	s.Rev.Sources++
 	for i := range s.Sources {
 		if s.Sources[i].Name == b.Source {
+			for _, k := range s.Sources[i].Feeds { // keep what it was seen to produce
+				if !slices.Contains(st.Feeds, k) {
+					st.Feeds = append(slices.Clip(st.Feeds), k)
+				}
+			}
 			s.Sources[i] = st
 			return
 		}

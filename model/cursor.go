@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -283,12 +284,13 @@ func (c *Cursor) Insert(e Event) {
 // order: an event older than ones already known goes where it belongs, and
 // if that is before the cursor the current state is rebuilt so that it still
 // equals a fresh replay. Nothing is applied past the clock: Follow or the
-// other moves do that. Merge sorts events in place.
-func (c *Cursor) Merge(events []Event) {
+// other moves do that. Merge sorts events in place. It reports whether the
+// history already applied changed (views must then drop what they cached).
+func (c *Cursor) Merge(events []Event) (rewrote bool) {
 	if len(events) == 0 {
-		return
+		return false
 	}
-	slices.SortStableFunc(events, func(a, b Event) int { return cmpDuration(a.At, b.At) })
+	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
 	first := len(c.events)
 	if len(c.events) == 0 || events[0].At >= c.End() {
 		c.events = append(c.events, events...)
@@ -314,8 +316,10 @@ func (c *Cursor) Merge(events []Event) {
 		s := c.snaps[len(c.snaps)-1]
 		c.state, c.pos = s.state.Clone(), s.pos
 		c.forwardTo(c.clock, false)
+		rewrote = true
 	}
 	c.compact()
+	return rewrote
 }
 
 // Follow moves the clock to now (a live feed's present) and applies every
@@ -355,16 +359,6 @@ func (c *Cursor) compact() {
 
 // Start is the earliest time the cursor can go back to.
 func (c *Cursor) Start() time.Duration { return c.start.Now }
-
-func cmpDuration(a, b time.Duration) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 func (c *Cursor) lastAt() time.Duration {
 	if c.pos == 0 {

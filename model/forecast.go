@@ -24,7 +24,7 @@ type Forecast struct {
 	Waiting  int64         // backlog at Now (last observation at or before Now)
 	Rate     float64       // orders per hour over the window; negative when draining
 	Points   int           // observations used
-	Draining bool          // Rate < 0 significantly enough to give an ETA
+	Draining bool          // Rate < 0 and the target is reached within a useful horizon
 	Cleared  bool          // Waiting <= Target already
 	// ETA is the offset (from T+0) when the backlog reaches Target, valid
 	// when Draining, rounded to the minute.
@@ -82,17 +82,20 @@ func ForecastBacklog(points []BacklogPoint, now time.Duration, opt ForecastOptio
 	if slope >= 0 {
 		return f
 	}
+	// Project from the last observation, not from now: with no new data the
+	// ETA must stay where it is rather than slide later as time passes.
+	last := points[hi-1].At
 	gap := float64(f.Waiting - opt.Target)
-	eta, ok := reachAt(now, gap, slope)
+	eta, ok := reachAt(last, gap, slope)
 	if !ok {
 		return f // so slow that it is not draining in any useful sense
 	}
 	f.Draining = true
 	f.ETA = eta
-	f.Early, _ = reachAt(now, gap, slope-2*se) // steeper: never later than ETA
+	f.Early, _ = reachAt(last, gap, slope-2*se) // steeper: never later than ETA
 	f.Late = -1
 	if shallow := slope + 2*se; shallow < 0 {
-		if late, ok := reachAt(now, gap, shallow); ok {
+		if late, ok := reachAt(last, gap, shallow); ok {
 			f.Late = late
 		}
 	}
@@ -132,10 +135,10 @@ func fitLine(in []BacklogPoint, now time.Duration) (slope, se float64, ok bool) 
 }
 
 // reachAt is when a backlog gap above the target closes at rate (< 0) orders
-// per hour, counting from now, rounded to the minute; false when that lies
+// per hour, counting from a moment, rounded to the minute; false when that lies
 // beyond maxETA.
-func reachAt(now time.Duration, gap, rate float64) (time.Duration, bool) {
-	d := float64(now) + gap/-rate*float64(time.Hour)
+func reachAt(from time.Duration, gap, rate float64) (time.Duration, bool) {
+	d := float64(from) + gap/-rate*float64(time.Hour)
 	if !(d < maxETA) { // also catches NaN and +Inf
 		return 0, false
 	}

@@ -88,10 +88,11 @@ func TestForecastBacklog(t *testing.T) {
 		{
 			name: "now between observations", points: linear, now: 10*h - 6*time.Minute,
 			// Window (T+6:54, T+9:54]: T+7:00 .. T+9:48, 15 points. Waiting is the
-			// T+9:48 observation, 1,010,000: 20.2h from T+9:54 is T+30:06.
+			// T+9:48 observation, 1,010,000: 20.2h from that observation is
+			// T+30:00 — the same answer as at T+10:00, since nothing new came.
 			want: Forecast{Now: 10*h - 6*time.Minute, Waiting: 1_010_000, Rate: -50_000, Points: 15,
-				Draining: true, ETA: 30*h + 6*time.Minute, Early: 30*h + 6*time.Minute, Late: 30*h + 6*time.Minute, OK: true},
-			str: "draining 50k/h, clear ~T+30:06 (T+30:06–T+30:06)",
+				Draining: true, ETA: 30 * h, Early: 30 * h, Late: 30 * h, OK: true},
+			str: "draining 50k/h, clear ~T+30:00 (T+30:00–T+30:00)",
 		},
 		{
 			name: "growing", points: forecastLinear(0, 4*h, 15*time.Minute, 4*h, 300_000, +12_000), now: 4 * h,

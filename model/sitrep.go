@@ -29,7 +29,7 @@ type SitrepHosts struct {
 	Recovered   int           `json:"recovered"`
 	Total       int           `json:"total"`
 	Failed      int           `json:"failed"`
-	PercentBack float64       `json:"percent_back"`
+	PercentBack int           `json:"percent_back"` // rounded down
 	RatePerHour float64       `json:"rate_per_hour"`
 	Groups      []SitrepGroup `json:"groups"`
 }
@@ -43,6 +43,7 @@ type SitrepGroup struct {
 	Failed      int     `json:"failed"`
 	State       string  `json:"state"`
 	RatePerHour float64 `json:"rate_per_hour"`
+	Reported    bool    `json:"reported"` // false: declared, no report yet
 }
 
 // SitrepBacklog is the backlog and its forecast.
@@ -109,17 +110,15 @@ func BuildSitrep(sc *Scenario, s *State) Sitrep {
 		Recent:   []SitrepEntry{},
 	}
 	for _, g := range s.Hosts {
-		rate := RecoveryRate(g.History, s.Now, time.Hour)
+		rate := g.Rate(s.Now)
 		r.Hosts.Groups = append(r.Hosts.Groups, SitrepGroup{
 			ID: g.ID, Name: g.Name, Recovered: g.Recovered, Total: g.Total,
-			Failed: g.Failed, State: string(g.State), RatePerHour: rate,
+			Failed: g.Failed, State: string(g.State), RatePerHour: rate, Reported: g.Seen,
 		})
 		r.Hosts.RatePerHour += rate
 	}
 	r.Hosts.Recovered, r.Hosts.Total, r.Hosts.Failed = s.HostTotals()
-	if r.Hosts.Total > 0 {
-		r.Hosts.PercentBack = 100 * float64(r.Hosts.Recovered) / float64(r.Hosts.Total)
-	}
+	r.Hosts.PercentBack = PercentBack(r.Hosts.Recovered, r.Hosts.Total)
 
 	f := s.BacklogForecast()
 	r.Backlog = SitrepBacklog{
@@ -165,13 +164,24 @@ func BuildSitrep(sc *Scenario, s *State) Sitrep {
 func (r Sitrep) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  %s  %s  %s\n\n", r.Title, r.Severity, r.Offset, r.Time.Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(&b, "Hosts     %.0f%% back (%d/%d), %d failing, %s hosts/h\n", r.Hosts.PercentBack, r.Hosts.Recovered, r.Hosts.Total, r.Hosts.Failed, Signed(r.Hosts.RatePerHour))
+	if r.Hosts.Total == 0 {
+		b.WriteString("Hosts     no host reports yet\n")
+	} else {
+		fmt.Fprintf(&b, "Hosts     %d%% back (%d/%d), %d failing, %s hosts/h\n", r.Hosts.PercentBack, r.Hosts.Recovered, r.Hosts.Total, r.Hosts.Failed, Signed(r.Hosts.RatePerHour))
+	}
 	nameW := 0
 	for _, g := range r.Hosts.Groups {
 		nameW = max(nameW, utf8.RuneCountInString(g.Name))
 	}
 	for _, g := range r.Hosts.Groups {
-		fmt.Fprintf(&b, "  %-*s %6d/%-6d %5d failing  %s/h\n", nameW, g.Name, g.Recovered, g.Total, g.Failed, Signed(g.RatePerHour))
+		switch {
+		case !g.Reported:
+			fmt.Fprintf(&b, "  %-*s no report yet (%d hosts)\n", nameW, g.Name, g.Total)
+		case g.Recovered >= g.Total:
+			fmt.Fprintf(&b, "  %-*s %6d/%-6d all back\n", nameW, g.Name, g.Recovered, g.Total)
+		default:
+			fmt.Fprintf(&b, "  %-*s %6d/%-6d %5d failing  %s/h\n", nameW, g.Name, g.Recovered, g.Total, g.Failed, Signed(g.RatePerHour))
+		}
 	}
 	fmt.Fprintf(&b, "Backlog   %s waiting, peak %s at %s; %s\n", Compact(r.Backlog.Waiting), Compact(r.Backlog.Peak), r.Backlog.PeakAt, r.Backlog.Summary)
 	if r.Backlog.ETA != nil {
@@ -214,7 +224,7 @@ func (r Sitrep) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Sitrep %s — %s\n\n", r.Offset, r.Title)
 	fmt.Fprintf(&b, "**%s** · %s\n\n", r.Severity, r.Time.Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(&b, "- **Hosts:** %.0f%% back (%d/%d), %d failing, %s hosts/h\n", r.Hosts.PercentBack, r.Hosts.Recovered, r.Hosts.Total, r.Hosts.Failed, Signed(r.Hosts.RatePerHour))
+	fmt.Fprintf(&b, "- **Hosts:** %d%% back (%d/%d), %d failing, %s hosts/h\n", r.Hosts.PercentBack, r.Hosts.Recovered, r.Hosts.Total, r.Hosts.Failed, Signed(r.Hosts.RatePerHour))
 	fmt.Fprintf(&b, "- **Backlog:** %s waiting (peak %s at %s); %s\n", Compact(r.Backlog.Waiting), Compact(r.Backlog.Peak), r.Backlog.PeakAt, r.Backlog.Summary)
 	if r.Backlog.ETA != nil {
 		fmt.Fprintf(&b, "- **ETA back to normal:** %s (%s)\n", r.Backlog.ETA.Format("Jan 02 15:04 UTC"), r.etaRange())

@@ -371,6 +371,24 @@ func (s State) Warning(id string) (Warning, bool) {
 	return s.Warnings[i], true
 }
 
+// Rate is the group's recovery rate per hour over the last hour of reports,
+// and 0 once every host is back (an old report's rate is no longer news).
+func (g HostGroup) Rate(now time.Duration) float64 {
+	if g.Total > 0 && g.Recovered >= g.Total {
+		return 0
+	}
+	return RecoveryRate(g.History, now, time.Hour)
+}
+
+// PercentBack is whole percent of hosts back, rounded down so that 99.6%
+// never reads "100%" while hosts are still failing.
+func PercentBack(recovered, total int) int {
+	if total <= 0 {
+		return 0
+	}
+	return recovered * 100 / total
+}
+
 // RecoveryRate is hosts recovered per hour over the window that ends at the
 // group's latest report (not at now: reports can be hours apart late in an
 // incident, and a quiet hour is not a stalled recovery). Reports after now

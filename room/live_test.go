@@ -80,3 +80,20 @@ func TestLiveIngestFromManySources(t *testing.T) {
 		t.Fatalf("pos %d timeline %d, want 800", s.Pos, len(s.State.Timeline))
 	}
 }
+
+func TestLateEventMovesTheEpoch(t *testing.T) {
+	sc := scenario()
+	sc.Events = nil
+	r := NewLive(sc, WithClock(func() time.Time { return sc.Meta.Start.Add(time.Hour) }))
+	defer r.Close()
+	r.Ingest([]model.Event{{At: 30 * time.Minute, Body: model.Note{Author: "a", Text: "on time"}}})
+	before := r.Snapshot().State.Epoch
+	r.Ingest([]model.Event{{At: 40 * time.Minute, Body: model.Note{Author: "a", Text: "in order"}}})
+	if e := r.Snapshot().State.Epoch; e != before {
+		t.Fatalf("an event in order must not move the epoch: %d -> %d", before, e)
+	}
+	r.Ingest([]model.Event{{At: 10 * time.Minute, Body: model.Note{Author: "a", Text: "late"}}})
+	if e := r.Snapshot().State.Epoch; e == before {
+		t.Fatal("a late event rewrote history: the epoch must move so views drop their caches")
+	}
+}

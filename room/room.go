@@ -1,8 +1,8 @@
 // Package room is the incident room: the one place that applies events and
 // responders' actions, and hands views immutable snapshots. Several views can
 // share a room; each subscribes and receives the latest snapshot whenever the
-// picture changes. While replay is paused and nothing arrives, the room runs
-// no timer at all.
+// picture changes. While a replay is paused the room runs no timer at all; a
+// live room wakes once a minute to move its clock.
 package room
 
 import (
@@ -245,7 +245,9 @@ func (r *Room) Ingest(events []model.Event) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.cur.Merge(events)
+	if r.cur.Merge(events) {
+		r.epoch++ // a late event rewrote history the views have seen
+	}
 	if r.following {
 		r.cur.Follow(r.nowOffset())
 	}
@@ -383,7 +385,10 @@ func (r *Room) play(stop chan struct{}) {
 			return
 		default:
 		}
-		if r.cur.Advance(now.Sub(last)) {
+		pos, minute := r.cur.Pos(), r.cur.Clock()/time.Minute
+		// Publish only what a view can show: a new event or a new minute
+		// (the finest time the console displays).
+		if r.cur.Advance(now.Sub(last)) && (r.cur.Pos() != pos || r.cur.Clock()/time.Minute != minute) {
 			r.publishLocked()
 		}
 		last = now

@@ -29,6 +29,10 @@ func newSitrepCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--at: %w", err)
 			}
+			if t < 0 || t > sc.End() {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warroom: --at %s is outside the scenario (T+00:00 to %s); showing the nearest moment\n",
+					model.FormatOffset(t), model.FormatOffset(sc.End()))
+			}
 			snap := room.New(sc).Seek(t)
 			rep := model.BuildSitrep(sc, &snap.State)
 			out := cmd.OutOrStdout()
