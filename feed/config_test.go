@@ -2,6 +2,8 @@ package feed
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -107,5 +109,24 @@ func TestConfigNeverPrintsSecrets(t *testing.T) {
 		env(map[string]string{"TOKEN": "hunter2"}))
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+func TestLiveExampleConfigLoadsAndBuilds(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "fixtures", "live-example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig("live-example.yaml", data, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := Clock{Origin: time.Now()}
+	sources, err := c.Build(clock, env(nil), NewRunner(clock, func([]model.Event) {}))
+	if err != nil || len(sources) != len(c.Sources) {
+		t.Fatalf("build: %d sources, %v", len(sources), err)
+	}
+	if _, err := OpenScenario(c.Incident.Scenario); err != nil {
+		t.Errorf("the example's scenario: %v", err)
 	}
 }

@@ -180,6 +180,10 @@ func (r *Runner) Stream(ctx context.Context, s Streamer, sch Schedule) {
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, ErrEndOfInput) { // stdin closed: nothing will come again
+			h.set(model.HealthStale, "end of input", false)
+			return
+		}
 		n := failures.Add(1)
 		if err == nil {
 			err = errors.New("stream ended")
@@ -190,6 +194,29 @@ func (r *Runner) Stream(ctx context.Context, s Streamer, sch Schedule) {
 			return
 		case <-time.After(backoff(sch.Interval, int(n))):
 		}
+	}
+}
+
+// BadEntries returns the function a source calls about entries it skipped
+// (a bad NDJSON line, a malformed event in a good response): it puts one
+// line in the timeline, at most once a minute per source, so that a feed
+// partly broken is seen without a flood.
+func (r *Runner) BadEntries(source string) func(error) {
+	var mu sync.Mutex
+	var last time.Time
+	return func(err error) {
+		now := r.clock.now()
+		mu.Lock()
+		quiet := now.Sub(last) < time.Minute
+		if !quiet {
+			last = now
+		}
+		mu.Unlock()
+		if quiet {
+			return
+		}
+		r.sink([]model.Event{{At: r.clock.Offset(now), Source: source, Body: model.StatusUpdate{
+			From: source, Text: "skipped a bad entry: " + Sanitize(err.Error(), MaxNameLen)}}})
 	}
 }
 

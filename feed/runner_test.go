@@ -3,6 +3,8 @@ package feed
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -173,5 +175,52 @@ func TestBackoff(t *testing.T) {
 		if got < want*8/10 || got > want*12/10 {
 			t.Errorf("backoff(1s, %d) = %v, want %v ±20%%", n, got, want)
 		}
+	}
+}
+
+func TestBadEntriesAtMostOnceAMinute(t *testing.T) {
+	var c collector
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := NewRunner(Clock{Origin: now, Now: func() time.Time { return now }}, c.sink)
+	bad := r.BadEntries("fleet")
+	bad(errors.New("line 3: \x1b]0;pwned\x07bad"))
+	bad(errors.New("line 4: bad"))
+	now = now.Add(61 * time.Second)
+	bad(errors.New("line 9: bad"))
+	if len(c.events) != 2 {
+		t.Fatalf("%d timeline lines, want 2 (one a minute)", len(c.events))
+	}
+	u := c.events[0].Body.(model.StatusUpdate)
+	if u.From != "fleet" || strings.Contains(u.Text, "\x1b") {
+		t.Errorf("update %+v", u)
+	}
+}
+
+// endingStream sends one batch and then reports the end of its input.
+type endingStream struct{ runs int }
+
+func (*endingStream) Name() string { return "stdin" }
+
+func (s *endingStream) Stream(ctx context.Context, emit func([]model.Event)) error {
+	s.runs++
+	ev, _ := note()
+	emit(ev)
+	return fmt.Errorf("stdin: %w", ErrEndOfInput)
+}
+
+func TestStreamEndOfInputIsFinal(t *testing.T) {
+	var c collector
+	r := NewRunner(Clock{Origin: time.Now()}, c.sink)
+	s := &endingStream{}
+	done := make(chan struct{})
+	go func() { r.Stream(context.Background(), s, Schedule{Interval: time.Millisecond}); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the runner kept restarting a stream whose input ended")
+	}
+	h := c.health()
+	if s.runs != 1 || h[len(h)-1].Status != model.HealthStale || h[len(h)-1].Error != "end of input" {
+		t.Fatalf("runs %d, health %+v", s.runs, h)
 	}
 }

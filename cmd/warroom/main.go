@@ -35,6 +35,6 @@ func newRootCmd() *cobra.Command {
 		RunE:          run.RunE,
 	}
 	root.Flags().AddFlagSet(run.Flags())
-	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd())
+	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd(), newSimulateCmd())
 	return root
 }

@@ -24,15 +24,25 @@ func newRunCmd() *cobra.Command {
 		role     string
 		out      string
 		noPause  bool
+		config   string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Open the console on a scenario (the default command)",
 		Example: "  warroom run\n" +
 			"  warroom run --scenario my-drill.yaml --start T+6h --speed 300 --play\n" +
-			"  warroom run --scenario oncall-training-30m --role facilitator --out debrief.md",
+			"  warroom run --scenario oncall-training-30m --role facilitator --out debrief.md\n" +
+			"  warroom run --config fixtures/live-example.yaml",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			rl, err := tui.ParseRole(role)
+			if err != nil {
+				return fmt.Errorf("--role: %w", err)
+			}
+			opts := tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out}
+			if path := liveConfigPath(config, cmd.Flags().Changed("scenario")); path != "" {
+				return runLive(cmd.ErrOrStderr(), path, opts)
+			}
 			sc, err := feed.OpenScenario(scenario)
 			if err != nil {
 				return err
@@ -44,10 +54,6 @@ func newRunCmd() *cobra.Command {
 			if speed < model.MinSpeed || speed > model.MaxSpeed {
 				return fmt.Errorf("--speed %v: want %d to %d simulated seconds per second", speed, model.MinSpeed, model.MaxSpeed)
 			}
-			rl, err := tui.ParseRole(role)
-			if err != nil {
-				return fmt.Errorf("--role: %w", err)
-			}
 			r := room.New(sc, room.WithPauseOnInject(!noPause))
 			defer r.Close()
 			r.SetSpeed(speed)
@@ -55,7 +61,7 @@ func newRunCmd() *cobra.Command {
 			if play {
 				r.SetPlaying(true)
 			}
-			return tui.Run(r, tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out})
+			return tui.Run(r, opts)
 		},
 	}
 	f := cmd.Flags()
@@ -64,6 +70,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&start, "start", "T+0", "where to open the replay, e.g. T+6h or T+12:30")
 	f.BoolVar(&play, "play", false, "start playing instead of paused")
 	f.StringVar(&as, "as", responderName(), "your handle on acknowledgements, notes and runbook ticks")
+	f.StringVar(&config, "config", "", "run live on the sources in this config (default: $XDG_CONFIG_HOME/warroom/config.yaml when it exists and no --scenario is given)")
 	f.StringVar(&role, "role", string(tui.RolePlayer), "player, or facilitator (sees notes and expected actions, fires/skips/holds injects, scores)")
 	f.StringVar(&out, "out", "", "write the exercise debrief as Markdown to this file on exit")
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")

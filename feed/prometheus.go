@@ -1,0 +1,452 @@
+package feed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	promapi "github.com/prometheus/client_golang/api"
+	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	prommodel "github.com/prometheus/common/model"
+
+	"github.com/warroom/warroom/model"
+)
+
+// PrometheusConfig says which Prometheus server to ask and which PromQL
+// queries give the host groups and the backlog. At least one of Hosts and
+// Backlog is needed.
+type PrometheusConfig struct {
+	URL     string // the server's base URL, e.g. http://prometheus:9090
+	Hosts   *PromHosts
+	Backlog *PromBacklog
+	Headers map[string]string // sent with every request, e.g. Authorization
+}
+
+// PromHosts are the queries for host groups. Each returns one series per
+// group, the group named by Label; several series of one group (say, one per
+// region) are summed.
+type PromHosts struct {
+	Recovered string // required: hosts back in service
+	Total     string // optional: hosts in the group (else the scenario's count stands)
+	Failed    string // optional: hosts known to be failing
+	Label     string // the label naming the group; default "group"
+}
+
+// PromBacklog are the queries for the delivery backlog. Each returns one
+// series (several are summed) or a scalar.
+type PromBacklog struct {
+	Waiting string // required: orders waiting to ship
+	Inflow  string // optional: new orders per hour
+	Shipped string // optional: orders shipped per hour
+	// Backfill > 0 makes the first poll also read the backlog's history over
+	// [now−Backfill, now], every Step (default 1m), so that the chart and
+	// the forecast have a past from the start.
+	Backfill time.Duration
+	Step     time.Duration
+}
+
+// DefaultPromStep is the resolution of the backfill when Step is not set.
+const DefaultPromStep = time.Minute
+
+// maxBackfillPoints bounds the points one backfill asks for; Prometheus
+// itself refuses more than 11,000.
+const maxBackfillPoints = 11000
+
+// Prometheus polls a Prometheus server's HTTP API. Each poll runs the
+// instant queries, all at the same evaluation time, and returns one
+// HostStatus per group and one BacklogObservation, stamped with the time of
+// the samples. A group's state follows its counts the way the scenarios
+// write it:
+//
+//   - all hosts back: healthy;
+//   - 95% or more back: degraded (the tail);
+//   - hosts failing and fewer than 10% back: down;
+//   - hosts failing: recovering;
+//   - none failing, yet fewer than 95% back: degraded.
+//
+// Without a failed query, every host not back counts as failing for the
+// state (Failed is reported as 0); without a total, failing hosts mean down
+// when none is back and recovering otherwise, and with none failing the
+// state is left as it was.
+//
+// A query whose result has no samples yields no event and no error (a group
+// without data is unknown, not down); a query Prometheus rejects is an error
+// that names the query.
+type Prometheus struct {
+	name  string
+	cfg   PrometheusConfig
+	clock Clock
+	api   promv1.API
+
+	mu         sync.Mutex // Poll may be called from more than one goroutine
+	backfilled bool
+}
+
+// NewPrometheus checks cfg and makes the source. A nil client means
+// http.DefaultClient's settings; put the poll timeout on Poll's ctx.
+func NewPrometheus(name string, cfg PrometheusConfig, clock Clock, client *http.Client) (*Prometheus, error) {
+	if cfg.URL == "" {
+		return nil, fmt.Errorf("prometheus %s: url: missing: expected the server's URL, e.g. http://localhost:9090", name)
+	}
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("prometheus %s: url: expected an http or https URL, got %q", name, cfg.URL)
+	}
+	if cfg.Hosts == nil && cfg.Backlog == nil {
+		return nil, fmt.Errorf("prometheus %s: nothing to query: expected hosts or backlog queries", name)
+	}
+	if cfg.Hosts != nil {
+		h := *cfg.Hosts
+		if h.Recovered == "" {
+			return nil, fmt.Errorf("prometheus %s: hosts.recovered: missing: expected a PromQL query", name)
+		}
+		if h.Label == "" {
+			h.Label = "group"
+		}
+		cfg.Hosts = &h
+	}
+	if cfg.Backlog != nil {
+		b := *cfg.Backlog
+		if b.Waiting == "" {
+			return nil, fmt.Errorf("prometheus %s: backlog.waiting: missing: expected a PromQL query", name)
+		}
+		if b.Backfill < 0 || b.Step < 0 {
+			return nil, fmt.Errorf("prometheus %s: backlog: backfill and step must not be negative", name)
+		}
+		if b.Step == 0 {
+			b.Step = DefaultPromStep
+		}
+		if b.Backfill/b.Step > maxBackfillPoints {
+			return nil, fmt.Errorf("prometheus %s: backlog: a backfill of %s at a step of %s is %d points; at most %d: raise the step",
+				name, b.Backfill, b.Step, b.Backfill/b.Step, maxBackfillPoints)
+		}
+		cfg.Backlog = &b
+	}
+
+	hc := http.Client{}
+	if client != nil {
+		hc = *client
+	}
+	if len(cfg.Headers) > 0 {
+		base := hc.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		hc.Transport = headerTransport{base: base, headers: cfg.Headers}
+	}
+	c, err := promapi.NewClient(promapi.Config{Address: cfg.URL, Client: &hc})
+	if err != nil {
+		return nil, fmt.Errorf("prometheus %s: %w", name, err)
+	}
+	return &Prometheus{name: name, cfg: cfg, clock: clock, api: promv1.NewAPI(c)}, nil
+}
+
+// headerTransport adds fixed headers to every request.
+type headerTransport struct {
+	base    http.RoundTripper
+	headers map[string]string
+}
+
+func (t headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for k, v := range t.headers {
+		r.Header.Set(k, v)
+	}
+	return t.base.RoundTrip(r)
+}
+
+// Name is the source's name from the config.
+func (p *Prometheus) Name() string { return p.name }
+
+// Poll runs the queries once. The first poll with a backfill also returns
+// the backlog's history, oldest first; a failed backfill is tried again on
+// the next poll.
+func (p *Prometheus) Poll(ctx context.Context) ([]model.Event, error) {
+	now := p.clock.now()
+	var events []model.Event
+	if p.cfg.Hosts != nil {
+		ev, err := p.pollHosts(ctx, now)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev...)
+	}
+	if b := p.cfg.Backlog; b != nil {
+		p.mu.Lock()
+		backfill := b.Backfill > 0 && !p.backfilled
+		p.mu.Unlock()
+		if backfill {
+			ev, err := p.backfill(ctx, now)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, ev...)
+		}
+		ev, err := p.pollBacklog(ctx, now)
+		if err != nil {
+			return nil, err
+		}
+		events = append(events, ev...)
+		if backfill {
+			p.mu.Lock()
+			p.backfilled = true
+			p.mu.Unlock()
+		}
+	}
+	for i := range events {
+		events[i] = SanitizeEvent(events[i])
+	}
+	return events, nil
+}
+
+// sample is a query's value at one time.
+type sample struct {
+	at    time.Time
+	value float64
+}
+
+// query runs an instant query and returns its samples keyed by the value of
+// label ("" for a query without one, or a scalar), summing series that share
+// a key. NaN and infinite samples (stale markers, divisions by zero) are left
+// out.
+func (p *Prometheus) query(ctx context.Context, q string, at time.Time, label string) (map[string]sample, error) {
+	v, _, _, err := p.api.Query(ctx, q, at)
+	if err != nil {
+		return nil, p.queryError(ctx, q, err)
+	}
+	out := map[string]sample{}
+	add := func(key string, t time.Time, x float64) {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return
+		}
+		s, ok := out[key]
+		if !ok || t.After(s.at) {
+			s.at = t
+		}
+		s.value += x
+		out[key] = s
+	}
+	switch r := v.(type) {
+	case prommodel.Vector:
+		for _, s := range r {
+			key := ""
+			if label != "" {
+				key = string(s.Metric[prommodel.LabelName(label)])
+			}
+			add(key, s.Timestamp.Time(), float64(s.Value))
+		}
+	case *prommodel.Scalar:
+		if label != "" {
+			return nil, fmt.Errorf("prometheus %s: query %q: got a scalar, expected a vector with a %q label", p.name, q, label)
+		}
+		add("", r.Timestamp.Time(), float64(r.Value))
+	case nil:
+	default:
+		return nil, fmt.Errorf("prometheus %s: query %q: got a %s, expected a vector", p.name, q, v.Type())
+	}
+	return out, nil
+}
+
+// queryError names the query in err, and keeps a cancelled context's error
+// recognisable.
+func (p *Prometheus) queryError(ctx context.Context, q string, err error) error {
+	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("%w: %v", ctx.Err(), err)
+	}
+	return fmt.Errorf("prometheus %s: query %q: %w", p.name, q, err)
+}
+
+// pollHosts returns a HostStatus for each group the recovered query has.
+func (p *Prometheus) pollHosts(ctx context.Context, now time.Time) ([]model.Event, error) {
+	h := p.cfg.Hosts
+	recovered, err := p.query(ctx, h.Recovered, now, h.Label)
+	if err != nil {
+		return nil, err
+	}
+	if len(recovered) == 0 {
+		return nil, nil
+	}
+	var total, failed map[string]sample
+	if h.Total != "" {
+		if total, err = p.query(ctx, h.Total, now, h.Label); err != nil {
+			return nil, err
+		}
+	}
+	if h.Failed != "" {
+		if failed, err = p.query(ctx, h.Failed, now, h.Label); err != nil {
+			return nil, err
+		}
+	}
+	groups := make([]string, 0, len(recovered))
+	for g := range recovered {
+		if g != "" { // a series without the label names no group
+			groups = append(groups, g)
+		}
+	}
+	sort.Strings(groups)
+	events := make([]model.Event, 0, len(groups))
+	for _, g := range groups {
+		r := recovered[g]
+		st := model.HostStatus{Group: g, Recovered: count(r.value), Total: count(total[g].value),
+			Failed: count(failed[g].value)}
+		failing := st.Failed
+		if h.Failed == "" {
+			failing = max(st.Total-st.Recovered, 0)
+		}
+		st.State = hostState(st.Recovered, st.Total, failing)
+		events = append(events, model.Event{At: p.clock.Offset(r.at), Source: p.name, Body: st})
+	}
+	return events, nil
+}
+
+// count turns a sample into a count of hosts or orders.
+func count(x float64) int {
+	switch {
+	case x <= 0 || math.IsNaN(x):
+		return 0
+	case x >= math.MaxInt32:
+		return math.MaxInt32
+	}
+	return int(math.Round(x))
+}
+
+// hostState derives a group's state from its counts; see Prometheus.
+func hostState(recovered, total, failing int) model.HostState {
+	switch {
+	case total > 0 && recovered >= total:
+		return model.HostsHealthy
+	case total > 0 && recovered*20 >= total*19:
+		return model.HostsDegraded
+	case total > 0 && failing > 0 && recovered*10 < total:
+		return model.HostsDown
+	case total > 0 && failing > 0:
+		return model.HostsRecovering
+	case total > 0:
+		return model.HostsDegraded
+	case failing > 0 && recovered == 0:
+		return model.HostsDown
+	case failing > 0:
+		return model.HostsRecovering
+	}
+	return ""
+}
+
+// pollBacklog returns the backlog now, if the waiting query has a value.
+func (p *Prometheus) pollBacklog(ctx context.Context, now time.Time) ([]model.Event, error) {
+	b := p.cfg.Backlog
+	waiting, err := p.query(ctx, b.Waiting, now, "")
+	if err != nil {
+		return nil, err
+	}
+	w, ok := waiting[""]
+	if !ok {
+		return nil, nil
+	}
+	obs := model.BacklogObservation{Waiting: orders(w.value)}
+	for _, r := range []struct {
+		q   string
+		dst **float64
+	}{{b.Inflow, &obs.Inflow}, {b.Shipped, &obs.Shipped}} {
+		if r.q == "" {
+			continue
+		}
+		res, err := p.query(ctx, r.q, now, "")
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := res[""]; ok {
+			x := max(s.value, 0)
+			*r.dst = &x
+		}
+	}
+	return []model.Event{{At: p.clock.Offset(w.at), Source: p.name, Body: obs}}, nil
+}
+
+func orders(x float64) int64 {
+	switch {
+	case x <= 0 || math.IsNaN(x):
+		return 0
+	case x >= math.MaxInt64/2:
+		return math.MaxInt64 / 2
+	}
+	return int64(math.Round(x))
+}
+
+// backfill reads the backlog over [now−Backfill, now) every Step: one
+// BacklogObservation per step at which waiting has a value, with the rates
+// at the same step when they have one. The point at now is the instant
+// query's.
+func (p *Prometheus) backfill(ctx context.Context, now time.Time) ([]model.Event, error) {
+	b := p.cfg.Backlog
+	r := promv1.Range{Start: now.Add(-b.Backfill), End: now, Step: b.Step}
+	waiting, err := p.queryRange(ctx, b.Waiting, r)
+	if err != nil {
+		return nil, err
+	}
+	var inflow, shipped map[prommodel.Time]float64
+	if b.Inflow != "" {
+		if inflow, err = p.queryRange(ctx, b.Inflow, r); err != nil {
+			return nil, err
+		}
+	}
+	if b.Shipped != "" {
+		if shipped, err = p.queryRange(ctx, b.Shipped, r); err != nil {
+			return nil, err
+		}
+	}
+	end := prommodel.TimeFromUnixNano(now.UnixNano())
+	times := make([]prommodel.Time, 0, len(waiting))
+	for t := range waiting {
+		if t.Before(end) {
+			times = append(times, t)
+		}
+	}
+	slices.Sort(times)
+	events := make([]model.Event, 0, len(times))
+	for _, t := range times {
+		obs := model.BacklogObservation{Waiting: orders(waiting[t])}
+		if x, ok := inflow[t]; ok {
+			x = max(x, 0)
+			obs.Inflow = &x
+		}
+		if x, ok := shipped[t]; ok {
+			x = max(x, 0)
+			obs.Shipped = &x
+		}
+		events = append(events, model.Event{At: p.clock.Offset(t.Time()), Source: p.name, Body: obs})
+	}
+	return events, nil
+}
+
+// queryRange runs a range query and returns its values by time, summing the
+// series.
+func (p *Prometheus) queryRange(ctx context.Context, q string, r promv1.Range) (map[prommodel.Time]float64, error) {
+	v, _, _, err := p.api.QueryRange(ctx, q, r)
+	if err != nil {
+		return nil, p.queryError(ctx, q, err)
+	}
+	out := map[prommodel.Time]float64{}
+	switch m := v.(type) {
+	case prommodel.Matrix:
+		for _, series := range m {
+			for _, s := range series.Values {
+				x := float64(s.Value)
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					continue
+				}
+				out[s.Timestamp] += x
+			}
+		}
+	case nil:
+	default:
+		return nil, fmt.Errorf("prometheus %s: range query %q: got a %s, expected a matrix", p.name, q, v.Type())
+	}
+	return out, nil
+}

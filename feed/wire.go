@@ -1,0 +1,1674 @@
+package feed
+
+// The JSON wire format for events, read by the HTTP, exec and NDJSON sources
+// and written by the simulator's /events.ndjson. One JSON object is one event
+// and mirrors a scenario timeline item:
+//
+//	{"time": "2024-07-19T10:51:00Z",   // RFC 3339; or "at": "+6h42m" (an offset from T+0)
+//	 "source": "carrier-edi",          // optional
+//	 "text": "…",                      // optional timeline line
+//	 "hosts": {"group": "wms-fulfilment", "recovered": 712, "total": 1240}}
+//
+// with exactly one kind key: hosts, backlog, warning, complaint, step,
+// inject, note, update or ack, whose fields are those of the scenario format.
+// An event with neither time nor at happened when it was read. A JSON null
+// counts as an absent field.
+//
+// The decoder is hand-written rather than encoding/json: this is the ingest
+// hot path, it reads each event once without reflection, and it knows where
+// every value is, so that problems name their line and column.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/warroom/warroom/model"
+)
+
+// DecodeError is one problem in wire-format input: the input's name, the
+// line and column, the field (e.g. "hosts.recovered") and what was expected.
+// It prints as "name:line:col: field: message".
+type DecodeError struct {
+	model.Problem
+}
+
+func (e *DecodeError) Error() string {
+	if e.File == "" {
+		p := e.Problem
+		p.File = "event"
+		return p.String()
+	}
+	return e.Problem.String()
+}
+
+// DecodeEvent decodes one event. Its text is sanitised (see SanitizeEvent);
+// without a time it happened now, clock.Since(). A bad event's error is a
+// *DecodeError, or several joined with errors.Join.
+func DecodeEvent(data []byte, clock Clock) (model.Event, error) {
+	d := newWireDecoder("", clock)
+	var (
+		ev   model.Event
+		n    int
+		errs []error
+	)
+	d.p.reset(data)
+	d.p.ws()
+	if e, _, ok := d.p.event(); ok {
+		ev, n = e, 1
+	}
+	if !d.p.bad && len(d.p.probs) == 0 {
+		if d.p.ws(); d.p.pos < len(data) {
+			d.p.syntax("", "%s after the event, expected the end of input", d.p.unexpected())
+		}
+	}
+	d.scanFrom(1)
+	d.report(data, func(err error) { errs = append(errs, err) })
+	if len(errs) > 0 {
+		if len(errs) == 1 {
+			return model.Event{}, errs[0]
+		}
+		return model.Event{}, errors.Join(errs...)
+	}
+	if n == 0 {
+		return model.Event{}, &DecodeError{model.Problem{Line: 1, Col: 1, Message: "no event"}}
+	}
+	return ev, nil
+}
+
+// DecodeEvents decodes a JSON array of events or NDJSON (one event per line,
+// blank lines allowed; lines up to 1 MiB). name is used in errors, which are
+// *DecodeErrors naming name:line:col, and a read error last; a bad event
+// never loses the others. In an array, a syntax error ends the array, as
+// nothing after it can be trusted. It reads r to the end: callers reading
+// from the network cap it first.
+func DecodeEvents(r io.Reader, name string, clock Clock) ([]model.Event, []error) {
+	data, err := io.ReadAll(r)
+	var (
+		events []model.Event
+		errs   []error
+	)
+	d := newWireDecoder(name, clock)
+	d.decode(data, func(e model.Event, _ bool) { events = append(events, e) },
+		func(err error) { errs = append(errs, err) })
+	if err != nil {
+		errs = append(errs, fmt.Errorf("%s: read: %w", name, err))
+	}
+	return events, errs
+}
+
+// EncodeEvent writes an event as one line of the wire format, without the
+// newline: "time" is clock.Origin+At in RFC 3339 UTC (with fractions of a
+// second when there are any), fields empty or zero that the format treats
+// as absent are left out. Only the kinds of the wire format can be encoded.
+func EncodeEvent(e model.Event, clock Clock) ([]byte, error) {
+	return appendEvent(nil, e, clock.Origin.Add(e.At), true)
+}
+
+// Limits of the decoder.
+const (
+	maxWireDepth  = 1000    // nesting of JSON values (in unknown fields)
+	maxInternLen  = 64      // longer names are not interned
+	maxInternSize = 4096    // interned names kept before starting over
+	maxLineLen    = 1 << 20 // NDJSON lines longer than this are rejected
+	maxProblems   = 20      // problems reported per event
+)
+
+// Field names of the wire format, per kind, in the scenario format's order.
+var (
+	eventFields = []string{"time", "at", "source", "text",
+		"hosts", "backlog", "warning", "complaint", "step", "inject", "note", "update", "ack"}
+	wireKinds = eventFields[4:]
+
+	hostFields      = []string{"group", "recovered", "total", "failed", "state"}
+	backlogFields   = []string{"waiting", "inflow", "shipped"}
+	warningFields   = []string{"id", "carrier", "phase", "severity", "region", "headline", "body"}
+	complaintFields = []string{"seller", "channel", "topic", "text"}
+	stepFields      = []string{"step", "state", "by"}
+	injectFields    = []string{"id", "title", "prompt", "questions", "expected", "notes"}
+	noteFields      = []string{"author", "text"}
+	updateFields    = []string{"from", "text"}
+	ackFields       = []string{"warning", "by"}
+
+	eventFieldsList = strings.Join(eventFields, ", ")
+	wireKindsList   = strings.Join(wireKinds, ", ")
+)
+
+// wireProblem is a problem at a byte offset of the parser's data.
+type wireProblem struct {
+	off   int
+	field string
+	msg   string
+}
+
+// wireParser reads wire-format JSON from data. Semantic problems are collected
+// and reading goes on; a syntax error sets bad, after which nothing more is
+// read.
+type wireParser struct {
+	data    []byte
+	pos     int
+	depth   int
+	bad     bool
+	probs   []wireProblem
+	scratch []byte
+	intern  map[string]string
+	clock   Clock
+	now     time.Duration // clock.Since() for events without a time, once per read
+	hasNow  bool
+	rates   []float64 // a slab handing out the backlog rates' pointers
+}
+
+func (p *wireParser) reset(data []byte) {
+	p.data, p.pos, p.depth, p.bad = data, 0, 0, false
+	p.probs = p.probs[:0]
+}
+
+func (p *wireParser) fail(off int, field, format string, args ...any) {
+	switch {
+	case len(p.probs) < maxProblems:
+		p.probs = append(p.probs, wireProblem{off, field, fmt.Sprintf(format, args...)})
+	case len(p.probs) == maxProblems:
+		p.probs = append(p.probs, wireProblem{off, field, "too many problems in one event: the rest are not reported"})
+	}
+}
+
+// syntax reports a syntax error at the current position; only the first
+// counts, as everything after it is noise.
+func (p *wireParser) syntax(field, format string, args ...any) {
+	if p.bad {
+		return
+	}
+	p.fail(p.pos, field, "invalid JSON: "+format, args...)
+	p.bad = true
+}
+
+// unexpected describes the byte at the current position for a syntax error.
+func (p *wireParser) unexpected() string {
+	if p.pos >= len(p.data) {
+		return "unexpected end of input"
+	}
+	r, _ := utf8.DecodeRune(p.data[p.pos:])
+	if r < 0x20 || r == utf8.RuneError {
+		return fmt.Sprintf("unexpected byte 0x%02x", p.data[p.pos])
+	}
+	return fmt.Sprintf("unexpected %q", r)
+}
+
+func (p *wireParser) ws() {
+	for p.pos < len(p.data) {
+		switch p.data[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *wireParser) peek() byte {
+	if p.pos < len(p.data) {
+		return p.data[p.pos]
+	}
+	return 0
+}
+
+// describe names the type of the value at the current position.
+func (p *wireParser) describe() string {
+	switch c := p.peek(); {
+	case c == '"':
+		return "a string"
+	case c == '{':
+		return "an object"
+	case c == '[':
+		return "a list"
+	case c == 't' || c == 'f':
+		return "true or false"
+	case c == '-' || (c >= '0' && c <= '9'):
+		return "a number"
+	}
+	return "something else"
+}
+
+// null reads a null if there is one.
+func (p *wireParser) null() bool {
+	if bytes.HasPrefix(p.data[p.pos:], []byte("null")) {
+		p.pos += 4
+		return true
+	}
+	return false
+}
+
+// wrongType reports that the value at the current position is not what was
+// expected, and skips it.
+func (p *wireParser) wrongType(field, expected string) {
+	p.fail(p.pos, field, "expected %s, got %s", expected, p.describe())
+	p.skipValue(field)
+}
+
+// stringBytes reads a JSON string. The bytes are data's or, when the string
+// has escapes, the scratch buffer's: valid until the next read.
+func (p *wireParser) stringBytes(field string) ([]byte, bool) {
+	if p.peek() != '"' {
+		p.syntax(field, "%s, expected a string", p.unexpected())
+		return nil, false
+	}
+	start := p.pos + 1
+	for i := start; i < len(p.data); i++ {
+		switch c := p.data[i]; {
+		case c == '"':
+			p.pos = i + 1
+			return p.data[start:i], true
+		case c == '\\':
+			return p.unescape(field, start, i)
+		case c < 0x20:
+			p.pos = i
+			p.syntax(field, "control character 0x%02x in a string", c)
+			return nil, false
+		}
+	}
+	p.pos = len(p.data)
+	p.syntax(field, "unexpected end of input in a string")
+	return nil, false
+}
+
+// unescape reads the rest of a string with escapes from i, the first
+// backslash, into the scratch buffer. Lone surrogates become U+FFFD.
+func (p *wireParser) unescape(field string, start, i int) ([]byte, bool) {
+	buf := append(p.scratch[:0], p.data[start:i]...)
+	defer func() { p.scratch = buf[:0] }()
+	for i < len(p.data) {
+		c := p.data[i]
+		switch {
+		case c == '"':
+			p.pos = i + 1
+			return buf, true
+		case c < 0x20:
+			p.pos = i
+			p.syntax(field, "control character 0x%02x in a string", c)
+			return nil, false
+		case c != '\\':
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		if i+1 >= len(p.data) {
+			break
+		}
+		i++
+		switch p.data[i] {
+		case '"', '\\', '/':
+			buf = append(buf, p.data[i])
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := wireHex4(p.data, i+1)
+			if !ok {
+				p.pos = i - 1
+				p.syntax(field, `bad \u escape in a string`)
+				return nil, false
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				r2, ok := rune(0), false
+				if i+6 < len(p.data) && p.data[i+1] == '\\' && p.data[i+2] == 'u' {
+					r2, ok = wireHex4(p.data, i+3)
+				}
+				if d := utf16.DecodeRune(r, r2); ok && d != utf8.RuneError {
+					r = d
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			p.pos = i - 1
+			p.syntax(field, `bad escape \%c in a string`, p.data[i])
+			return nil, false
+		}
+		i++
+	}
+	p.pos = len(p.data)
+	p.syntax(field, "unexpected end of input in a string")
+	return nil, false
+}
+
+func wireHex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// number reads a JSON number, returning its text.
+func (p *wireParser) number(field string) ([]byte, bool) {
+	d, start := p.data, p.pos
+	i := start
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	default:
+		p.pos = i
+		p.syntax(field, "%s in a number", p.unexpected())
+		return nil, false
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			p.pos = i
+			p.syntax(field, "%s after a decimal point", p.unexpected())
+			return nil, false
+		}
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			p.pos = i
+			p.syntax(field, "%s in an exponent", p.unexpected())
+			return nil, false
+		}
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	}
+	p.pos = i
+	return d[start:i], true
+}
+
+// skipValue reads any JSON value and throws it away.
+func (p *wireParser) skipValue(field string) {
+	switch c := p.peek(); {
+	case c == '"':
+		p.stringBytes(field)
+	case c == '-' || (c >= '0' && c <= '9'):
+		p.number(field)
+	case c == '{':
+		p.members(field, func([]byte, int) { p.skipValue(field) })
+	case c == '[':
+		p.elements(field, func(int) { p.skipValue(field) })
+	default:
+		for _, lit := range [...]string{"true", "false", "null"} {
+			if bytes.HasPrefix(p.data[p.pos:], []byte(lit)) {
+				p.pos += len(lit)
+				return
+			}
+		}
+		p.syntax(field, "%s, expected a value", p.unexpected())
+	}
+}
+
+// enter and leave bound the nesting of values.
+func (p *wireParser) enter(field string) bool {
+	if p.depth++; p.depth > maxWireDepth {
+		p.syntax(field, "values nested more than %d deep", maxWireDepth)
+		return false
+	}
+	return true
+}
+
+func (p *wireParser) leave() { p.depth-- }
+
+// members reads an object, calling member with each key (valid only until
+// the next read) with the position at its value; member must read the
+// value. It returns false after a syntax error.
+func (p *wireParser) members(field string, member func(key []byte, off int)) bool {
+	if p.peek() != '{' {
+		p.syntax(field, "%s, expected an object", p.unexpected())
+		return false
+	}
+	if !p.enter(field) {
+		return false
+	}
+	defer p.leave()
+	p.pos++
+	p.ws()
+	if p.peek() == '}' {
+		p.pos++
+		return true
+	}
+	for {
+		off := p.pos
+		key, ok := p.stringBytes(field)
+		if !ok {
+			return false
+		}
+		p.ws()
+		if p.peek() != ':' {
+			p.syntax(field, "%s after a key, expected ':'", p.unexpected())
+			return false
+		}
+		p.pos++
+		p.ws()
+		member(key, off)
+		if p.bad {
+			return false
+		}
+		p.ws()
+		switch p.peek() {
+		case ',':
+			p.pos++
+			p.ws()
+		case '}':
+			p.pos++
+			return true
+		default:
+			p.syntax(field, "%s in an object, expected ',' or '}'", p.unexpected())
+			return false
+		}
+	}
+}
+
+// elements reads a list, calling element with each index with the position
+// at the element; element must read it. It returns false after a syntax
+// error.
+func (p *wireParser) elements(field string, element func(i int)) bool {
+	if p.peek() != '[' {
+		p.syntax(field, "%s, expected a list", p.unexpected())
+		return false
+	}
+	if !p.enter(field) {
+		return false
+	}
+	defer p.leave()
+	p.pos++
+	p.ws()
+	if p.peek() == ']' {
+		p.pos++
+		return true
+	}
+	for i := 0; ; i++ {
+		element(i)
+		if p.bad {
+			return false
+		}
+		p.ws()
+		switch p.peek() {
+		case ',':
+			p.pos++
+			p.ws()
+		case ']':
+			p.pos++
+			return true
+		default:
+			p.syntax(field, "%s in a list, expected ',' or ']'", p.unexpected())
+			return false
+		}
+	}
+}
+
+// fieldsOf is one kind's fields with their paths for messages.
+type fieldsOf struct {
+	kind   string
+	names  []string
+	paths  []string
+	expect string // the names as a list for messages
+}
+
+func newFields(kind string, names []string) *fieldsOf {
+	f := &fieldsOf{kind: kind, names: names, expect: strings.Join(names, ", ")}
+	for _, n := range names {
+		f.paths = append(f.paths, kind+"."+n)
+	}
+	return f
+}
+
+var (
+	hostsF     = newFields("hosts", hostFields)
+	backlogF   = newFields("backlog", backlogFields)
+	warningF   = newFields("warning", warningFields)
+	complaintF = newFields("complaint", complaintFields)
+	stepF      = newFields("step", stepFields)
+	injectF    = newFields("inject", injectFields)
+	noteF      = newFields("note", noteFields)
+	updateF    = newFields("update", updateFields)
+	ackF       = newFields("ack", ackFields)
+	eventF     = &fieldsOf{names: eventFields, paths: eventFields, expect: eventFieldsList}
+)
+
+// member looks key up among f's fields. Unknown and repeated fields are
+// reported and their values skipped; then it returns -1. A null value is
+// skipped too, as if the field were absent. Kinds have at most 16 fields.
+func (p *wireParser) member(f *fieldsOf, seen *uint32, key []byte, off int) int {
+	i := -1
+	for j, n := range f.names {
+		if string(key) == n {
+			i = j
+			break
+		}
+	}
+	if i < 0 {
+		path := string(key)
+		if f.kind != "" {
+			path = f.kind + "." + path
+		}
+		p.fail(off, path, "unknown field %q: expected one of %s", key, f.expect)
+		p.skipValue(path)
+		return -1
+	}
+	// Bit i of seen: the field has a value; bit 16+i: its key came up.
+	if *seen&(1<<(16+i)) != 0 {
+		p.fail(off, f.paths[i], "duplicate field %q", key)
+		p.skipValue(f.paths[i])
+		return -1
+	}
+	*seen |= 1 << (16 + i)
+	if p.null() {
+		return -1 // null is absent
+	}
+	*seen |= 1 << i
+	return i
+}
+
+// str reads a string, sanitised and capped at maxLen runes. Short names are
+// interned: a feed repeats its group, topic and source names endlessly.
+func (p *wireParser) str(field string, maxLen int) string {
+	if p.peek() != '"' {
+		p.wrongType(field, "a string")
+		return ""
+	}
+	b, ok := p.stringBytes(field)
+	if !ok {
+		return ""
+	}
+	if maxLen == MaxNameLen && len(b) <= maxInternLen {
+		if s, ok := p.intern[string(b)]; ok {
+			return s
+		}
+		s := Sanitize(string(b), maxLen)
+		if p.intern == nil || len(p.intern) >= maxInternSize {
+			p.intern = make(map[string]string, 64)
+		}
+		p.intern[s] = s
+		if s != string(b) {
+			p.intern[string(b)] = s
+		}
+		return s
+	}
+	return Sanitize(string(b), maxLen)
+}
+
+// reqStr reads a string that must not be empty once sanitised.
+func (p *wireParser) reqStr(field string, maxLen int) string {
+	off := p.pos
+	s := p.str(field, maxLen)
+	if s == "" && !p.bad && p.data[off] == '"' {
+		p.fail(off, field, "must not be empty")
+	}
+	return s
+}
+
+// enum reads a string that must be one of values, returning the list's own
+// string so that nothing is allocated.
+func (p *wireParser) enum(field string, values []string) string {
+	if p.peek() != '"' {
+		p.wrongType(field, "one of "+strings.Join(values, ", "))
+		return ""
+	}
+	off := p.pos
+	b, ok := p.stringBytes(field)
+	if !ok {
+		return ""
+	}
+	for _, v := range values {
+		if string(b) == v {
+			return v
+		}
+	}
+	if len(b) == 0 {
+		p.fail(off, field, "empty value: expected one of %s", strings.Join(values, ", "))
+	} else {
+		p.fail(off, field, "unknown value %q: expected one of %s", Sanitize(string(b), MaxNameLen), strings.Join(values, ", "))
+	}
+	return ""
+}
+
+// The values of the format's enumerations.
+var (
+	wireHostStates = []string{string(model.HostsHealthy), string(model.HostsDegraded), string(model.HostsDown), string(model.HostsRecovering)}
+	wirePhases     = []string{string(model.WarningIssued), string(model.WarningUpdated), string(model.WarningResolved)}
+	wireSeverities = []string{string(model.SeverityInfo), string(model.SeverityMinor), string(model.SeverityMajor), string(model.SeverityCritical)}
+	wireStepStates = []string{string(model.StepPending), string(model.StepActive), string(model.StepDone), string(model.StepSkipped), string(model.StepBlocked)}
+	severityList   = strings.Join(wireSeverities, ", ")
+	stepStateList  = strings.Join(wireStepStates, ", ")
+)
+
+// integer reads an integer >= min. A number with a fraction or exponent is
+// taken when its value is a whole number.
+func (p *wireParser) integer(field string, min int64) (int64, bool) {
+	c := p.peek()
+	if c != '-' && (c < '0' || c > '9') {
+		p.wrongType(field, fmt.Sprintf("an integer >= %d", min))
+		return 0, false
+	}
+	off := p.pos
+	b, ok := p.number(field)
+	if !ok {
+		return 0, false
+	}
+	n, ok := parseWireInt(b)
+	if !ok {
+		f, err := strconv.ParseFloat(string(b), 64)
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+			p.fail(off, field, "expected an integer >= %d, got %s", min, b)
+			return 0, false
+		}
+		n = int64(f)
+	}
+	if n < min {
+		p.fail(off, field, "must be >= %d, got %d", min, n)
+		return 0, false
+	}
+	return n, true
+}
+
+// parseWireInt parses a plain decimal integer that fits an int64 (and an int).
+func parseWireInt(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// rate reads a finite number >= 0.
+func (p *wireParser) rate(field string) *float64 {
+	c := p.peek()
+	if c != '-' && (c < '0' || c > '9') {
+		p.wrongType(field, "a number >= 0")
+		return nil
+	}
+	off := p.pos
+	b, ok := p.number(field)
+	if !ok {
+		return nil
+	}
+	var f float64
+	if n, ok := parseWireInt(b); ok && n < 1<<53 && n > -1<<53 {
+		f = float64(n)
+	} else if f, _ = strconv.ParseFloat(string(b), 64); math.IsInf(f, 0) {
+		f = math.NaN()
+	}
+	if math.IsNaN(f) || f < 0 {
+		p.fail(off, field, "must be a number >= 0, got %s", b)
+		return nil
+	}
+	if len(p.rates) == 0 {
+		p.rates = make([]float64, 128)
+	}
+	r := &p.rates[0]
+	p.rates = p.rates[1:]
+	*r = f
+	return r
+}
+
+// strList reads a list of non-empty strings.
+func (p *wireParser) strList(field string, maxLen int) []string {
+	if p.peek() != '[' {
+		p.wrongType(field, "a list of strings")
+		return nil
+	}
+	var out []string
+	p.elements(field, func(i int) {
+		item := field + "[" + strconv.Itoa(i) + "]"
+		if s := p.reqStr(item, maxLen); s != "" {
+			out = append(out, s)
+		}
+	})
+	return out
+}
+
+// missing reports a required field that is absent, at its object.
+func (p *wireParser) missing(off int, field, expected string) {
+	p.fail(off, field, "missing required field: expected %s", expected)
+}
+
+// event reads one event object. ok is false when it has problems; timed says
+// whether it had a time or an offset of its own.
+func (p *wireParser) event() (e model.Event, timed, ok bool) {
+	before := len(p.probs)
+	start := p.pos
+	if p.peek() != '{' {
+		if p.pos >= len(p.data) {
+			p.syntax("", "unexpected end of input, expected an event object")
+			return e, false, false
+		}
+		what := p.describe()
+		if p.skipValue(""); !p.bad {
+			p.fail(start, "", "expected an event object, got %s", what)
+		}
+		return e, false, false
+	}
+	var (
+		seen   uint32
+		kind   string // the first kind key
+		kinds  int
+		hasAt  bool
+		timeOK bool
+	)
+	p.members("", func(key []byte, off int) {
+		i := p.member(eventF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		name := eventFields[i]
+		switch name {
+		case "time", "at":
+			voff := p.pos
+			expected := "an RFC 3339 time such as 2024-07-19T10:51:00Z"
+			if name == "at" {
+				expected = "an offset such as +6h42m or T+06:42"
+			}
+			if p.peek() != '"' {
+				p.wrongType(name, expected)
+				return
+			}
+			b, ok := p.stringBytes(name)
+			if !ok {
+				return
+			}
+			if hasAt {
+				p.fail(off, name, "both time and at: expected only one of them")
+				return
+			}
+			hasAt = true
+			if name == "time" {
+				t, err := time.Parse(time.RFC3339, string(b))
+				if err != nil {
+					p.fail(voff, name, "bad timestamp %q: expected %s", Sanitize(string(b), MaxNameLen), expected)
+					return
+				}
+				e.At, timeOK = p.clock.Offset(t), true
+				return
+			}
+			at, err := model.ParseOffset(string(b))
+			if err != nil {
+				p.fail(voff, name, "bad offset %q: expected %s", Sanitize(string(b), MaxNameLen), expected)
+				return
+			}
+			if at < 0 {
+				p.fail(voff, name, "negative offset %q: offsets count from T+0 and must not be negative", b)
+				return
+			}
+			e.At, timeOK = at, true
+		case "source":
+			e.Source = p.str(name, MaxNameLen)
+		case "text":
+			e.Text = p.str(name, MaxTextLen)
+		default:
+			if kinds++; kinds > 1 {
+				p.fail(off, name, "more than one event kind (%s, %s): expected exactly one of %s",
+					kind, name, wireKindsList)
+				p.skipValue(name)
+				return
+			}
+			kind = name
+			e.Body = p.body(name)
+		}
+	})
+	if p.bad {
+		return e, false, false
+	}
+	if kinds == 0 {
+		p.fail(start, "", "no event kind: expected exactly one of %s", wireKindsList)
+	}
+	if !hasAt {
+		if !p.hasNow {
+			p.now, p.hasNow = p.clock.Since(), true
+		}
+		e.At = p.now
+	}
+	ok = len(p.probs) == before && e.Body != nil
+	return e, hasAt && timeOK, ok
+}
+
+func (p *wireParser) body(kind string) model.Body {
+	if p.peek() != '{' {
+		p.wrongType(kind, "an object")
+		return nil
+	}
+	switch kind {
+	case "hosts":
+		return p.hosts()
+	case "backlog":
+		return p.backlog()
+	case "warning":
+		return p.warning()
+	case "complaint":
+		return p.complaint()
+	case "step":
+		return p.step()
+	case "inject":
+		return p.inject()
+	case "note":
+		return p.note()
+	case "update":
+		return p.update()
+	case "ack":
+		return p.ack()
+	}
+	return nil
+}
+
+func (p *wireParser) hosts() model.Body {
+	var (
+		h                  model.HostStatus
+		seen               uint32
+		rec, total, failed int64
+		okR, okT, okF      bool
+		recOff, failOff    int
+		start              = p.pos
+	)
+	p.members("hosts", func(key []byte, off int) {
+		i := p.member(hostsF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		path := hostsF.paths[i]
+		switch i {
+		case 0:
+			h.Group = p.reqStr(path, MaxNameLen)
+		case 1:
+			recOff = p.pos
+			rec, okR = p.integer(path, 0)
+		case 2:
+			total, okT = p.integer(path, 1)
+		case 3:
+			failOff = p.pos
+			failed, okF = p.integer(path, 0)
+		case 4:
+			h.State = model.HostState(p.enum(path, wireHostStates))
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	if seen&(1<<0) == 0 {
+		p.missing(start, "hosts.group", "a host group id")
+	}
+	if seen&(1<<1) == 0 {
+		p.missing(start, "hosts.recovered", "an integer >= 0")
+	}
+	if okT && okR && rec > total {
+		p.fail(recOff, "hosts.recovered", "recovered (%d) exceeds total (%d)", rec, total)
+	} else if okT && okR && okF && failed > total-rec {
+		p.fail(failOff, "hosts.failed", "recovered + failed (%d + %d) exceeds total (%d)", rec, failed, total)
+	}
+	if rec > math.MaxInt32 || total > math.MaxInt32 || failed > math.MaxInt32 {
+		p.fail(start, "hosts", "host counts above %d are not plausible", math.MaxInt32)
+	}
+	h.Recovered, h.Total, h.Failed = int(rec), int(total), int(failed)
+	return h
+}
+
+func (p *wireParser) backlog() model.Body {
+	var (
+		b     model.BacklogObservation
+		seen  uint32
+		start = p.pos
+	)
+	p.members("backlog", func(key []byte, off int) {
+		i := p.member(backlogF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		path := backlogF.paths[i]
+		switch i {
+		case 0:
+			b.Waiting, _ = p.integer(path, 0)
+		case 1:
+			b.Inflow = p.rate(path)
+		case 2:
+			b.Shipped = p.rate(path)
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	if seen&1 == 0 {
+		p.missing(start, "backlog.waiting", "an integer >= 0")
+	}
+	return b
+}
+
+func (p *wireParser) warning() model.Body {
+	var (
+		w           model.CarrierWarning
+		seen        uint32
+		start       = p.pos
+		phaseOK     = true
+		severityBad bool
+	)
+	p.members("warning", func(key []byte, off int) {
+		i := p.member(warningF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		path := warningF.paths[i]
+		switch i {
+		case 0:
+			w.ID = p.reqStr(path, MaxNameLen)
+		case 1:
+			w.Carrier = p.str(path, MaxNameLen)
+		case 2:
+			w.Phase = model.WarningPhase(p.enum(path, wirePhases))
+			phaseOK = w.Phase != ""
+		case 3:
+			w.Severity = model.Severity(p.enum(path, wireSeverities))
+			severityBad = w.Severity == ""
+		case 4:
+			w.Region = p.str(path, MaxNameLen)
+		case 5:
+			w.Headline = p.str(path, MaxNameLen)
+		case 6:
+			w.Body = p.str(path, MaxTextLen)
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	if seen&(1<<0) == 0 {
+		p.missing(start, "warning.id", "a warning id (the wirePhases of one notice share it)")
+	}
+	if seen&(1<<2) == 0 {
+		w.Phase = model.WarningIssued
+	}
+	if w.Phase == model.WarningIssued && phaseOK {
+		if w.Carrier == "" {
+			p.missing(start, "warning.carrier", "a carrier id (required when phase is issued)")
+		}
+		if w.Severity == "" && !severityBad {
+			p.missing(start, "warning.severity", "one of "+severityList+" (required when phase is issued)")
+		}
+		if w.Headline == "" {
+			p.missing(start, "warning.headline", "a headline (required when phase is issued)")
+		}
+	}
+	return w
+}
+
+func (p *wireParser) complaint() model.Body {
+	var (
+		c     model.SellerComplaint
+		seen  uint32
+		start = p.pos
+	)
+	p.members("complaint", func(key []byte, off int) {
+		i := p.member(complaintF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		path := complaintF.paths[i]
+		switch i {
+		case 0:
+			c.Seller = p.reqStr(path, MaxNameLen)
+		case 1:
+			c.Channel = p.reqStr(path, MaxNameLen)
+		case 2:
+			c.Topic = p.reqStr(path, MaxNameLen)
+		case 3:
+			c.Text = p.reqStr(path, MaxTextLen)
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	p.required(start, complaintF, seen, 0b1111)
+	return c
+}
+
+// required reports the fields of mask (bit i: f.names[i]) that are absent.
+func (p *wireParser) required(start int, f *fieldsOf, seen, mask uint32) {
+	for i := range f.names {
+		if mask&(1<<i) != 0 && seen&(1<<i) == 0 {
+			p.missing(start, f.paths[i], "a string")
+		}
+	}
+}
+
+func (p *wireParser) step() model.Body {
+	var (
+		s     model.RunbookStepChange
+		seen  uint32
+		start = p.pos
+	)
+	p.members("step", func(key []byte, off int) {
+		i := p.member(stepF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		path := stepF.paths[i]
+		switch i {
+		case 0:
+			s.Step = p.reqStr(path, MaxNameLen)
+		case 1:
+			s.State = model.StepState(p.enum(path, wireStepStates))
+		case 2:
+			s.By = p.str(path, MaxNameLen)
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	if seen&(1<<0) == 0 {
+		p.missing(start, "step.step", "a runbook step id")
+	}
+	if seen&(1<<1) == 0 {
+		p.missing(start, "step.state", "one of "+stepStateList)
+	}
+	return s
+}
+
+func (p *wireParser) inject() model.Body {
+	var (
+		in    model.Inject
+		seen  uint32
+		start = p.pos
+	)
+	p.members("inject", func(key []byte, off int) {
+		i := p.member(injectF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		path := injectF.paths[i]
+		switch i {
+		case 0:
+			in.ID = p.reqStr(path, MaxNameLen)
+		case 1:
+			in.Title = p.reqStr(path, MaxNameLen)
+		case 2:
+			in.Prompt = p.reqStr(path, MaxTextLen)
+		case 3:
+			in.Questions = p.strList(path, MaxTextLen)
+		case 4:
+			in.Expected = p.strList(path, MaxTextLen)
+		case 5:
+			in.Notes = p.str(path, MaxTextLen)
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	p.required(start, injectF, seen, 0b111)
+	return in
+}
+
+func (p *wireParser) note() model.Body {
+	var (
+		n     model.Note
+		seen  uint32
+		start = p.pos
+	)
+	p.members("note", func(key []byte, off int) {
+		i := p.member(noteF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		switch i {
+		case 0:
+			n.Author = p.reqStr(noteF.paths[i], MaxNameLen)
+		case 1:
+			n.Text = p.reqStr(noteF.paths[i], MaxTextLen)
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	p.required(start, noteF, seen, 0b11)
+	return n
+}
+
+func (p *wireParser) update() model.Body {
+	var (
+		u     model.StatusUpdate
+		seen  uint32
+		start = p.pos
+	)
+	p.members("update", func(key []byte, off int) {
+		i := p.member(updateF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		switch i {
+		case 0:
+			u.From = p.reqStr(updateF.paths[i], MaxNameLen)
+		case 1:
+			u.Text = p.reqStr(updateF.paths[i], MaxTextLen)
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	p.required(start, updateF, seen, 0b11)
+	return u
+}
+
+func (p *wireParser) ack() model.Body {
+	var (
+		a     model.Acknowledgement
+		seen  uint32
+		start = p.pos
+	)
+	p.members("ack", func(key []byte, off int) {
+		i := p.member(ackF, &seen, key, off)
+		if i < 0 {
+			return
+		}
+		switch i {
+		case 0:
+			a.Warning = p.reqStr(ackF.paths[i], MaxNameLen)
+		case 1:
+			a.By = p.str(ackF.paths[i], MaxNameLen)
+		}
+	})
+	if p.bad {
+		return nil
+	}
+	p.required(start, ackF, seen, 0b1)
+	return a
+}
+
+// longLine is the problem with a line longer than maxLineLen.
+var longLine = fmt.Sprintf("line longer than the limit of %s: skipped", sizeText(maxLineLen))
+
+// wireDecoder decodes wire-format input, turning the parser's problems into
+// *DecodeErrors. A stream keeps one for its life, so that interned names
+// carry over from one read to the next.
+type wireDecoder struct {
+	name string
+	p    wireParser
+
+	// Where report has counted lines and columns to: the byte offset, and
+	// the line and column there; base is the number of the input's first
+	// line.
+	scanned, line, col, base int
+}
+
+// scanFrom starts counting lines afresh, the input's first being line n.
+func (d *wireDecoder) scanFrom(n int) { d.scanned, d.line, d.col, d.base = 0, n, 0, n }
+
+func newWireDecoder(name string, clock Clock) *wireDecoder {
+	return &wireDecoder{name: name, p: wireParser{clock: clock}}
+}
+
+// decode reads a JSON array or NDJSON, calling emit with each good event
+// (timed: it had a time of its own) and fail with each problem.
+func (d *wireDecoder) decode(data []byte, emit func(model.Event, bool), fail func(error)) {
+	d.p.hasNow = false
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a byte order mark
+	first := 0
+	for first < len(data) && (data[first] == ' ' || data[first] == '\t' || data[first] == '\n' || data[first] == '\r') {
+		first++
+	}
+	if first < len(data) && data[first] == '[' {
+		d.array(data, emit, fail)
+		return
+	}
+	d.lines(data, 1, emit, fail)
+}
+
+// lines reads NDJSON; line is the number of data's first line. A line's
+// problems never affect the others.
+func (d *wireDecoder) lines(data []byte, line int, emit func(model.Event, bool), fail func(error)) {
+	for len(data) > 0 {
+		end := bytes.IndexByte(data, '\n')
+		if end < 0 {
+			end = len(data)
+		}
+		d.oneLine(data[:end], line, emit, fail)
+		if end < len(data) {
+			end++
+		}
+		data = data[end:]
+		line++
+	}
+}
+
+// oneLine reads one NDJSON line numbered n.
+func (d *wireDecoder) oneLine(l []byte, n int, emit func(model.Event, bool), fail func(error)) {
+	p := &d.p
+	p.reset(l)
+	if p.ws(); p.pos == len(l) {
+		return // blank
+	}
+	if len(l) > maxLineLen {
+		fail(&DecodeError{model.Problem{File: d.name, Line: n, Col: 1, Message: longLine}})
+		return
+	}
+	e, timed, ok := p.event()
+	if ok {
+		if p.ws(); p.pos < len(l) {
+			p.syntax("", "%s after the event, expected one event per line", p.unexpected())
+			ok = false
+		}
+	}
+	if ok {
+		emit(e, timed)
+		return
+	}
+	d.scanFrom(n)
+	d.report(l, fail)
+}
+
+// array reads a JSON array of events. An element's problems do not affect
+// the others; a syntax error ends the array.
+func (d *wireDecoder) array(data []byte, emit func(model.Event, bool), fail func(error)) {
+	p := &d.p
+	p.reset(data)
+	d.scanFrom(1)
+	p.ws()
+	p.pos++ // '['
+	p.ws()
+	if p.peek() == ']' {
+		p.pos++
+	} else {
+		for {
+			p.probs = p.probs[:0]
+			e, timed, ok := p.event()
+			if ok {
+				emit(e, timed)
+			} else {
+				d.report(data, fail)
+			}
+			if p.bad {
+				return
+			}
+			p.probs = p.probs[:0]
+			p.ws()
+			if p.peek() == ',' {
+				p.pos++
+				p.ws()
+				continue
+			}
+			if p.peek() == ']' {
+				p.pos++
+				break
+			}
+			p.syntax("", "%s in the list of events, expected ',' or ']'", p.unexpected())
+			d.report(data, fail)
+			return
+		}
+	}
+	p.probs = p.probs[:0]
+	if p.ws(); p.pos < len(data) {
+		p.syntax("", "%s after the list of events, expected the end of input", p.unexpected())
+		d.report(data, fail)
+	}
+}
+
+// report turns the parser's problems into errors, counting lines and
+// columns (in runes) on from where the last report left off, so that a
+// long input with many problems is still read in linear time.
+func (d *wireDecoder) report(data []byte, fail func(error)) {
+	probs := d.p.probs
+	slices.SortStableFunc(probs, func(a, b wireProblem) int { return a.off - b.off })
+	for _, pr := range probs {
+		off := min(pr.off, len(data))
+		if off < d.scanned {
+			d.scanFrom(d.base)
+		}
+		for ; d.scanned < off; d.scanned++ {
+			if c := data[d.scanned]; c == '\n' {
+				d.line, d.col = d.line+1, 0
+			} else if c&0xc0 != 0x80 { // not a UTF-8 continuation byte
+				d.col++
+			}
+		}
+		fail(&DecodeError{model.Problem{File: d.name, Line: d.line, Col: d.col + 1, Field: pr.field,
+			Message: strings.ReplaceAll(pr.msg, "\n", " ")}})
+	}
+	d.p.probs = probs[:0]
+}
+
+// appendEvent appends an event in the wire format; withTime false leaves
+// the time out (for dedup keys of events that had none).
+func appendEvent(b []byte, e model.Event, t time.Time, withTime bool) ([]byte, error) {
+	b = append(b, '{')
+	sep := false
+	key := func(k string) {
+		if sep {
+			b = append(b, ',')
+		}
+		sep = true
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, '"', ':')
+	}
+	str := func(k, v string) {
+		key(k)
+		b = appendJSONString(b, v)
+	}
+	opt := func(k, v string) {
+		if v != "" {
+			str(k, v)
+		}
+	}
+	if withTime {
+		key("time")
+		b = append(b, '"')
+		b = t.UTC().AppendFormat(b, time.RFC3339Nano)
+		b = append(b, '"')
+	}
+	opt("source", e.Source)
+	opt("text", e.Text)
+	if e.Body == nil {
+		return nil, errors.New("encode event: no body")
+	}
+	kind := e.Body.Kind()
+	key(string(kind))
+	b = append(b, '{')
+	sep = false
+	switch x := e.Body.(type) {
+	case model.HostStatus:
+		str("group", x.Group)
+		key("recovered")
+		b = strconv.AppendInt(b, int64(x.Recovered), 10)
+		if x.Total > 0 {
+			key("total")
+			b = strconv.AppendInt(b, int64(x.Total), 10)
+		}
+		if x.Failed > 0 {
+			key("failed")
+			b = strconv.AppendInt(b, int64(x.Failed), 10)
+		}
+		opt("state", string(x.State))
+	case model.BacklogObservation:
+		key("waiting")
+		b = strconv.AppendInt(b, x.Waiting, 10)
+		for _, r := range [...]struct {
+			k string
+			v *float64
+		}{{"inflow", x.Inflow}, {"shipped", x.Shipped}} {
+			if r.v == nil {
+				continue
+			}
+			if math.IsNaN(*r.v) || math.IsInf(*r.v, 0) {
+				return nil, fmt.Errorf("encode event: backlog.%s is %v", r.k, *r.v)
+			}
+			key(r.k)
+			b = appendFloat(b, *r.v)
+		}
+	case model.CarrierWarning:
+		str("id", x.ID)
+		opt("carrier", x.Carrier)
+		opt("phase", string(x.Phase))
+		opt("severity", string(x.Severity))
+		opt("region", x.Region)
+		opt("headline", x.Headline)
+		opt("body", x.Body)
+	case model.SellerComplaint:
+		str("seller", x.Seller)
+		str("channel", x.Channel)
+		str("topic", x.Topic)
+		str("text", x.Text)
+	case model.RunbookStepChange:
+		str("step", x.Step)
+		str("state", string(x.State))
+		opt("by", x.By)
+	case model.Inject:
+		str("id", x.ID)
+		str("title", x.Title)
+		str("prompt", x.Prompt)
+		for _, l := range [...]struct {
+			k string
+			v []string
+		}{{"questions", x.Questions}, {"expected", x.Expected}} {
+			if len(l.v) == 0 {
+				continue
+			}
+			key(l.k)
+			b = append(b, '[')
+			for i, s := range l.v {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, s)
+			}
+			b = append(b, ']')
+		}
+		opt("notes", x.Notes)
+	case model.Note:
+		str("author", x.Author)
+		str("text", x.Text)
+	case model.StatusUpdate:
+		str("from", x.From)
+		str("text", x.Text)
+	case model.Acknowledgement:
+		str("warning", x.Warning)
+		opt("by", x.By)
+	default:
+		return nil, fmt.Errorf("encode event: kind %q has no wire form (expected one of %s)", kind, wireKindsList)
+	}
+	return append(b, '}', '}'), nil
+}
+
+func appendFloat(b []byte, f float64) []byte {
+	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD;
+// U+2028 and U+2029 are escaped for the benefit of JavaScript readers.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\r':
+				b = append(b, '\\', 'r')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// seenSet remembers the last n distinct events a poller returned, by a hash
+// of their canonical wire form, so that a source read again does not
+// repeat itself. Memory is bounded: the oldest are forgotten first.
+type seenSet struct {
+	mu   sync.Mutex
+	seed maphash.Seed
+	n    int
+	set  map[uint64]struct{}
+	ring []uint64
+	next int
+	buf  []byte
+}
+
+// defaultSeen is how many events a poller remembers.
+const defaultSeen = 100_000
+
+func newSeenSet(n int) *seenSet {
+	return &seenSet{seed: maphash.MakeSeed(), n: max(n, 1), set: map[uint64]struct{}{}}
+}
+
+// fresh returns the events not seen before, remembering them. timed[i]
+// says whether events[i] had a time of its own: the time of one that had
+// none is when it was read, and not part of what it is.
+func (s *seenSet) fresh(events []model.Event, timed []bool) []model.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := events[:0]
+	for i, e := range events {
+		b, err := appendEvent(s.buf[:0], e, time.Unix(0, int64(e.At)), timed[i])
+		if err != nil {
+			continue
+		}
+		s.buf = b
+		h := maphash.Bytes(s.seed, b)
+		if _, ok := s.set[h]; ok {
+			continue
+		}
+		s.add(h)
+		out = append(out, e)
+	}
+	clear(events[len(out):]) // let go of the duplicates
+	return out
+}
+
+func (s *seenSet) add(h uint64) {
+	s.set[h] = struct{}{}
+	if len(s.ring) < s.n {
+		s.ring = append(s.ring, h)
+		return
+	}
+	delete(s.set, s.ring[s.next])
+	s.ring[s.next] = h
+	s.next = (s.next + 1) % s.n
+}
+
+// pollResult is what a poller read, decoded.
+type pollResult struct {
+	events []model.Event // good and not seen before
+	good   int           // good events, seen before or not
+	errs   []error       // the first maxReported problems
+	bad    int           // all problems
+}
+
+// err joins the problems into one error, listing the first few.
+func (r pollResult) err(name string) error {
+	errs := r.errs
+	if r.bad > len(errs) {
+		errs = append(errs[:len(errs):len(errs)], fmt.Errorf("%s: and %d more problems", name, r.bad-len(errs)))
+	}
+	return errors.Join(errs...)
+}
+
+// decodeFresh decodes a poll's output and keeps the events not seen before.
+// Events without a source get name.
+func decodeFresh(data []byte, name string, clock Clock, seen *seenSet) pollResult {
+	var (
+		r     pollResult
+		timed []bool
+	)
+	d := newWireDecoder(name, clock)
+	d.decode(data, func(e model.Event, t bool) {
+		if e.Source == "" {
+			e.Source = name
+		}
+		r.events = append(r.events, e)
+		timed = append(timed, t)
+	}, func(err error) {
+		if r.bad++; len(r.errs) < maxReported {
+			r.errs = append(r.errs, err)
+		}
+	})
+	r.good = len(r.events)
+	r.events = seen.fresh(r.events, timed)
+	return r
+}
+
+// report settles a poll's decoded output: when nothing in it was good, its
+// problems are the poll's error; otherwise the good events are returned and
+// the problems go to onError (when set), so that one bad entry does not
+// throw away the rest.
+func (r pollResult) report(name string, onError func(error)) ([]model.Event, error) {
+	if r.bad == 0 {
+		return r.events, nil
+	}
+	if r.good == 0 {
+		return nil, r.err(name)
+	}
+	if onError != nil {
+		onError(r.err(name))
+	}
+	return r.events, nil
+}
+
+// maxReported is how many problems of one read an error lists.
+const maxReported = 10
