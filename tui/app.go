@@ -20,7 +20,9 @@ import (
 // Options configures the app.
 type Options struct {
 	Responder string // handle used for actions (ack, notes, ticks), e.g. $USER
-	FPS       int    // frame rate handed to tea.WithFPS by the caller; not used inside
+	// FPS 0 (the default) has Run draw each frame the moment it changes;
+	// N > 0 makes Run use bubbletea's own renderer at N frames a second.
+	FPS int
 	// Renderer renders the styles; nil means lipgloss's default renderer
 	// (which honours NO_COLOR). An SSH server passes the session's renderer.
 	Renderer *lipgloss.Renderer
@@ -51,6 +53,7 @@ const (
 	overlayHelp
 	overlayInject
 	overlayDebrief
+	overlaySources
 )
 
 // app is the bubbletea model. It is a pointer so that the panes' render
@@ -79,15 +82,21 @@ type app struct {
 	runbook    runbookPane
 	timeline   timelinePane
 
-	mode    inputMode
-	input   textinput.Model
-	overlay overlayKind
-	notice  notice
-	inject  injectOverlay
-	debrief debriefOverlay
+	mode        inputMode
+	input       textinput.Model
+	overlay     overlayKind
+	notice      notice
+	inject      injectOverlay
+	debrief     debriefOverlay
+	sources     sourcesOverlay
+	helpPg      pager
+	helpFullKey helpOverlayKey // what helpPg holds the lines of
 
 	as         string // the responder handle; :as changes it
 	atEndShown bool   // the debrief opened by itself at the end once
+	// scrubbed says this console left the present of a live room by moving
+	// through history (n, p, :seek …) rather than by freezing it (space).
+	scrubbed bool
 
 	status    string
 	statusErr bool
@@ -109,17 +118,15 @@ type frameKey struct {
 type helpKey struct {
 	focus paneID
 	w     int
+	live  bool
 }
 
-// New builds the app model on a room. The caller runs
-// tea.NewProgram(tui.New(r, opts), tea.WithAltScreen(), tea.WithFPS(opts.FPS)).
+// New builds the app model on a room. Run runs it on a terminal (with the
+// renderer opts.FPS picks); an SSH server runs it in a tea.Program of its own.
 func New(r *room.Room, opts Options) tea.Model {
 	st := NewStyles(opts.Renderer)
-	in := textinput.New()
+	in := textinput.New()                  // edits the text; inputView draws it
 	in.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor would tick
-	in.Cursor.Style = st.r.NewStyle().Reverse(true)
-	in.TextStyle, in.PromptStyle = st.Input, st.Ptr
-	in.PlaceholderStyle = st.r.NewStyle().Faint(true)
 	h := help.New()
 	h.Styles = st.Help
 	h.ShortSeparator = " · "
@@ -178,6 +185,9 @@ func (a *app) apply(s room.Snapshot) {
 	}
 	prev := a.snap
 	a.snap = s
+	if s.Following {
+		a.scrubbed = false
+	}
 	a.injectDelivered(prev)
 	a.reachedEnd(prev)
 	switch a.overlay {
@@ -230,17 +240,12 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return a.inputKey(msg)
 	}
 	// Several runes in one message are typed text or a paste arriving at
-	// once (fast typing over SSH), never a key binding. The exception is a
-	// held-down movement key (jjjj): it moves once per rune.
+	// once (fast typing over SSH), never a key binding. Two exceptions: text
+	// that starts with ':' or '/' opens the command line or the filter with
+	// the rest as its text (":seek T+20h" typed fast); a held-down movement
+	// key (jjjj) moves once per rune.
 	if msg.Paste || (msg.Type == tea.KeyRunes && len(msg.Runes) > 1) {
-		scrolls := a.overlay == overlayNone || a.overlay == overlayInject || a.overlay == overlayDebrief
-		if one, ok := repeatedKey(msg); ok && !msg.Paste && scrolls &&
-			key.Matches(one, a.keys.Up, a.keys.Down, a.keys.Next, a.keys.Prev, a.keys.Faster, a.keys.Slower) {
-			for range msg.Runes {
-				a.handleKey(one)
-			}
-		}
-		return nil
+		return a.multiRune(msg)
 	}
 	if a.overlay != overlayNone {
 		return a.overlayKey(msg)
@@ -251,24 +256,26 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return a.quit()
 	case key.Matches(msg, k.Help):
-		a.overlay = overlayHelp
+		a.openHelp()
 	case key.Matches(msg, k.Command):
 		return a.openInput(inputCommand, ":", "")
 	case key.Matches(msg, k.Filter):
 		a.setFocus(paneComplaints)
 		return a.openInput(inputFilter, "/", a.complaints.filter)
 	case key.Matches(msg, k.Play):
-		a.apply(a.r.TogglePlay())
+		a.togglePlay()
+	case key.Matches(msg, k.Live):
+		a.returnLive()
 	case key.Matches(msg, k.Next):
-		a.apply(a.r.Next())
+		a.navigate(a.r.Next)
 	case key.Matches(msg, k.Prev):
-		a.apply(a.r.Prev())
+		a.navigate(a.r.Prev)
 	case key.Matches(msg, k.NextInject):
 		a.nextInject()
 	case key.Matches(msg, k.Faster):
-		a.apply(a.r.Faster())
+		a.setSpeed(a.r.Faster)
 	case key.Matches(msg, k.Slower):
-		a.apply(a.r.Slower())
+		a.setSpeed(a.r.Slower)
 	case key.Matches(msg, k.Restart):
 		a.restart()
 	case key.Matches(msg, k.FocusNext):
@@ -314,8 +321,80 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (a *app) restart() {
 	a.inject.seen = nil
 	a.atEndShown = false
-	a.apply(a.r.Restart())
+	a.navigate(a.r.Restart)
 	a.info("restarted at T+00:00")
+}
+
+// navigate moves through history (in a live room it leaves the present,
+// which the room does; the header then says the view was scrubbed back).
+func (a *app) navigate(move func() room.Snapshot) {
+	a.apply(move())
+	a.scrubbed = a.snap.Live && !a.snap.Following
+}
+
+// togglePlay is space: play or pause a replay; freeze a live room's view or
+// follow the present again.
+func (a *app) togglePlay() {
+	a.apply(a.r.TogglePlay())
+	if !a.snap.Live {
+		return
+	}
+	a.scrubbed = false
+	if a.snap.Following {
+		a.info("following live")
+		return
+	}
+	a.info("frozen at " + model.FormatOffset(a.snap.Clock) + " · space or L returns to live")
+}
+
+// returnLive is L: back to the present of a live room.
+func (a *app) returnLive() {
+	if !a.snap.Live {
+		a.fail("not live: L returns a live room to the present; this is a replay")
+		return
+	}
+	a.apply(a.r.ReturnLive())
+	a.scrubbed = false
+	a.info("following live at " + model.FormatOffset(a.snap.Clock))
+}
+
+// setSpeed is ] and [: a replay's speed; a live room's clock is real time.
+func (a *app) setSpeed(change func() room.Snapshot) {
+	if a.snap.Live {
+		a.fail("live: the clock follows real time; there is no replay speed")
+		return
+	}
+	a.apply(change())
+}
+
+// multiRune handles several runes that arrived in one message.
+func (a *app) multiRune(msg tea.KeyMsg) tea.Cmd {
+	if len(msg.Runes) == 0 {
+		return nil
+	}
+	if r := msg.Runes[0]; r == ':' || r == '/' {
+		// The first rune acts as the key it is; if that opened an input
+		// line, the rest is its text.
+		cmd := a.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[:1]})
+		if a.mode == inputNone || len(msg.Runes) == 1 {
+			return cmd
+		}
+		rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[1:], Paste: msg.Paste}
+		return tea.Batch(cmd, a.inputKey(rest))
+	}
+	scrolls := a.overlay == overlayNone || a.overlay == overlayInject || a.overlay == overlayDebrief ||
+		a.overlay == overlaySources || a.overlay == overlayHelp
+	if one, ok := repeatedKey(msg); ok && !msg.Paste && scrolls &&
+		key.Matches(one, a.keys.Up, a.keys.Down, a.keys.Next, a.keys.Prev, a.keys.Faster, a.keys.Slower) {
+		for range msg.Runes {
+			a.handleKey(one)
+		}
+		return nil
+	}
+	if msg.Paste {
+		a.info("paste ignored: start it with : for a command or / for a filter")
+	}
+	return nil
 }
 
 // repeatedKey reports whether a multi-rune message is one rune repeated,
@@ -356,7 +435,7 @@ func (a *app) setFocus(p paneID) {
 // the inject overlay.
 func (a *app) nextInject() {
 	before := a.snap.Pos
-	a.apply(a.r.NextInject())
+	a.navigate(a.r.NextInject)
 	if a.snap.Pos == before {
 		a.info("no more injects")
 		return
@@ -416,12 +495,12 @@ func (a *app) ack() {
 func (a *app) ackWarning(w model.Warning) {
 	switch {
 	case w.Resolved:
-		a.info(carrierName(a.snap.Scenario, w.Carrier) + " warning is resolved: nothing to acknowledge")
+		a.info(clean(w.CarrierName) + " warning is resolved: nothing to acknowledge")
 	case w.Acked:
 		a.info("already acknowledged by " + clean(w.AckedBy))
 	default:
 		a.apply(a.r.Act(a.responder(), model.Acknowledgement{Warning: w.ID, By: a.responder()}, ""))
-		a.info("acknowledged " + carrierName(a.snap.Scenario, w.Carrier) + ": " + clean(w.Headline))
+		a.info("acknowledged " + clean(w.CarrierName) + ": " + clean(w.Headline))
 	}
 }
 
@@ -444,9 +523,13 @@ func (a *app) tick() {
 func (a *app) openInput(m inputMode, prompt, value string) tea.Cmd {
 	a.mode = m
 	a.input.Prompt = prompt
-	a.input.Placeholder = ""
-	if m == inputCommand {
-		a.input.Placeholder = "note TEXT · seek T+12:30 · speed 300 · restart · q"
+	switch {
+	case m == inputFilter:
+		a.input.Placeholder = filterPlaceholder
+	case a.snap.Live:
+		a.input.Placeholder = commandPlaceholderLive
+	default:
+		a.input.Placeholder = commandPlaceholder
 	}
 	a.input.Width = max(a.w-width(prompt)-3, 1)
 	a.input.SetValue(value)
@@ -485,4 +568,10 @@ func (a *app) inputKey(msg tea.KeyMsg) tea.Cmd {
 		a.complaints.setFilter(strings.TrimSpace(a.input.Value()))
 	}
 	return cmd
+}
+
+// openHelp opens the ? screen at its top.
+func (a *app) openHelp() {
+	a.overlay = overlayHelp
+	a.helpPg.top = 0
 }

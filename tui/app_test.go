@@ -138,12 +138,71 @@ func TestNoteCommandWithMultiRuneKey(t *testing.T) {
 }
 
 func TestMultiRuneKeyIsNotABinding(t *testing.T) {
-	tm := start(t, newRoom(t, 6*time.Hour), 120, 40)
+	r := newRoom(t, 6*time.Hour)
+	before := r.Snapshot().State.UnackedWarnings()
+	tm := start(t, r, 120, 40)
 	typeText(tm, "qz") // would quit or zoom if taken as keys
 	typeText(tm, "3a")
+	typeText(tm, "n:") // ':' not first: not a command line either
 	screen := finish(t, tm)
 	if !strings.Contains(screen, "╭▶ 1 Hosts") || !strings.Contains(screen, "2 Delivery backlog") {
 		t.Fatalf("a multi-rune message must not act as keys:\n%s", screen)
+	}
+	if got := r.Snapshot().State.UnackedWarnings(); got != before {
+		t.Errorf("\"3a\" acknowledged a warning: %d unacked, want %d", got, before)
+	}
+	if strings.HasPrefix(lastLine(screen, 2), " :") {
+		t.Errorf("\"n:\" opened the command line:\n%s", screen)
+	}
+}
+
+// TestFastTypedCommand: ":seek T+20h" typed fast (or sent by tmux
+// send-keys in one read) arrives as one message; it opens the command line
+// with the rest as its text, and the Enter after it runs the command.
+func TestFastTypedCommand(t *testing.T) {
+	tm := start(t, newRoom(t, 0), 120, 40)
+	typeText(tm, ":seek T+20h")
+	keys(tm, "<enter>")
+	screen := finish(t, tm)
+	if !strings.Contains(strings.Split(screen, "\n")[0], "T+20:00") {
+		t.Errorf("header should show T+20:00:\n%s", screen)
+	}
+
+	// As bubbletea splits it from a terminal: ":seek", space, "T+20h", enter.
+	tm = start(t, newRoom(t, 0), 120, 40)
+	typeText(tm, ":seek")
+	keys(tm, "<space>")
+	typeText(tm, "T+20h")
+	keys(tm, "<enter>")
+	if screen := finish(t, tm); !strings.Contains(strings.Split(screen, "\n")[0], "T+20:00") {
+		t.Errorf("split the way a terminal read splits it: header should show T+20:00:\n%s", screen)
+	}
+
+	// "/label" opens the filter with "label" in it.
+	tm = start(t, newRoom(t, 48*time.Hour), 120, 40)
+	typeText(tm, "/label")
+	screen = finish(t, tm)
+	pane := paneLines(t, screen, "4 Seller complaints")
+	if !strings.Contains(pane[0], "/label ") || !strings.Contains(lastLine(screen, 2), "/label") {
+		t.Errorf("\"/label\" should open the filter with label typed:\n%s", screen)
+	}
+}
+
+// TestPasteCommand: a bracketed paste that starts with ':' fills the command
+// line; it runs only on Enter. Any other paste is not taken as keys.
+func TestPasteCommand(t *testing.T) {
+	r := newRoom(t, 6*time.Hour)
+	tm := start(t, r, 120, 40)
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(":note pasted\nfrom the wiki"), Paste: true})
+	keys(tm, "<enter>")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("qz"), Paste: true})
+	screen := finish(t, tm)
+	tl := strings.Join(paneLines(t, screen, "6 Timeline"), "\n")
+	if !strings.Contains(tl, "note (ic): pasted from the wiki") {
+		t.Errorf("the pasted note should be in the timeline:\n%s", tl)
+	}
+	if !strings.Contains(screen, "paste ignored") || !strings.Contains(screen, "╭▶ 1 Hosts") {
+		t.Errorf("a paste not starting with : or / should be ignored, and say so:\n%s", screen)
 	}
 }
 
@@ -300,7 +359,7 @@ func TestFrameSizes(t *testing.T) {
 	// inject (its overlay opens by itself).
 	whatIf := newRoom(t, 30*time.Hour)
 	whatIf.Act("ic", model.WhatIf{Factor: 0.8, From: 8 * time.Hour, By: "ic"}, "")
-	rooms := []*room.Room{newRoom(t, 30*time.Hour), whatIf, atFirstInject(t)}
+	rooms := []*room.Room{newRoom(t, 30*time.Hour), whatIf, atFirstInject(t), liveRoom(t)}
 	sizes := [][2]int{{80, 24}, {120, 40}, {200, 50}, {61, 17}, {60, 16}, {99, 29}, {100, 30}, {59, 40}, {300, 15}}
 	states := [][]tea.Msg{
 		nil,
@@ -308,6 +367,8 @@ func TestFrameSizes(t *testing.T) {
 		keyMsgs("3", "<enter>"), keyMsgs("?"), keyMsgs(":"), keyMsgs("/", "label"), keyMsgs("5", "6"),
 		keyMsgs(":", "bogus", "<enter>"),
 		keyMsgs("I"), keyMsgs("I", "G"), keyMsgs("I", ":"), keyMsgs("D"), keyMsgs("D", "G"), keyMsgs("H"),
+		keyMsgs("?", "G"), keyMsgs(":", "sources", "<enter>"), keyMsgs(":", "sources", "<enter>", "G"),
+		keyMsgs("p", "L", " "), keyMsgs("p"), keyMsgs("4", "z"),
 	}
 	for _, r := range rooms {
 		for _, role := range []Role{RolePlayer, RoleFacilitator} {
@@ -337,4 +398,10 @@ func keyMsgs(ks ...string) []tea.Msg {
 		out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
 	}
 	return out
+}
+
+// lastLine is the n-th line from the bottom of a screen (1 is the last).
+func lastLine(screen string, n int) string {
+	lines := strings.Split(screen, "\n")
+	return lines[len(lines)-n]
 }

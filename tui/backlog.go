@@ -28,6 +28,7 @@ type backlogKey struct {
 	w, h            int
 	focused, zoomed bool
 	whatIf          model.WhatIf
+	alert           string // the failing sources, as text
 }
 
 func (p *backlogPane) view(f frame) []string {
@@ -50,7 +51,7 @@ func (p *backlogPane) view(f frame) []string {
 	if avail-maxStats < 4 {
 		maxStats = max(avail, 0)
 	}
-	k := backlogKey{s.State.Rev.Backlog, s.State.Epoch, len(pts), int64(s.End), minute(s.Clock), f.w, f.h, f.focused, f.zoomed, wi}
+	k := backlogKey{s.State.Rev.Backlog, s.State.Epoch, len(pts), int64(s.End), minute(s.Clock), f.w, f.h, f.focused, f.zoomed, wi, f.alert.key}
 	return p.box.get(k, func() []string {
 		stats := backlogStats(f, pts, cw, maxStats)
 		extra := ""
@@ -66,7 +67,7 @@ func (p *backlogPane) view(f frame) []string {
 			})...)
 		}
 		body = append(body, stats...)
-		return f.st.box(boxSpec{digit: int(paneBacklog), name: "Delivery backlog", extra: extra, focused: f.focused}, body, f.w, f.h)
+		return f.st.box(boxSpec{digit: int(paneBacklog), name: "Delivery backlog", extra: extra, focused: f.focused, alert: f.alert}, body, f.w, f.h)
 	})
 }
 

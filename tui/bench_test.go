@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"testing"
@@ -77,7 +78,7 @@ func largeScenario() *model.Scenario {
 		sc.Runbook = append(sc.Runbook, model.StepDef{ID: id, Title: "Runbook step " + id, Detail: "Do the thing."})
 		add(time.Duration(s)*time.Hour, "", model.RunbookStepChange{Step: id, State: model.StepDone, By: "ic"})
 	}
-	slices.SortStableFunc(ev, func(a, b model.Event) int { return cmpDur(a.At, b.At) })
+	slices.SortStableFunc(ev, func(a, b model.Event) int { return cmp.Compare(a.At, b.At) })
 	sc.Events = ev
 	return sc
 }

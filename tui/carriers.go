@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -29,6 +30,7 @@ type carriersKey struct {
 	minute          int64 // ages
 	w, h, sel, top  int
 	focused, zoomed bool
+	alert           string // the failing sources, as text
 }
 
 // sync re-orders the warnings when they changed and keeps the selection on
@@ -40,13 +42,10 @@ func (p *carriersPane) sync(s *room.Snapshot) {
 	}
 	p.orderKey, p.orderOK = k, true
 	ws := s.State.Warnings
+	p.unacked = s.State.UnackedWarnings()
 	p.order = p.order[:0]
-	p.unacked = 0
 	for i := range ws {
 		p.order = append(p.order, i)
-		if ws[i].NeedsAck() {
-			p.unacked++
-		}
 	}
 	slices.SortStableFunc(p.order, func(a, b int) int {
 		wa, wb := &ws[a], &ws[b]
@@ -57,7 +56,7 @@ func (p *carriersPane) sync(s *room.Snapshot) {
 			return -1
 		}
 		if wa.Resolved {
-			return cmpDur(wb.ResolvedAt, wa.ResolvedAt) // latest resolved first
+			return cmp.Compare(wb.ResolvedAt, wa.ResolvedAt) // latest resolved first
 		}
 		if d := wb.Severity.Rank() - wa.Severity.Rank(); d != 0 {
 			return d
@@ -68,18 +67,30 @@ func (p *carriersPane) sync(s *room.Snapshot) {
 			}
 			return 1
 		}
-		return cmpDur(wb.UpdatedAt, wa.UpdatedAt)
+		return cmp.Compare(wb.UpdatedAt, wa.UpdatedAt)
 	})
 	p.sel = min(p.sel, max(len(p.order)-1, 0))
-	if p.selID != "" {
-		for i, wi := range p.order {
-			if ws[wi].ID == p.selID {
-				p.sel = i
-				break
-			}
+	if p.selID == "" {
+		p.sel = p.firstNeedingAck(ws)
+	}
+	for i, wi := range p.order {
+		if p.selID != "" && ws[wi].ID == p.selID {
+			p.sel = i
+			break
 		}
 	}
 	p.remember(s)
+}
+
+// firstNeedingAck is where the selection starts: the first row that needs
+// an acknowledgement, else the first row.
+func (p *carriersPane) firstNeedingAck(ws []model.Warning) int {
+	for i, wi := range p.order {
+		if ws[wi].NeedsAck() {
+			return i
+		}
+	}
+	return 0
 }
 
 func (p *carriersPane) remember(s *room.Snapshot) {
@@ -110,7 +121,7 @@ func (p *carriersPane) view(f frame) []string {
 	p.sync(s)
 	cw, ch := f.inner()
 	p.top = scrollWindow(p.top, p.sel, len(p.order), ch/carrierRows(cw))
-	k := carriersKey{s.State.Rev.Warnings, s.State.Epoch, minute(s.Clock), f.w, f.h, p.sel, p.top, f.focused, f.zoomed}
+	k := carriersKey{s.State.Rev.Warnings, s.State.Epoch, minute(s.Clock), f.w, f.h, p.sel, p.top, f.focused, f.zoomed, f.alert.key}
 	return p.memo.get(k, func() []string { return p.render(f) })
 }
 
@@ -198,20 +209,8 @@ func (p *carriersPane) render(f frame) []string {
 	}
 	return st.box(boxSpec{
 		digit: int(paneCarriers), name: "Carrier warnings", extra: p.title(),
-		corner: listCorner(p.top, end-p.top, len(p.order)), focused: f.focused,
+		corner: listCorner(p.top, end-p.top, len(p.order)), focused: f.focused, alert: f.alert,
 	}, body, f.w, f.h)
-}
-
-// carrierName is the carrier's display name from the scenario, or its id.
-func carrierName(sc *model.Scenario, id string) string {
-	if sc != nil {
-		for _, c := range sc.Carriers {
-			if c.ID == id && c.Name != "" {
-				return clean(c.Name)
-			}
-		}
-	}
-	return clean(id)
 }
 
 // sevWord is a severity as a word in capitals, so it reads without colour.

@@ -10,11 +10,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
 )
 
 // commandHelp lists the command line's commands for errors and the help
 // screen.
-const commandHelp = ":note TEXT · :decide TEXT · :as NAME · :seek T+12:30 · :goto 12h30m · :speed 300 · :play · :pause · :restart · :q"
+const commandHelp = ":note TEXT · :decide TEXT · :as NAME · :seek T+12:30 · :goto 12h30m · :speed 300 · :play · :pause · :restart · :sources (live sources' health) · :help · :q"
 
 // commandHelpFacilitator is the facilitator's extra commands.
 const commandHelpFacilitator = ":whatif 0.8 from T+8h (shipping capacity ×0.8 from T+08:00) · :whatif 2 (from now) · :whatif off"
@@ -43,9 +44,13 @@ func (a *app) runCommand(line string) tea.Cmd {
 			a.fail(err.Error())
 			return nil
 		}
-		a.apply(a.r.Seek(d))
+		a.navigate(func() room.Snapshot { return a.r.Seek(d) })
 		a.info("at " + model.FormatOffset(a.snap.Clock))
 	case "speed":
+		if a.snap.Live {
+			a.fail("live: the clock follows real time; there is no replay speed")
+			return nil
+		}
 		x, err := strconv.ParseFloat(strings.TrimLeft(arg, "×x"), 64)
 		if err != nil || x <= 0 {
 			a.fail(fmt.Sprintf("speed: want a number of seconds per second, like :speed 300, not %q", arg))
@@ -66,7 +71,9 @@ func (a *app) runCommand(line string) tea.Cmd {
 	case "whatif", "what-if":
 		a.whatIf(arg)
 	case "help":
-		a.overlay = overlayHelp
+		a.openHelp()
+	case "sources", "source", "src":
+		a.openSources()
 	default:
 		a.fail(fmt.Sprintf("unknown command %q — try %s", name, commandHelp))
 	}
@@ -113,4 +120,71 @@ func parseOffset(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("seek: %s is before T+0", s)
 	}
 	return d, nil
+}
+
+// Placeholders of the input lines, shown (after "e.g.") while they are
+// empty.
+const (
+	commandPlaceholder     = "note TEXT · seek T+12:30 · speed 300 · sources · restart · q"
+	commandPlaceholderLive = "note TEXT · sources · seek T+12:30 (L: back to live) · q"
+	filterPlaceholder      = "a word in the seller, topic or post"
+)
+
+// inputView is the open command line or filter in w cells: the prompt, the
+// text and a cursor that does not blink (a blinking one would tick). With
+// colour the cursor is a reverse-video cell; without (NO_COLOR drops
+// reverse video too) it is a "▏" before the cell it stands on. While the
+// text is empty the placeholder shows after "e.g.", so that it never reads
+// as typed text, even without faint.
+func (a *app) inputView(w int) string {
+	st := a.st
+	prompt := st.Bold.on(a.input.Prompt)
+	avail := w - width(a.input.Prompt) - 1 // the cursor may need a cell of its own
+	if avail < 1 {
+		return trunc(prompt, w)
+	}
+	val := []rune(a.input.Value())
+	pos := min(max(a.input.Position(), 0), len(val))
+	if len(val) == 0 {
+		cur := st.Cursor.on(" ")
+		if st.Cursor.pre == "" {
+			cur = "▏"
+		}
+		ph := ""
+		if a.input.Placeholder != "" {
+			ph = st.Dim.on(trunc(" e.g. "+a.input.Placeholder, avail))
+		}
+		return prompt + cur + ph
+	}
+	// The window of text shown: the cursor always in it, as much before it
+	// as fits.
+	cells := make([]int, len(val))
+	for i, r := range val {
+		cells[i] = max(width(string(r)), 1)
+	}
+	start, used := pos, 0
+	if pos < len(val) {
+		used = cells[pos]
+	}
+	for start > 0 && used+cells[start-1] <= avail-1 {
+		start--
+		used += cells[start]
+	}
+	end := pos
+	if end < len(val) {
+		end++
+	}
+	for end < len(val) && used+cells[end] <= avail-1 {
+		used += cells[end]
+		end++
+	}
+	before := string(val[start:pos])
+	if st.Cursor.pre == "" {
+		return prompt + before + "▏" + string(val[pos:end])
+	}
+	under, after := " ", ""
+	if pos < len(val) {
+		under, after = string(val[pos]), string(val[pos+1:end])
+	}
+	return prompt + before + st.Cursor.on(under) + after
 }

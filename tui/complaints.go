@@ -25,6 +25,8 @@ type complaintsPane struct {
 	mOK      bool
 	matches  []int
 
+	names map[string]string // topic id → display name
+
 	memo memo[complaintsKey]
 }
 
@@ -34,6 +36,7 @@ type complaintsKey struct {
 	w, h, top       int
 	focused, zoomed bool
 	filter          string
+	alert           string // the failing sources, as text
 }
 
 // match brings the filtered list up to date and returns it.
@@ -45,15 +48,38 @@ func (p *complaintsPane) match(s *room.Snapshot) []int {
 	}
 	if p.filter != "" {
 		f := strings.ToLower(p.filter)
+		names := p.topicNames(s)
 		for i := p.mScanned; i < len(posts); i++ {
 			c := &posts[i]
-			if containsFold(c.Seller, f) || containsFold(c.Topic, f) || containsFold(c.Text, f) {
+			if containsFold(c.Seller, f) || containsFold(c.Topic, f) || containsFold(names[c.Topic], f) ||
+				containsFold(c.Text, f) {
 				p.matches = append(p.matches, i)
 			}
 		}
 	}
 	p.mScanned = len(posts)
 	return p.matches
+}
+
+// topicNames maps topic ids to their display names. Topics are only ever
+// added, each with its name, so the map is rebuilt only when one was.
+func (p *complaintsPane) topicNames(s *room.Snapshot) map[string]string {
+	ts := s.State.Complaints.Topics
+	if p.names == nil || len(p.names) != len(ts) {
+		p.names = make(map[string]string, len(ts))
+		for _, t := range ts {
+			p.names[t.ID] = topicName(t)
+		}
+	}
+	return p.names
+}
+
+// topicOf is a post's topic as the list shows it: its name.
+func (p *complaintsPane) topicOf(s *room.Snapshot, id string) string {
+	if n, ok := p.topicNames(s)[id]; ok {
+		return n
+	}
+	return clean(id)
 }
 
 // count is how many posts the pane lists.
@@ -84,7 +110,7 @@ func (p *complaintsPane) setFilter(f string) {
 
 func (p *complaintsPane) view(f frame) []string {
 	s := f.snap
-	k := complaintsKey{s.State.Rev.Complaints, s.State.Epoch, minute(s.Clock), f.w, f.h, p.top, f.focused, f.zoomed, p.filter}
+	k := complaintsKey{s.State.Rev.Complaints, s.State.Epoch, minute(s.Clock), f.w, f.h, p.top, f.focused, f.zoomed, p.filter, f.alert.key}
 	return p.memo.get(k, func() []string { return p.render(f) })
 }
 
@@ -106,14 +132,27 @@ func (p *complaintsPane) render(f frame) []string {
 	}
 
 	// Topics, most complained about first; a third of the pane at most
-	// unless zoomed.
+	// unless zoomed (half). When not all fit, the last of those lines says
+	// how many more there are.
 	topics := slices.Clone(c.Topics)
 	slices.SortStableFunc(topics, func(a, b model.TopicStat) int { return b.Count - a.Count })
 	maxTopics := max(ch/3, 1)
 	if f.zoomed {
-		maxTopics = ch / 2
+		maxTopics = max(ch/2, 1)
 	}
-	topics = topics[:min(len(topics), maxTopics)]
+	// The line under the topics says how many more there are and the
+	// trend's scale; a pane too short for it shows the count in the
+	// topics' last line.
+	hidden := 0
+	sepLine := len(topics) > 0 && ch-min(len(topics), maxTopics) > 2
+	if len(topics) > maxTopics {
+		shown := maxTopics
+		if !sepLine {
+			shown--
+		}
+		hidden = len(topics) - shown
+		topics = topics[:shown]
+	}
 	body := make([]string, 0, ch)
 	nameW, cntW := 4, 1
 	for _, t := range topics {
@@ -121,14 +160,33 @@ func (p *complaintsPane) render(f frame) []string {
 		cntW = max(cntW, len(itoa(t.Count)))
 	}
 	nameW = min(nameW, max(cw-cntW-14, 8))
+	// One scale for every trend shown, so that topics compare: the
+	// busiest hour of any of them is a full bar.
 	hour := int(s.Clock / time.Hour)
+	var scale int32
+	for _, t := range topics {
+		scale = max(scale, sparkMax(t.Hourly, hour, sparkHours))
+	}
 	for _, t := range topics {
 		line := fit(topicName(t), nameW) + " " + padLeft(itoa(t.Count), cntW) + " " +
-			st.Spark.on(sparkline(t.Hourly, hour, 12))
+			st.Spark.on(sparkline(t.Hourly, hour, sparkHours, scale))
 		body = append(body, line)
 	}
-	if len(topics) > 0 && ch-len(body) > 2 {
-		body = append(body, st.Dim.on(repeat("┄", cw)))
+	more := ""
+	if hidden > 0 {
+		more = "+" + itoa(hidden) + " more topics"
+		if len(topics) == 0 {
+			more = plural(hidden, "topic")
+		}
+		if !f.zoomed {
+			more += " (z)"
+		}
+	}
+	switch {
+	case sepLine:
+		body = append(body, st.Dim.on(topicsRule(more, hidden, scale, f.zoomed, cw)))
+	case more != "":
+		body = append(body, st.Dim.on(trunc(more, cw)))
 	}
 
 	// Posts, newest first, from the scrolled position: only what fits.
@@ -144,7 +202,7 @@ func (p *complaintsPane) render(f frame) []string {
 		c := p.post(s, i)
 		head := model.FormatOffset(c.At) + " "
 		who := clean(c.Seller)
-		topic := clean(c.Topic)
+		topic := p.topicOf(s, c.Topic)
 		text := clean(c.Text)
 		if !f.zoomed {
 			// Narrow, names shorten and then the topic goes: the text
@@ -174,8 +232,42 @@ func (p *complaintsPane) render(f frame) []string {
 	}
 	return st.box(boxSpec{
 		digit: int(paneComplaints), name: "Seller complaints", extra: extra, focused: f.focused,
-		corner: postsCorner(top, n),
+		corner: postsCorner(top, n), alert: f.alert,
 	}, body, f.w, f.h)
+}
+
+// topicsRule is the line under the topics: how many more there are and
+// the trends' shared scale, in the longest form that fits w cells:
+// "┄ +3 more topics (z) · 12h trend, one scale: █ = 7 posts/h ┄┄".
+func topicsRule(more string, hidden int, scale int32, zoomed bool, w int) string {
+	short := ""
+	if hidden > 0 {
+		short = "+" + itoa(hidden) + " more"
+		if !zoomed {
+			short += " (z)"
+		}
+	}
+	trend := [3]string{itoa(sparkHours) + "h trend: no posts", "12h: no posts", "no posts"}
+	if scale > 0 {
+		trend = [3]string{
+			itoa(sparkHours) + "h trend, one scale: █ = " + plural(int(scale), "post") + "/h",
+			itoa(sparkHours) + "h, one scale: █ = " + itoa(int(scale)) + "/h",
+			"█ = " + itoa(int(scale)) + "/h",
+		}
+	}
+	join := func(a, b string) string {
+		if a == "" {
+			return "┄ " + b + " "
+		}
+		return "┄ " + a + " · " + b + " "
+	}
+	cands := []string{join(more, trend[0]), join(more, trend[1]), join(short, trend[1]), join(short, trend[2])}
+	for _, c := range cands {
+		if width(c) <= w {
+			return c + repeat("┄", w-width(c))
+		}
+	}
+	return trunc(cands[len(cands)-1], w)
 }
 
 func postsCorner(top, n int) string {
@@ -196,15 +288,26 @@ func topicName(t model.TopicStat) string {
 // quiet hour still shows as an hour.
 const sparkRunes = "▁▂▃▄▅▆▇█"
 
-// sparkline draws the n hours up to and including hour, scaled to their max.
-func sparkline(hourly []int32, hour, n int) string {
-	vals := make([]int32, n)
+// sparkHours is how many hours a topic's trend shows.
+const sparkHours = 12
+
+// sparkMax is the busiest of the n hours up to and including hour.
+func sparkMax(hourly []int32, hour, n int) int32 {
 	var top int32
+	for h := max(hour-n+1, 0); h <= hour && h < len(hourly); h++ {
+		top = max(top, hourly[h])
+	}
+	return top
+}
+
+// sparkline draws the n hours up to and including hour on a scale whose
+// full bar is top (values above it are full bars too).
+func sparkline(hourly []int32, hour, n int, top int32) string {
+	vals := make([]int32, n)
 	for i := range n {
 		h := hour - n + 1 + i
 		if h >= 0 && h < len(hourly) {
-			vals[i] = hourly[h]
-			top = max(top, vals[i])
+			vals[i] = min(hourly[h], top)
 		}
 	}
 	sparkLevels := []rune(sparkRunes)

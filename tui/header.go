@@ -9,9 +9,10 @@ import (
 )
 
 // header is the top line: title, severity, T+, wall time, mode, play state
-// and speed. When the width is short the title is abbreviated first, then
-// the words go ("playing", "REPLAY", the year), never the figures.
-func header(st *Styles, s *room.Snapshot, w int) string {
+// and speed; live, whether the view follows the present, and the sources'
+// health. When the width is short the title is abbreviated first, then the
+// words go ("playing", "REPLAY", the year), never the figures.
+func header(st *Styles, s *room.Snapshot, scrubbed bool, w int) string {
 	meta := s.Scenario.Meta
 	title := clean(meta.Title)
 	if title == "" {
@@ -19,27 +20,60 @@ func header(st *Styles, s *room.Snapshot, w int) string {
 	}
 	sev := clean(meta.Severity)
 	wall := s.Wall().UTC()
+
+	// The play state, longest form first.
+	var play [3]string
 	mode := "REPLAY"
 	if s.Live {
 		mode = "LIVE"
+		switch {
+		case s.Following:
+			play = [3]string{st.Playing.on("● following"), st.Playing.on("● following"), st.Playing.on("●")}
+		case scrubbed:
+			play = [3]string{st.Paused.on("◀ scrubbed back") + " · L for live", st.Paused.on("◀ back") + " · L",
+				st.Paused.on("◀") + " L"}
+		default:
+			play = [3]string{st.Paused.on("❚❚ frozen") + " · L for live", st.Paused.on("❚❚ frozen") + " · L",
+				st.Paused.on("❚❚") + " L"}
+		}
+	} else {
+		sym, word, playP := "❚❚", "paused", st.Paused
+		switch {
+		case s.Playing:
+			sym, word, playP = "▶", "playing", st.Playing
+		case s.Pos >= s.Len && s.Clock >= s.End:
+			word = "at end"
+		}
+		speed := " ×" + strconv.FormatFloat(s.Speed, 'f', -1, 64)
+		play = [3]string{playP.on(sym+" "+word) + speed, playP.on(sym) + speed, playP.on(sym) + speed}
 	}
-	sym, word, playP := "❚❚", "paused", st.Paused
-	switch {
-	case s.Playing:
-		sym, word, playP = "▶", "playing", st.Playing
-	case s.Pos >= s.Len && s.Clock >= s.End && !s.Live:
-		word = "at end"
-	}
-	speed := "×" + strconv.FormatFloat(s.Speed, 'f', -1, 64)
+	srcLong := sourcesSummary(st, s.State.Sources, true)
+	srcShort := sourcesSummary(st, s.State.Sources, false)
 
-	type variant struct{ wall, mode, play string }
-	variants := []variant{
-		{wall.Format("2006-01-02 15:04 UTC"), mode, sym + " " + word},
-		{wall.Format("2006-01-02 15:04 UTC"), mode, sym},
-		{wall.Format("Jan 2 15:04Z"), mode, sym},
-		{wall.Format("Jan 2 15:04Z"), "", sym},
+	// The forms to try, longest first, each with the least title it must
+	// leave. Live, the play state's words outrank the title's.
+	type variant struct {
+		wall, mode, play, src string
+		minTitle              int
 	}
-	const minTitle = 16
+	long, short := wall.Format("2006-01-02 15:04 UTC"), wall.Format("Jan 2 15:04Z")
+	variants := []variant{
+		{long, mode, play[0], srcLong, 16},
+		{long, mode, play[0], srcShort, 16},
+		{long, mode, play[1], srcShort, 16},
+		{short, mode, play[1], srcShort, 16},
+		{short, "", play[1], srcShort, 16},
+	}
+	if s.Live {
+		variants = []variant{
+			{long, mode, play[0], srcLong, 16},
+			{long, mode, play[0], srcShort, 16},
+			{short, mode, play[0], srcShort, 16},
+			{short, mode, play[1], srcShort, 12},
+			{short, mode, play[2], srcShort, 12},
+			{short, "", play[2], srcShort, 12},
+		}
+	}
 	var right string
 	for i, v := range variants {
 		parts := []string{}
@@ -48,12 +82,15 @@ func header(st *Styles, s *room.Snapshot, w int) string {
 		}
 		parts = append(parts, st.Bold.on(model.FormatOffset(s.Clock)), v.wall)
 		if v.mode != "" {
-			parts = append(parts, st.Mode.on(v.mode)+" "+playP.on(v.play)+" "+speed)
+			parts = append(parts, st.Mode.on(v.mode)+" "+v.play)
 		} else {
-			parts = append(parts, playP.on(v.play)+" "+speed)
+			parts = append(parts, v.play)
+		}
+		if v.src != "" {
+			parts = append(parts, v.src)
 		}
 		right = strings.Join(parts, "  ") + " "
-		if w-width(right)-2 >= minTitle || i == len(variants)-1 {
+		if w-width(right)-2 >= v.minTitle || i == len(variants)-1 {
 			break
 		}
 	}

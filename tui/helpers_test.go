@@ -71,6 +71,10 @@ func keys(tm *teatest.TestModel, ks ...string) {
 		"<left>": tea.KeyLeft, "<pgdown>": tea.KeyPgDown, "<pgup>": tea.KeyPgUp,
 	}
 	for _, k := range ks {
+		if k == "<space>" { // as bubbletea reads it: the rune too
+			tm.Send(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
+			continue
+		}
 		if t, ok := named[k]; ok {
 			tm.Send(tea.KeyMsg{Type: t})
 			continue

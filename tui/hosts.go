@@ -21,6 +21,7 @@ type hostsKey struct {
 	minute          int64 // recovery rates look back an hour from the clock
 	w, h, top       int
 	focused, zoomed bool
+	alert           string // the failing sources, as text
 }
 
 func (p *hostsPane) scroll(d, n, rows int) {
@@ -32,7 +33,7 @@ func (p *hostsPane) rows(f frame) int { _, h := f.inner(); return max(h-1, 0) }
 
 func (p *hostsPane) view(f frame) []string {
 	s := f.snap
-	k := hostsKey{s.State.Rev.Hosts, s.State.Epoch, minute(s.Clock), f.w, f.h, p.top, f.focused, f.zoomed}
+	k := hostsKey{s.State.Rev.Hosts, s.State.Epoch, minute(s.Clock), f.w, f.h, p.top, f.focused, f.zoomed, f.alert.key}
 	return p.memo.get(k, func() []string { return p.render(f) })
 }
 
@@ -54,8 +55,8 @@ func (p *hostsPane) render(f frame) []string {
 		nameMax = max(nameMax, width(clean(groupName(g))))
 		idMax = max(idMax, width(clean(g.ID)))
 		digits = max(digits, len(strconv.Itoa(g.Total)), len(strconv.Itoa(g.Recovered)))
-		rates[i] = model.RecoveryRate(g.History, s.Clock, time.Hour)
-		rateW = max(rateW, width(fmtRate(rates[i])))
+		rates[i] = groupRate(g, s.Clock)
+		rateW = max(rateW, width(rateText(g, rates[i])))
 		if g.Failed > 0 {
 			failW = max(failW, 1+len(strconv.Itoa(g.Failed)))
 		}
@@ -105,8 +106,8 @@ func (p *hostsPane) render(f frame) []string {
 		}
 		fmt.Fprintf(&b, " %*d/%-*d", digits, g.Recovered, digits, g.Total)
 		if showRate {
-			txt := padLeft(fmtRate(rates[i]), rateW)
-			if rates[i] <= 0 {
+			txt := padLeft(rateText(g, rates[i]), rateW)
+			if rates[i] <= 0 || recovered(g) {
 				txt = st.Dim.on(txt)
 			}
 			b.WriteString(" " + txt)
@@ -128,7 +129,7 @@ func (p *hostsPane) render(f frame) []string {
 	}
 	return st.box(boxSpec{
 		digit: int(paneHosts), name: "Hosts", focused: f.focused,
-		corner: listCorner(top, len(vis), len(groups)),
+		corner: listCorner(top, len(vis), len(groups)), alert: f.alert,
 	}, body, f.w, f.h)
 }
 
@@ -141,7 +142,7 @@ func hostsTotal(f frame, w int) string {
 	}
 	rate := 0.0
 	for _, g := range s.State.Hosts {
-		rate += model.RecoveryRate(g.History, s.Clock, time.Hour)
+		rate += groupRate(g, s.Clock)
 	}
 	pct := percent(rec, total)
 	rateTxt := fmtRate(rate)
@@ -160,6 +161,27 @@ func hostsTotal(f frame, w int) string {
 		}
 	}
 	return line
+}
+
+// recovered reports whether every host of a group is back: it has no
+// recovery rate any more.
+func recovered(g model.HostGroup) bool { return g.Total > 0 && g.Recovered >= g.Total }
+
+// groupRate is a group's recovery rate in hosts per hour over the last
+// hour; 0 for a group fully back, which adds nothing to the total's rate.
+func groupRate(g model.HostGroup, now time.Duration) float64 {
+	if recovered(g) {
+		return 0
+	}
+	return model.RecoveryRate(g.History, now, time.Hour)
+}
+
+// rateText is a group's rate column: "+6/h", or "done" when fully back.
+func rateText(g model.HostGroup, rate float64) string {
+	if recovered(g) {
+		return "done"
+	}
+	return fmtRate(rate)
 }
 
 func groupName(g model.HostGroup) string {

@@ -8,8 +8,8 @@ import (
 // KeyMap is every key binding of the app. It feeds the help bubble through
 // helpKeys, which picks the bindings that matter for the focused pane.
 type KeyMap struct {
-	// Replay
-	Play, Next, Prev, NextInject, Faster, Slower, Restart key.Binding
+	// Replay (Live: back to the present of a live room)
+	Play, Next, Prev, NextInject, Faster, Slower, Restart, Live key.Binding
 	// Panes
 	FocusNext, FocusPrev, Focus, Zoom, Back key.Binding
 	// Lists
@@ -37,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		Faster:     b("]", "faster", "]"),
 		Slower:     b("[", "slower", "["),
 		Restart:    b("r", "restart", "r"),
+		Live:       b("L", "back to live", "L"),
 
 		FocusNext: b("tab", "next pane", "tab"),
 		FocusPrev: b("shift+tab", "prev pane", "shift+tab"),
@@ -76,6 +77,7 @@ type helpKeys struct {
 	k           *KeyMap
 	focus       paneID
 	facilitator bool
+	live        bool // a live room: space freezes, L returns to the present
 }
 
 var _ help.KeyMap = helpKeys{}
@@ -93,6 +95,9 @@ func (h helpKeys) ShortHelp() []key.Binding {
 		return b
 	}
 	out := []key.Binding{k.Play, step, speed, focus, zoom}
+	if h.live {
+		out = []key.Binding{short(k.Play, "freeze"), short(k.Live, "live"), step, focus, zoom}
+	}
 	switch h.focus {
 	case paneCarriers:
 		out = append(out, short(k.Ack, "ack"), short(k.Open, "notice"))
@@ -104,11 +109,16 @@ func (h helpKeys) ShortHelp() []key.Binding {
 	return append(out, short(k.Command, "cmd"), k.Help, k.Quit)
 }
 
-// FullHelp is the ? screen, one column per concern.
+// FullHelp is the ? screen, one column per concern; the help lays out as
+// many side by side as the width takes (keyColumns).
 func (h helpKeys) FullHelp() [][]key.Binding {
 	k := h.k
+	play := k.Play
+	if h.live {
+		play.SetHelp(play.Help().Key, "freeze/follow")
+	}
 	return [][]key.Binding{
-		{k.Play, k.Next, k.Prev, k.NextInject, k.Faster, k.Slower, k.Restart},
+		{play, k.Live, k.Next, k.Prev, k.NextInject, k.Faster, k.Slower, k.Restart},
 		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Help, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Ack, k.Open, k.Tick, k.Filter, k.Command},
@@ -116,8 +126,8 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 }
 
 // ExerciseHelp is the tabletop keys, a block of their own under the full
-// help (a fifth column would not fit 100 cells). The facilitator's keys
-// are listed only for the facilitator.
+// help, titled as such. The facilitator's keys are listed only for the
+// facilitator.
 func (h helpKeys) ExerciseHelp() [][]key.Binding {
 	k := h.k
 	if !h.facilitator {

@@ -95,9 +95,10 @@ func tooSmall(w, h int) []string {
 // boxSpec is what a pane puts in its frame.
 type boxSpec struct {
 	digit   int
-	name    string // "Carrier warnings"
-	extra   string // "(2 unacked)"
-	corner  string // bottom-right note: "3/120"
+	name    string     // "Carrier warnings"
+	extra   string     // "(2 unacked)"
+	corner  string     // bottom-right note: "3/120"
+	alert   paneAlerts // bottom-left: the stale and failing sources feeding it
 	focused bool
 }
 
@@ -145,7 +146,17 @@ func (s *Styles) box(spec boxSpec, body []string, w, h int) []string {
 	if spec.corner != "" && inner > 6 {
 		corner = " " + trunc(spec.corner, inner-4) + " "
 	}
-	out = append(out, border.on("╰"+repeat("─", inner-width(corner)-1)+corner+"─╯"))
+	// Bottom: ╰─ alert ──── corner ─╯, the alert cut to what the corner
+	// leaves.
+	alert := ""
+	if room := inner - width(corner) - 5; len(spec.alert.srcs) > 0 && room >= 3 {
+		alert = " " + spec.alert.line(s, room) + " "
+	}
+	fill := inner - width(corner) - width(alert) - 2
+	if alert == "" {
+		return append(out, border.on("╰─"+repeat("─", fill)+corner+"─╯"))
+	}
+	out = append(out, border.on("╰─")+alert+border.on(repeat("─", fill)+corner+"─╯"))
 	return out
 }
 

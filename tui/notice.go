@@ -82,7 +82,7 @@ func noticeText(a *app, w model.Warning, width int) string {
 		state = "open, " + st.Good.on("✓ acknowledged by "+clean(w.AckedBy)) + " at " + model.FormatOffset(w.AckedAt)
 	}
 	rows := [][2]string{
-		{"Carrier", carrierName(sc, w.Carrier)},
+		{"Carrier", clean(w.CarrierName)},
 		{"Severity", st.sev(w.Severity, sevWord(w.Severity))},
 		{"Region", clean(w.Region)},
 		{"State", state},
@@ -123,6 +123,8 @@ func (a *app) overlayKey(msg tea.KeyMsg) tea.Cmd {
 	case overlayDebrief:
 		a.debriefKeyMsg(msg)
 		return nil
+	case overlaySources:
+		return a.sourcesKeyMsg(msg)
 	}
 	k := &a.keys
 	switch {
@@ -138,6 +140,8 @@ func (a *app) overlayKey(msg tea.KeyMsg) tea.Cmd {
 		var cmd tea.Cmd
 		a.notice.vp, cmd = a.notice.vp.Update(msg)
 		return cmd
+	case a.overlay == overlayHelp:
+		a.helpPg.key(msg, k)
 	}
 	return nil
 }
@@ -152,7 +156,7 @@ func (n *notice) view(a *app, lay layout) []string {
 	}
 	body := strings.Split(n.vp.View(), "\n")
 	return a.st.box(boxSpec{
-		name: "Carrier notice", extra: carrierName(a.snap.Scenario, w.Carrier) + " " + sevWord(w.Severity),
+		name: "Carrier notice", extra: clean(w.CarrierName) + " " + sevWord(w.Severity),
 		corner: corner, focused: true,
 	}, body, n.bw, min(n.bh, lay.panesH))
 }

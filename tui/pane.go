@@ -29,6 +29,9 @@ type frame struct {
 	w, h    int // the whole box, border included
 	focused bool
 	zoomed  bool
+	// alert is the stale or failing sources that feed the pane, for its
+	// bottom border.
+	alert paneAlerts
 	// facilitator: the console may show the facilitator's part of an
 	// exercise (the timeline hides what would reveal the inject queue).
 	facilitator bool
@@ -50,6 +53,10 @@ type facts struct {
 	wfKey  whatIfKey
 	wfOK   bool
 	whatIf model.Forecast
+
+	alKey  alertsKey
+	alOK   bool
+	alerts [paneCount + 1]paneAlerts // by paneID
 }
 
 // Forecast is the backlog forecast at the snapshot's clock.

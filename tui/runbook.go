@@ -16,6 +16,7 @@ type runbookKey struct {
 	rev, epoch      int
 	w, h, sel, top  int
 	focused, zoomed bool
+	alert           string // the failing sources, as text
 }
 
 // stepSymbol is a step state as a symbol, readable without colour.
@@ -60,7 +61,7 @@ func (p *runbookPane) view(f frame) []string {
 	if !f.zoomed {
 		p.top = scrollWindow(p.top, p.sel, len(s.State.Runbook), ch)
 	}
-	k := runbookKey{s.State.Rev.Runbook, s.State.Epoch, f.w, f.h, p.sel, p.top, f.focused, f.zoomed}
+	k := runbookKey{s.State.Rev.Runbook, s.State.Epoch, f.w, f.h, p.sel, p.top, f.focused, f.zoomed, f.alert.key}
 	return p.memo.get(k, func() []string { return p.render(f) })
 }
 
@@ -104,10 +105,12 @@ func (p *runbookPane) render(f frame) []string {
 	}
 
 	var body []string
+	corner := ""
 	if f.zoomed {
 		// Every step with its detail; the window starts so that the
 		// selected step's block is in view.
 		var blocks [][]string
+		var stepOf []int // the step each line belongs to
 		selLine := 0
 		for i, x := range steps {
 			b := []string{fit(row(i), cw)}
@@ -122,22 +125,30 @@ func (p *runbookPane) render(f frame) []string {
 			}
 			blocks = append(blocks, b)
 			body = append(body, b...)
+			for range b {
+				stepOf = append(stepOf, i)
+			}
 		}
 		start := 0
 		if p.sel < len(blocks) && selLine+len(blocks[p.sel]) > ch {
 			start = min(selLine, max(len(body)-ch, 0))
+		}
+		if len(body) > ch {
+			first, last := stepOf[start], stepOf[min(start+ch, len(body))-1]
+			corner = listCorner(first, last-first+1, len(steps))
 		}
 		body = body[start:]
 	} else {
 		for i := p.top; i < len(steps) && len(body) < ch; i++ {
 			body = append(body, row(i))
 		}
+		corner = listCorner(p.top, len(body), len(steps))
 	}
 	if len(steps) == 0 {
 		body = append(body, st.Dim.on("no runbook in this scenario"))
 	}
 	return st.box(boxSpec{
 		digit: int(paneRunbook), name: "Runbook", extra: itoa(done) + "/" + itoa(len(steps)) + " done",
-		focused: f.focused,
+		focused: f.focused, corner: corner, alert: f.alert,
 	}, body, f.w, f.h)
 }

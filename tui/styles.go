@@ -48,6 +48,7 @@ type Styles struct {
 	Border, BorderFocus  paint
 	PaneTitle, PaneFocus paint
 	Selected             paint
+	Cursor               paint // the command line's cursor cell; empty without colour
 
 	Good, Warn, Bad paint
 	BarFill         paint
@@ -62,9 +63,7 @@ type Styles struct {
 
 	Error, Info paint
 
-	Help  help.Styles
-	Input lipgloss.Style // text typed into the command line
-	Ptr   lipgloss.Style // the command line's prompt
+	Help help.Styles
 }
 
 // NewStyles builds the styles for a renderer; nil means lipgloss's default
@@ -97,6 +96,7 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		PaneTitle:   p(ns().Bold(true)),
 		PaneFocus:   p(fg("14").Bold(true)),
 		Selected:    p(ns().Reverse(true)),
+		Cursor:      p(ns().Reverse(true)),
 
 		Good:        p(fg("2")),
 		Warn:        p(fg("3")),
@@ -118,9 +118,6 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 
 		Error: p(fg("9").Bold(true)),
 		Info:  p(fg("6")),
-
-		Input: ns(),
-		Ptr:   ns().Bold(true),
 	}
 	key, desc, sep := ns().Bold(true), fg("8"), fg("8")
 	s.Help = help.Styles{

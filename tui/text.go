@@ -114,16 +114,14 @@ func wrap(s string, w int) []string {
 // fmtCount writes a count compactly as the sitrep does: 850, 4.2k, 38k, 1.42M.
 func fmtCount(v float64) string { return model.CompactFloat(math.Abs(v)) }
 
-// fmtRate writes a signed rate per hour with a real minus sign: −38k/h.
+// fmtRate writes a signed rate per hour as model.Signed does, with a real
+// minus sign: −38k/h, +12k/h, 0/h.
 func fmtRate(r float64) string {
-	c := fmtCount(r)
-	switch {
-	case c == "0":
-		return "0/h"
-	case r < 0:
-		return "−" + c + "/h"
+	s := model.Signed(r)
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		s = "−" + rest
 	}
-	return "+" + c + "/h"
+	return s + "/h"
 }
 
 // fmtAge writes how long ago something happened: now, 5m, 2h, 3d.
@@ -180,13 +178,3 @@ func render(segs []seg, sel *paint) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-func cmpDur(a, b time.Duration) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}

@@ -58,8 +58,11 @@ func TestFormats(t *testing.T) {
 		{fmtAge(45 * time.Minute), "45m"},
 		{fmtAge(2*time.Hour + 59*time.Minute), "2h"},
 		{fmtAge(72 * time.Hour), "3d"},
-		{sparkline([]int32{0, 1, 2, 4, 8}, 4, 6), "▁▁▂▃▅█"},
-		{sparkline(nil, 3, 4), "▁▁▁▁"},
+		{sparkline([]int32{0, 1, 2, 4, 8}, 4, 6, 8), "▁▁▂▃▅█"},
+		{sparkline([]int32{0, 1, 2, 4, 8}, 4, 6, 16), "▁▁▂▂▃▅"},
+		{sparkline([]int32{0, 1, 2, 4, 8}, 4, 6, 4), "▁▁▂▄██"},
+		{sparkline(nil, 3, 4, 0), "▁▁▁▁"},
+		{itoa(int(sparkMax([]int32{9, 1, 2, 4, 3}, 4, 4))), "4"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
@@ -120,6 +123,8 @@ func TestHostileText(t *testing.T) {
 			{At: time.Minute, Body: model.CarrierWarning{ID: "w", Carrier: "ups", Phase: model.WarningIssued,
 				Severity: model.SeverityMajor, Region: "US" + evil, Headline: "headline " + evil, Body: "body\n" + evil}},
 			{At: 2 * time.Minute, Body: model.SellerComplaint{Seller: "seller " + evil, Topic: "t", Text: "text " + evil}},
+			{At: 3 * time.Minute, Body: model.SourceHealth{Source: "src " + evil, Status: model.HealthError,
+				Error: "error " + evil, LastData: time.Minute, Feeds: []model.Kind{model.KindWarning, model.Kind("kind" + evil)}}},
 		},
 	}
 	r := room.New(sc)
@@ -130,7 +135,8 @@ func TestHostileText(t *testing.T) {
 	colourR := lipgloss.NewRenderer(&strings.Builder{})
 	colourR.SetColorProfile(termenv.ANSI256)
 	for _, rend := range []*lipgloss.Renderer{plainR, colourR} {
-		for _, msgs := range [][]tea.Msg{nil, keyMsgs("3", "<enter>"), keyMsgs("5", "z"), keyMsgs("4", "z")} {
+		for _, msgs := range [][]tea.Msg{nil, keyMsgs("3", "<enter>"), keyMsgs("5", "z"), keyMsgs("4", "z"),
+			keyMsgs(":", "sources", "<enter>")} {
 			a := New(r, Options{Responder: "ic", Renderer: rend}).(*app)
 			a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 			for _, m := range msgs {

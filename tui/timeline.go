@@ -17,6 +17,7 @@ type timelineKey struct {
 	rev, epoch      int
 	w, h, end       int
 	focused, zoomed bool
+	alert           string // the failing sources, as text
 }
 
 // end is the index after the last entry shown.
@@ -41,7 +42,7 @@ func (p *timelinePane) scroll(s *room.Snapshot, d int) {
 
 func (p *timelinePane) view(f frame) []string {
 	s := f.snap
-	k := timelineKey{s.State.Rev.Timeline, s.State.Epoch, f.w, f.h, p.end(s), f.focused, f.zoomed}
+	k := timelineKey{s.State.Rev.Timeline, s.State.Epoch, f.w, f.h, p.end(s), f.focused, f.zoomed, f.alert.key}
 	return p.memo.get(k, func() []string { return p.render(f) })
 }
 
@@ -117,6 +118,6 @@ func (p *timelinePane) render(f frame) []string {
 		corner = "↓" + itoa(len(tl)-end) + " newer"
 	}
 	return st.box(boxSpec{
-		digit: int(paneTimeline), name: "Timeline", focused: f.focused, corner: corner,
+		digit: int(paneTimeline), name: "Timeline", focused: f.focused, corner: corner, alert: f.alert,
 	}, body, f.w, f.h)
 }

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom/warroom/model"
@@ -35,7 +37,7 @@ func (a *app) render() []string {
 	}
 	s := &a.snap
 	out := make([]string, 0, a.h)
-	out = append(out, header(a.st, s, a.w))
+	out = append(out, header(a.st, s, a.scrubbed, a.w))
 	if lay.compact {
 		a.carriers.sync(s)
 		out = append(out, summary(a.st, s, a.facts.Forecast(s), a.carriers.unacked, a.w))
@@ -59,6 +61,8 @@ func (a *app) render() []string {
 		panes = a.splice(panes, a.helpView(lay))
 	case overlayInject:
 		panes = a.splice(panes, a.inject.view(a, lay))
+	case overlaySources:
+		panes = a.splice(panes, a.sources.view(a, lay))
 	}
 	out = append(out, panes...)
 	return append(out, a.footer(lay)...)
@@ -67,7 +71,7 @@ func (a *app) render() []string {
 // paneView renders one pane in a w×h box.
 func (a *app) paneView(p paneID, w, h int) []string {
 	f := frame{snap: &a.snap, st: a.st, facts: &a.facts, w: w, h: h, focused: p == a.focus, zoomed: a.zoom,
-		facilitator: a.facilitator()}
+		facilitator: a.facilitator(), alert: a.facts.Alerts(a.st, &a.snap)[p]}
 	switch p {
 	case paneHosts:
 		return a.hosts.view(f)
@@ -92,14 +96,14 @@ func (a *app) footer(lay layout) []string {
 	var status string
 	switch {
 	case a.mode != inputNone:
-		status = a.input.View()
+		status = a.inputView(a.w - 1)
 	case a.status != "" && a.statusErr:
 		status = st.Error.on("✗ " + clean(a.status))
 	case a.status != "":
 		status = st.Info.on(clean(a.status))
 	}
-	helpLine := a.helpLine.get(helpKey{a.focus, a.w}, func() []string {
-		return []string{a.help.ShortHelpView(helpKeys{&a.keys, a.focus, a.facilitator()}.ShortHelp())}
+	helpLine := a.helpLine.get(helpKey{a.focus, a.w, a.snap.Live}, func() []string {
+		return []string{a.help.ShortHelpView(a.helpKeys().ShortHelp())}
 	})[0]
 	if lay.compact {
 		switch {
@@ -112,9 +116,7 @@ func (a *app) footer(lay layout) []string {
 		return []string{fit(" "+status, a.w)}
 	}
 	if status == "" {
-		s := &a.snap
-		status = st.Dim.on("event " + itoa(s.Pos) + "/" + itoa(s.Len) + " · ends " + model.FormatOffset(s.End) +
-			" · you are " + clean(a.responder()))
+		status = st.Dim.on(a.position() + " · you are " + clean(a.responder()))
 	}
 	out := []string{fit(" "+status, a.w), fit(" "+helpLine, a.w)}
 	if a.facilitator() {
@@ -147,28 +149,104 @@ func (a *app) splice(panes, box []string) []string {
 	return out
 }
 
-// helpView is the ? screen: every key, then the commands.
+// position is where the view stands in the events: "event 482/590 · ends
+// T+76:05"; live, how many have arrived and the latest.
+func (a *app) position() string {
+	s := &a.snap
+	switch {
+	case !s.Live:
+		return "event " + itoa(s.Pos) + "/" + itoa(s.Len) + " · ends " + model.FormatOffset(s.End)
+	case s.Following:
+		return "live · " + plural(s.Len, "event") + " · latest " + model.FormatOffset(s.End)
+	}
+	return "event " + itoa(s.Pos) + "/" + itoa(s.Len) + " · latest " + model.FormatOffset(s.End) + " · L returns to live"
+}
+
+func (a *app) helpKeys() helpKeys {
+	return helpKeys{&a.keys, a.focus, a.facilitator(), a.snap.Live}
+}
+
+// helpOverlayKey is what the help's lines depend on.
+type helpOverlayKey struct {
+	w, panes          int
+	facilitator, live bool
+}
+
+// helpView is the ? screen: every key, then the commands and what the
+// symbols mean. The key columns are laid out in as many rows as the width
+// needs, never cut; what does not fit the height scrolls (j/k).
 func (a *app) helpView(lay layout) []string {
 	bw := min(a.w-2, 100)
+	k := helpOverlayKey{bw, lay.panesH, a.facilitator(), a.snap.Live}
+	if k != a.helpFullKey || a.helpPg.lines == nil {
+		a.helpFullKey = k
+		lines := a.helpLines(bw - 4)
+		a.helpPg.set(lines, min(lay.panesH, len(lines)+2)-2)
+	}
+	corner := "esc or ? closes"
+	if a.helpPg.more() {
+		corner = a.helpPg.where() + " · j/k scroll · esc closes"
+	}
+	return a.st.box(boxSpec{digit: 0, name: "Help", corner: corner, focused: true}, a.helpPg.view(), bw, a.helpPg.h+2)
+}
+
+// helpLines is the help's text, w cells wide.
+func (a *app) helpLines(w int) []string {
 	hm := a.help
-	hm.ShowAll, hm.Width = true, bw-4
-	hk := helpKeys{&a.keys, a.focus, a.facilitator()}
-	body := strings.Split(hm.FullHelpView(hk.FullHelp()), "\n")
+	hm.ShowAll, hm.Width = true, 0 // nothing cut: keyColumns chunks to fit
+	hk := a.helpKeys()
+	body := keyColumns(hm, hk.FullHelp(), w)
 	title := "Tabletop exercise"
 	if a.facilitator() {
 		title += " (facilitator)"
 	}
 	body = append(body, "", title)
-	body = append(body, strings.Split(hm.FullHelpView(hk.ExerciseHelp()), "\n")...)
+	body = append(body, keyColumns(hm, hk.ExerciseHelp(), w)...)
 	body = append(body, "", "Commands (after :)")
-	body = append(body, wrap(commandHelp, bw-4)...)
+	body = append(body, wrap(commandHelp, w)...)
 	if a.facilitator() {
-		body = append(body, wrap(commandHelpFacilitator, bw-4)...)
+		body = append(body, wrap(commandHelpFacilitator, w)...)
 	}
-	body = append(body, "",
+	body = append(body, "")
+	for _, l := range []string{
 		"Focus is marked ▶ in a pane's title; the selected row with ›.",
-		"Warnings: ! unacked  ✓ acked  ✔ resolved.  Runbook: ✓ done  ▸ active  ✗ blocked  – skipped",
-		"", "esc or ? closes this help")
-	bh := min(lay.panesH, len(body)+2)
-	return a.st.box(boxSpec{digit: 0, name: "Help", focused: true}, body, bw, bh)
+		"Warnings: ! unacked  ✓ acked  ✔ resolved.",
+		"Runbook: ✓ done  ▸ active  ✗ blocked  – skipped  (blank) pending.",
+		"Sources: ✓ ok  ⚠ stale  ✗ error; a stale or failing source shows on the border of each pane it feeds (:sources lists them).",
+		"Live: space freezes the view or follows the present again; n/p and :seek scrub back; L returns to live.",
+	} {
+		body = append(body, wrap(l, w)...)
+	}
+	return append(body, "", "esc or ? closes this help")
+}
+
+// keyColumns renders key groups as columns, as many side by side as fit w,
+// in rows of columns separated by a blank line.
+func keyColumns(hm help.Model, groups [][]key.Binding, w int) []string {
+	per := len(groups)
+	for per > 1 && !chunksFit(hm, groups, per, w) {
+		per--
+	}
+	var out []string
+	for i := 0; i < len(groups); i += per {
+		if i > 0 {
+			out = append(out, "")
+		}
+		for _, l := range strings.Split(hm.FullHelpView(groups[i:min(i+per, len(groups))]), "\n") {
+			out = append(out, trunc(l, w)) // one column wider than w: cut, the rest still shows
+		}
+	}
+	return out
+}
+
+// chunksFit reports whether the groups laid out per to a row fit w cells.
+func chunksFit(hm help.Model, groups [][]key.Binding, per, w int) bool {
+	for i := 0; i < len(groups); i += per {
+		for _, l := range strings.Split(hm.FullHelpView(groups[i:min(i+per, len(groups))]), "\n") {
+			if width(l) > w {
+				return false
+			}
+		}
+	}
+	return true
 }
