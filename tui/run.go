@@ -44,8 +44,18 @@ func run(r *room.Room, opts Options) (ran bool, err error) {
 		return true, err
 	}
 	in, out := os.Stdin, os.Stdout
-	if !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
-		return false, fmt.Errorf("the console needs a terminal on stdin and stdout (try `warroom sitrep` for text output)")
+	if !term.IsTerminal(out.Fd()) {
+		return false, fmt.Errorf("the console needs a terminal on stdout (try `warroom sitrep` for text output)")
+	}
+	if !term.IsTerminal(in.Fd()) {
+		// Standard input carries data (an ndjson source reading "-"): take
+		// the keys from the controlling terminal instead.
+		tty, err := os.Open("/dev/tty")
+		if err != nil {
+			return false, fmt.Errorf("keyboard: standard input is not a terminal and /dev/tty cannot be opened: %w", err)
+		}
+		defer tty.Close()
+		in = tty
 	}
 	saved, err := term.MakeRaw(in.Fd())
 	if err != nil {
