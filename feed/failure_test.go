@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -98,8 +99,12 @@ func TestFailingSourcesNeverStopTheRoom(t *testing.T) {
 	// answers at once.
 	before := n.Load()
 	waitFor("more data from the healthy source", func() bool { return n.Load() > before+3 })
-	if s := status("healthy"); s.Status != model.HealthOK || s.LastData < 0 {
+	if s := status("healthy"); s.Status != model.HealthOK || s.LastData < 0 || !slices.Contains(s.Feeds, model.KindNote) {
 		t.Errorf("healthy source: %+v", s)
+	}
+	// The dead source is known to feed the backlog, so that pane shows it.
+	if s := status("dying"); !slices.Contains(s.Feeds, model.KindBacklog) {
+		t.Errorf("dying source feeds %v, want backlog", s.Feeds)
 	}
 	start := time.Now()
 	r.Prev()

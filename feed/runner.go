@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,22 @@ type health struct {
 	err      string
 	lastData time.Duration
 	reported bool
+	newFeeds bool // kinds seen that the last report did not list
+}
+
+// sawEvents adds the kinds of events the source produced to what it feeds:
+// an http, exec or ndjson source declares nothing, and its events may carry
+// their own source names, so only the runner knows where they came from.
+func (h *health) sawEvents(events []model.Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, e := range events {
+		if e.Body == nil || e.Body.Kind() == model.KindSourceHealth || slices.Contains(h.feeds, e.Body.Kind()) {
+			continue
+		}
+		h.feeds = append(slices.Clip(h.feeds), e.Body.Kind())
+		h.newFeeds = true
+	}
 }
 
 func (r *Runner) health(name string, feeds []model.Kind) *health {
@@ -62,8 +79,8 @@ func (h *health) set(status model.HealthStatus, err string, fresh bool) {
 	if fresh {
 		h.lastData = now
 	}
-	changed := !h.reported || status != h.status || err != h.err
-	h.status, h.err, h.reported = status, err, true
+	changed := !h.reported || status != h.status || err != h.err || h.newFeeds
+	h.status, h.err, h.reported, h.newFeeds = status, err, true, false
 	ev := model.Event{At: now, Source: h.name, Body: model.SourceHealth{
 		Source: h.name, Status: status, Error: err, LastData: h.lastData, Feeds: h.feeds}}
 	h.mu.Unlock()
@@ -112,6 +129,7 @@ func (r *Runner) Poll(ctx context.Context, p Poller, sch Schedule) {
 		} else {
 			failures = 0
 			if len(events) > 0 {
+				h.sawEvents(events)
 				r.sink(events)
 			}
 			h.set(model.HealthOK, "", true)
@@ -174,6 +192,7 @@ func (r *Runner) Stream(ctx context.Context, s Streamer, sch Schedule) {
 	for {
 		err := s.Stream(ctx, func(events []model.Event) {
 			failures.Store(0)
+			h.sawEvents(events)
 			r.sink(events)
 			h.set(model.HealthOK, "", true)
 		})

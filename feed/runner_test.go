@@ -109,7 +109,7 @@ func TestRunnerHealthAndBackoff(t *testing.T) {
 	if len(states) < 3 || states[0] != want[0] || states[1] != want[1] || states[len(states)-1] != want[2] {
 		t.Fatalf("health went %v, want ok, error (reported once for three failures), ok", states)
 	}
-	if h := c.health()[1]; h.Error != "connection refused" || h.LastData < 0 || len(h.Feeds) != 1 {
+	if h := c.health()[1]; h.Error != "connection refused" || h.LastData < 0 || len(h.Feeds) != 1 || h.Feeds[0] != model.KindNote {
 		t.Errorf("error health %+v", h)
 	}
 	// Retries back off: the gaps between the failing polls grow.
