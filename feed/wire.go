@@ -959,17 +959,8 @@ func (p *wireParser) hosts() model.Body {
 }
 
 func (p *wireParser) backlog() model.Body {
-	var (
-		b     model.BacklogObservation
-		seen  uint32
-		start = p.pos
-	)
-	p.members("backlog", func(key []byte, off int) {
-		i := p.member(backlogF, &seen, key, off)
-		if i < 0 {
-			return
-		}
-		path := backlogF.paths[i]
+	var b model.BacklogObservation
+	start, seen, ok := p.object(backlogF, func(i int, path string) {
 		switch i {
 		case 0:
 			b.Waiting, _ = p.integer(path, 0)
@@ -979,7 +970,7 @@ func (p *wireParser) backlog() model.Body {
 			b.Shipped = p.rate(path)
 		}
 	})
-	if p.bad {
+	if !ok {
 		return nil
 	}
 	if seen&1 == 0 {
@@ -1045,17 +1036,8 @@ func (p *wireParser) warning() model.Body {
 }
 
 func (p *wireParser) complaint() model.Body {
-	var (
-		c     model.SellerComplaint
-		seen  uint32
-		start = p.pos
-	)
-	p.members("complaint", func(key []byte, off int) {
-		i := p.member(complaintF, &seen, key, off)
-		if i < 0 {
-			return
-		}
-		path := complaintF.paths[i]
+	var c model.SellerComplaint
+	start, seen, ok := p.object(complaintF, func(i int, path string) {
 		switch i {
 		case 0:
 			c.Seller = p.reqStr(path, MaxNameLen)
@@ -1067,11 +1049,25 @@ func (p *wireParser) complaint() model.Body {
 			c.Text = p.reqStr(path, MaxTextLen)
 		}
 	})
-	if p.bad {
+	if !ok {
 		return nil
 	}
 	p.required(start, complaintF, seen, 0b1111)
 	return c
+}
+
+// object reads one kind's object, calling set with the index and path of
+// each known field. It returns where the object started (for problems with
+// absent fields), the fields seen (bit i: f.names[i]) and false when the
+// object was bad.
+func (p *wireParser) object(f *fieldsOf, set func(i int, path string)) (start int, seen uint32, ok bool) {
+	start = p.pos
+	p.members(f.kind, func(key []byte, off int) {
+		if i := p.member(f, &seen, key, off); i >= 0 {
+			set(i, f.paths[i])
+		}
+	})
+	return start, seen, !p.bad
 }
 
 // required reports the fields of mask (bit i: f.names[i]) that are absent.
@@ -1084,17 +1080,8 @@ func (p *wireParser) required(start int, f *fieldsOf, seen, mask uint32) {
 }
 
 func (p *wireParser) step() model.Body {
-	var (
-		s     model.RunbookStepChange
-		seen  uint32
-		start = p.pos
-	)
-	p.members("step", func(key []byte, off int) {
-		i := p.member(stepF, &seen, key, off)
-		if i < 0 {
-			return
-		}
-		path := stepF.paths[i]
+	var s model.RunbookStepChange
+	start, seen, ok := p.object(stepF, func(i int, path string) {
 		switch i {
 		case 0:
 			s.Step = p.reqStr(path, MaxNameLen)
@@ -1104,7 +1091,7 @@ func (p *wireParser) step() model.Body {
 			s.By = p.str(path, MaxNameLen)
 		}
 	})
-	if p.bad {
+	if !ok {
 		return nil
 	}
 	if seen&(1<<0) == 0 {
@@ -1117,17 +1104,8 @@ func (p *wireParser) step() model.Body {
 }
 
 func (p *wireParser) inject() model.Body {
-	var (
-		in    model.Inject
-		seen  uint32
-		start = p.pos
-	)
-	p.members("inject", func(key []byte, off int) {
-		i := p.member(injectF, &seen, key, off)
-		if i < 0 {
-			return
-		}
-		path := injectF.paths[i]
+	var in model.Inject
+	start, seen, ok := p.object(injectF, func(i int, path string) {
 		switch i {
 		case 0:
 			in.ID = p.reqStr(path, MaxNameLen)
@@ -1143,7 +1121,7 @@ func (p *wireParser) inject() model.Body {
 			in.Notes = p.str(path, MaxTextLen)
 		}
 	})
-	if p.bad {
+	if !ok {
 		return nil
 	}
 	p.required(start, injectF, seen, 0b111)
@@ -1151,24 +1129,16 @@ func (p *wireParser) inject() model.Body {
 }
 
 func (p *wireParser) note() model.Body {
-	var (
-		n     model.Note
-		seen  uint32
-		start = p.pos
-	)
-	p.members("note", func(key []byte, off int) {
-		i := p.member(noteF, &seen, key, off)
-		if i < 0 {
-			return
-		}
+	var n model.Note
+	start, seen, ok := p.object(noteF, func(i int, path string) {
 		switch i {
 		case 0:
-			n.Author = p.reqStr(noteF.paths[i], MaxNameLen)
+			n.Author = p.reqStr(path, MaxNameLen)
 		case 1:
-			n.Text = p.reqStr(noteF.paths[i], MaxTextLen)
+			n.Text = p.reqStr(path, MaxTextLen)
 		}
 	})
-	if p.bad {
+	if !ok {
 		return nil
 	}
 	p.required(start, noteF, seen, 0b11)
@@ -1176,24 +1146,16 @@ func (p *wireParser) note() model.Body {
 }
 
 func (p *wireParser) update() model.Body {
-	var (
-		u     model.StatusUpdate
-		seen  uint32
-		start = p.pos
-	)
-	p.members("update", func(key []byte, off int) {
-		i := p.member(updateF, &seen, key, off)
-		if i < 0 {
-			return
-		}
+	var u model.StatusUpdate
+	start, seen, ok := p.object(updateF, func(i int, path string) {
 		switch i {
 		case 0:
-			u.From = p.reqStr(updateF.paths[i], MaxNameLen)
+			u.From = p.reqStr(path, MaxNameLen)
 		case 1:
-			u.Text = p.reqStr(updateF.paths[i], MaxTextLen)
+			u.Text = p.reqStr(path, MaxTextLen)
 		}
 	})
-	if p.bad {
+	if !ok {
 		return nil
 	}
 	p.required(start, updateF, seen, 0b11)
@@ -1201,24 +1163,16 @@ func (p *wireParser) update() model.Body {
 }
 
 func (p *wireParser) ack() model.Body {
-	var (
-		a     model.Acknowledgement
-		seen  uint32
-		start = p.pos
-	)
-	p.members("ack", func(key []byte, off int) {
-		i := p.member(ackF, &seen, key, off)
-		if i < 0 {
-			return
-		}
+	var a model.Acknowledgement
+	start, seen, ok := p.object(ackF, func(i int, path string) {
 		switch i {
 		case 0:
-			a.Warning = p.reqStr(ackF.paths[i], MaxNameLen)
+			a.Warning = p.reqStr(path, MaxNameLen)
 		case 1:
-			a.By = p.str(ackF.paths[i], MaxNameLen)
+			a.By = p.str(path, MaxNameLen)
 		}
 	})
-	if p.bad {
+	if !ok {
 		return nil
 	}
 	p.required(start, ackF, seen, 0b1)
