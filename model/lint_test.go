@@ -2,7 +2,6 @@ package model
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -70,28 +69,14 @@ func TestLint(t *testing.T) {
 			if err != nil || sc == nil {
 				t.Fatalf("LoadScenarioChecked: %v", err)
 			}
+			got := make([]Problem, len(warnings))
 			for i, w := range warnings {
-				if i >= len(tt.want) {
-					t.Errorf("unexpected warning: %s", w)
-					continue
-				}
-				want := tt.want[i]
-				if got := fmt.Sprintf("%d:%d", w.Line, w.Col); got != want.pos {
-					t.Errorf("warning %d at %s, want %s: %s", i, got, want.pos, w)
-				}
-				if w.Field != want.field {
-					t.Errorf("warning %d field %q, want %q: %s", i, w.Field, want.field, w)
-				}
-				if !strings.Contains(w.Message, want.msg) {
-					t.Errorf("warning %d message %q, want it to contain %q", i, w.Message, want.msg)
-				}
+				got[i] = Problem(w)
 				if w.File != file {
 					t.Errorf("warning %d file %q, want %q", i, w.File, file)
 				}
 			}
-			for _, w := range tt.want[min(len(warnings), len(tt.want)):] {
-				t.Errorf("missing warning at %s: %s: %s", w.pos, w.field, w.msg)
-			}
+			checkProblems(t, "warning", got, tt.want)
 
 			// LoadScenario ignores warnings and decodes the same scenario.
 			plain, err := loadScenarioFile(t, file)

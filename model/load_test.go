@@ -228,6 +228,31 @@ func TestLoadScenarioVariants(t *testing.T) {
 }
 
 // want is one expected problem: its position, its field and part of its message.
+// checkProblems compares problems (or warnings) with what a test expects,
+// in order: position, field and part of the message.
+func checkProblems(t *testing.T, what string, got []Problem, want []wantProblem) {
+	t.Helper()
+	for i, p := range got {
+		if i >= len(want) {
+			t.Errorf("unexpected %s: %s", what, p)
+			continue
+		}
+		w := want[i]
+		if pos := fmt.Sprintf("%d:%d", p.Line, p.Col); pos != w.pos {
+			t.Errorf("%s %d at %s, want %s: %s", what, i, pos, w.pos, p)
+		}
+		if p.Field != w.field {
+			t.Errorf("%s %d field %q, want %q: %s", what, i, p.Field, w.field, p)
+		}
+		if !strings.Contains(p.Message, w.msg) {
+			t.Errorf("%s %d message %q, want it to contain %q", what, i, p.Message, w.msg)
+		}
+	}
+	for _, w := range want[min(len(got), len(want)):] {
+		t.Errorf("missing %s at %s: %s: %s", what, w.pos, w.field, w.msg)
+	}
+}
+
 type wantProblem struct {
 	pos, field, msg string
 }
@@ -349,25 +374,7 @@ func TestLoadScenarioBad(t *testing.T) {
 			if !errors.As(err, &problems) {
 				t.Fatalf("error %v (%T) is not a ProblemList", err, err)
 			}
-			for i, p := range problems {
-				if i >= len(tt.want) {
-					t.Errorf("unexpected problem: %s", p)
-					continue
-				}
-				w := tt.want[i]
-				if got := fmt.Sprintf("%d:%d", p.Line, p.Col); got != w.pos {
-					t.Errorf("problem %d at %s, want %s: %s", i, got, w.pos, p)
-				}
-				if p.Field != w.field {
-					t.Errorf("problem %d field %q, want %q: %s", i, p.Field, w.field, p)
-				}
-				if !strings.Contains(p.Message, w.msg) {
-					t.Errorf("problem %d message %q, want it to contain %q", i, p.Message, w.msg)
-				}
-			}
-			for _, w := range tt.want[min(len(problems), len(tt.want)):] {
-				t.Errorf("missing problem at %s: %s: %s", w.pos, w.field, w.msg)
-			}
+			checkProblems(t, "problem", problems, tt.want)
 		})
 	}
 }
