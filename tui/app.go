@@ -127,13 +127,14 @@ func New(r *room.Room, opts Options) tea.Model {
 	st := NewStyles(opts.Renderer)
 	in := textinput.New()                  // edits the text; inputView draws it
 	in.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor would tick
+	in.CharLimit = maxInput
 	h := help.New()
 	h.Styles = st.Help
 	h.ShortSeparator = " · "
 	a := &app{
 		r: r, opts: opts, st: st, keys: DefaultKeyMap(), help: h,
 		focus: paneHosts, lower1: paneCarriers, lower2: paneTimeline,
-		input: in, as: opts.Responder,
+		input: in, as: opts.Responder, timeline: newTimelinePane(),
 	}
 	// The first snapshot counts as a change from nothing at its own clock:
 	// an inject delivered at that very moment (the room paused on it) is
@@ -236,6 +237,9 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
 		return a.quit()
 	}
+	if msg.Alt && !msg.Paste && !(a.mode != inputNone && a.inputEditKey(msg)) {
+		return a.escThen(msg)
+	}
 	if a.mode != inputNone {
 		return a.inputKey(msg)
 	}
@@ -329,6 +333,7 @@ func (a *app) restart() {
 // which the room does; the header then says the view was scrubbed back).
 func (a *app) navigate(move func() room.Snapshot) {
 	a.apply(move())
+	a.timeline.follow() // the events at the new clock are the news
 	a.scrubbed = a.snap.Live && !a.snap.Following
 }
 
@@ -544,16 +549,21 @@ func (a *app) closeInput() {
 }
 
 // inputKey handles keys while the command line or filter is open: enter
-// submits, esc cancels, the rest (including several runes at once) is text.
+// submits, esc cancels, editing keys edit, and every rune is text. Runes are
+// inserted as they are, never matched against key names: typed fast or
+// pasted, "up down end esc" arrives as messages whose text equals those
+// keys' names, and it must reach the line unchanged.
 func (a *app) inputKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEsc:
+	switch {
+	case msg.Paste || msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
+		a.insertText(msg.Runes)
+	case msg.Type == tea.KeyEsc:
 		if a.mode == inputFilter {
 			a.complaints.setFilter("")
 		}
 		a.closeInput()
 		return nil
-	case tea.KeyEnter:
+	case msg.Type == tea.KeyEnter:
 		m, v := a.mode, a.input.Value()
 		a.closeInput()
 		if m == inputCommand {
@@ -561,13 +571,64 @@ func (a *app) inputKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		a.complaints.setFilter(strings.TrimSpace(v))
 		return nil
+	case a.inputEditKey(msg):
+		a.input, _ = a.input.Update(msg)
 	}
-	var cmd tea.Cmd
-	a.input, cmd = a.input.Update(msg)
 	if a.mode == inputFilter {
 		a.complaints.setFilter(strings.TrimSpace(a.input.Value()))
 	}
-	return cmd
+	return nil
+}
+
+// inputEditKey reports whether a key edits the input line (cursor moves,
+// deletions, the readline habits of alt+b, alt+f, alt+d, alt+backspace).
+// Only these reach the textinput bubble; its other bindings (suggestions,
+// ctrl+v reading the local clipboard, which over SSH is the server's) never
+// run.
+func (a *app) inputEditKey(msg tea.KeyMsg) bool {
+	k := &a.input.KeyMap
+	return key.Matches(msg, k.CharacterForward, k.CharacterBackward, k.WordForward, k.WordBackward,
+		k.DeleteWordBackward, k.DeleteWordForward, k.DeleteAfterCursor, k.DeleteBeforeCursor,
+		k.DeleteCharacterBackward, k.DeleteCharacterForward, k.LineStart, k.LineEnd)
+}
+
+// insertText puts typed or pasted runes into the input line at its cursor.
+// Line breaks and tabs become spaces; other control characters are dropped.
+// The line holds at most maxInput runes.
+func (a *app) insertText(rs []rune) {
+	ins := make([]rune, 0, len(rs))
+	for _, r := range rs {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			ins = append(ins, ' ')
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		default:
+			ins = append(ins, r)
+		}
+	}
+	val := []rune(a.input.Value())
+	pos := min(max(a.input.Position(), 0), len(val))
+	ins = ins[:min(len(ins), max(maxInput-len(val), 0))]
+	if len(ins) == 0 {
+		return
+	}
+	a.input.SetValue(string(val[:pos]) + string(ins) + string(val[pos:]))
+	a.input.SetCursor(pos + len(ins))
+}
+
+// maxInput is the longest command line, in runes: a note or a decision is
+// a few sentences, and a paste of a whole document is not a note.
+const maxInput = 4000
+
+// escThen handles a key read with the Alt modifier. A terminal sends alt+x
+// as ESC followed by x, and so does a user pressing esc and then x when both
+// arrive in one read (a laggy link, tmux, fast typing): warroom binds no alt
+// keys, so it is esc followed by the key. Two esc presses read together
+// (alt+esc) close two things.
+func (a *app) escThen(msg tea.KeyMsg) tea.Cmd {
+	first := a.handleKey(tea.KeyMsg{Type: tea.KeyEsc})
+	msg.Alt = false
+	return tea.Batch(first, a.handleKey(msg))
 }
 
 // openHelp opens the ? screen at its top.

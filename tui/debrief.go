@@ -49,14 +49,17 @@ func (a *app) reachedEnd(prev room.Snapshot) {
 
 // debriefKeyMsg handles keys while the debrief is open: esc, q or D close it,
 // the list keys scroll.
-func (a *app) debriefKeyMsg(msg tea.KeyMsg) {
+func (a *app) debriefKeyMsg(msg tea.KeyMsg) tea.Cmd {
 	k := &a.keys
 	switch {
-	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), key.Matches(msg, k.Debrief):
+	case key.Matches(msg, k.Quit):
+		return a.quit()
+	case key.Matches(msg, k.Back), key.Matches(msg, k.Debrief):
 		a.overlay = overlayNone
 	default:
 		a.debrief.pg.key(msg, k)
 	}
+	return nil
 }
 
 // view is the debrief filling the panes' area.

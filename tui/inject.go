@@ -91,7 +91,9 @@ func (a *app) injectKeyMsg(msg tea.KeyMsg) tea.Cmd {
 	k := &a.keys
 	a.status = ""
 	switch {
-	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit):
+	case key.Matches(msg, k.Quit):
+		return a.quit()
+	case key.Matches(msg, k.Back):
 		a.overlay = overlayNone
 	case key.Matches(msg, k.Command):
 		return a.openInput(inputCommand, ":", "")

@@ -121,14 +121,15 @@ func (a *app) overlayKey(msg tea.KeyMsg) tea.Cmd {
 	case overlayInject:
 		return a.injectKeyMsg(msg)
 	case overlayDebrief:
-		a.debriefKeyMsg(msg)
-		return nil
+		return a.debriefKeyMsg(msg)
 	case overlaySources:
 		return a.sourcesKeyMsg(msg)
 	}
 	k := &a.keys
 	switch {
-	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit), a.overlay == overlayHelp && key.Matches(msg, k.Help):
+	case key.Matches(msg, k.Quit):
+		return a.quit()
+	case key.Matches(msg, k.Back), a.overlay == overlayHelp && key.Matches(msg, k.Help):
 		a.overlay = overlayNone
 		return nil
 	case a.overlay == overlayNotice && key.Matches(msg, k.Ack):

@@ -247,7 +247,9 @@ func (a *app) openSources() {
 func (a *app) sourcesKeyMsg(msg tea.KeyMsg) tea.Cmd {
 	k := &a.keys
 	switch {
-	case key.Matches(msg, k.Back), key.Matches(msg, k.Quit):
+	case key.Matches(msg, k.Quit):
+		return a.quit()
+	case key.Matches(msg, k.Back):
 		a.overlay = overlayNone
 	case key.Matches(msg, k.Command):
 		a.overlay = overlayNone
