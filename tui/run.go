@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/warroom/warroom/room"
@@ -20,7 +21,13 @@ import (
 // the program has run and opts.DebriefOut is set, the debrief of the room as
 // it ends is written there; an error writing it is returned.
 func Run(r *room.Room, opts Options) error {
-	ran, err := run(r, opts)
+	// A hangup (a dropped SSH link, a closed tmux window) ends the program
+	// as q does; it stays caught until the work after the program is done,
+	// so a second one cannot cut the debrief short.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	ran, err := run(r, opts, hup)
 	if ran {
 		err = errors.Join(err, afterRun(r, opts))
 	}
@@ -37,10 +44,16 @@ func afterRun(r *room.Room, opts Options) error {
 }
 
 // run runs the program and reports whether it got as far as running.
-func run(r *room.Room, opts Options) (ran bool, err error) {
+func run(r *room.Room, opts Options, hup <-chan os.Signal) (ran bool, err error) {
+	if opts.Renderer == nil {
+		opts.Renderer = lipgloss.NewRenderer(os.Stdout)
+		opts.Renderer.SetColorProfile(ColorProfile(os.Getenv))
+	}
 	m := New(r, opts)
 	if opts.FPS > 0 {
-		_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithFPS(opts.FPS)).Run()
+		p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithFPS(opts.FPS))
+		defer quitOn(p, hup)()
+		_, err := p.Run()
 		return true, err
 	}
 	in, out := os.Stdin, os.Stdout
@@ -75,8 +88,8 @@ func run(r *room.Room, opts Options) (ran bool, err error) {
 
 	p := tea.NewProgram(&onChange{inner: m, screen: screen},
 		tea.WithoutRenderer(), tea.WithInput(in), tea.WithOutput(out))
-	stop := forwardResizes(p, out)
-	defer stop()
+	defer forwardResizes(p, out)()
+	defer quitOn(p, hup)()
 	go p.Send(tea.WindowSizeMsg{Width: w, Height: h})
 	_, err = p.Run()
 	return true, err
@@ -104,6 +117,21 @@ func forwardResizes(p *tea.Program, out *os.File) (stop func()) {
 		signal.Stop(sig)
 		close(done)
 	}
+}
+
+// quitOn ends the program when a signal arrives on sig, the way q and
+// SIGTERM do, so that everything after the program (the --out debrief)
+// still runs.
+func quitOn(p *tea.Program, sig <-chan os.Signal) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sig:
+			p.Quit()
+		case <-done:
+		}
+	}()
+	return func() { close(done) }
 }
 
 // onChange wraps the app so that every View is drawn at once by a Screen.
