@@ -44,8 +44,10 @@ func (p *backlogPane) view(f frame) []string {
 	if wiOn {
 		avail--
 	}
+	// Two lines of figures as soon as the chart keeps five rows: the ETA
+	// and its range must fit next to the size at 80 columns.
 	maxStats := 1
-	if avail >= 10 {
+	if avail >= 7 {
 		maxStats = 2
 	}
 	if avail-maxStats < 4 {
@@ -80,7 +82,8 @@ func visiblePoints(pts []model.BacklogPoint, clock time.Duration) []model.Backlo
 
 // backlogStats is the figures line(s): "1.42M waiting · −38k/h · peak 2.1M
 // at T+12:30 · ETA Jul 21 09:00 (Jul 20 22:00–Jul 22 03:00)". When the
-// width is short, the range, the peak and the rate go, in that order.
+// width is short, the peak and the rate go and the range is written
+// relative to the ETA ("(−11h…+18h)"); the range itself never goes.
 func backlogStats(f frame, pts []model.BacklogPoint, w, lines int) []string {
 	st, s := f.st, f.snap
 	if lines <= 0 {
@@ -105,8 +108,8 @@ func backlogStats(f frame, pts []model.BacklogPoint, w, lines int) []string {
 	if fc.OK && !fc.Draining && !fc.Cleared {
 		etaP = st.Bad
 	}
-	etaLong := etaP.on(etaText(s, fc, true))
-	etaShort := etaP.on(etaText(s, fc, false))
+	etaLong := etaP.on(etaText(s, fc, etaFull))
+	etaShort := etaP.on(etaText(s, fc, etaCompact))
 
 	join := func(parts ...string) string {
 		var kept []string
@@ -134,7 +137,7 @@ func backlogStats(f frame, pts []model.BacklogPoint, w, lines int) []string {
 	}
 	switch {
 	case fc.OK && fc.Draining:
-		terse += " · ETA " + wallShort(s.Scenario.WallTime(fc.ETA))
+		terse += " · " + etaText(s, fc, etaCompact)
 	case fc.OK && fc.Cleared:
 		terse += " · cleared"
 	case fc.OK:

@@ -117,7 +117,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 	if p, ok := s.State.Backlog.Latest(); ok {
 		backlog = st.Bold.on(fmtCount(float64(p.Waiting))) + " waiting"
 	}
-	eta := etaText(s, fc, false)
+	eta := etaText(s, fc, etaCompact)
 	if fc.OK && !fc.Draining && !fc.Cleared {
 		eta = st.Bad.on(eta)
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/warroom/warroom/model"
@@ -72,7 +73,7 @@ func (f *facts) Forecast(s *room.Snapshot) model.Forecast {
 
 // etaText is the forecast's ETA as wall time, with its range, or what the
 // forecast says instead: "Jul 21 09:00 (Jul 20 22:00–Jul 22 03:00)".
-func etaText(s *room.Snapshot, fc model.Forecast, withRange bool) string {
+func etaText(s *room.Snapshot, fc model.Forecast, withRange etaForm) string {
 	switch {
 	case !fc.OK:
 		return "ETA: not enough data"
@@ -83,12 +84,38 @@ func etaText(s *room.Snapshot, fc model.Forecast, withRange bool) string {
 	}
 	sc := s.Scenario
 	t := "ETA " + wallShort(sc.WallTime(fc.ETA))
-	if !withRange {
-		return t
+	if withRange == etaCompact {
+		late := "no bound"
+		if fc.Late >= 0 {
+			late = "+" + fmtSpan(fc.Late-fc.ETA)
+		}
+		return t + " (−" + fmtSpan(fc.ETA-fc.Early) + "…" + late + ")"
 	}
 	late := "no upper bound"
 	if fc.Late >= 0 {
 		late = wallShort(sc.WallTime(fc.Late))
 	}
 	return t + " (" + wallShort(sc.WallTime(fc.Early)) + "–" + late + ")"
+}
+
+// etaForm is how an ETA's range is written. Every form that shows an ETA
+// shows its range: an ETA without one reads as a promise.
+type etaForm int
+
+const (
+	etaFull    etaForm = iota // ETA Jul 21 09:00 (Jul 20 22:00–Jul 22 03:00)
+	etaCompact                // ETA Jul 21 09:00 (−11h…+18h)
+)
+
+// fmtSpan writes a positive span coarsely, as a range around an ETA needs:
+// 40m, 11h, 3d.
+func fmtSpan(d time.Duration) string {
+	d = max(d, 0)
+	switch {
+	case d < time.Hour:
+		return strconv.Itoa(int((d+30*time.Second)/time.Minute)) + "m"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int((d+30*time.Minute)/time.Hour)) + "h"
+	}
+	return strconv.Itoa(int((d+12*time.Hour)/(24*time.Hour))) + "d"
 }
