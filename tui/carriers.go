@@ -120,7 +120,7 @@ func (p *carriersPane) view(f frame) []string {
 	s := f.snap
 	p.sync(s)
 	cw, ch := f.inner()
-	p.top = scrollWindow(p.top, p.sel, len(p.order), ch/carrierRows(cw))
+	p.top = scrollWindow(p.top, p.sel, len(p.order), carrierSlots(cw, ch, len(p.order)))
 	k := carriersKey{s.State.Rev.Warnings, s.State.Epoch, minute(s.Clock), f.w, f.h, p.sel, p.top, f.focused, f.zoomed, f.alert.key}
 	return p.memo.get(k, func() []string { return p.render(f) })
 }
@@ -135,12 +135,24 @@ func carrierRows(innerW int) int {
 	return 2
 }
 
+// carrierHeader reports whether the list has a header row naming its
+// columns: when there are warnings and room for the row and one warning.
+func carrierHeader(cw, ch, n int) bool { return n > 0 && ch >= carrierRows(cw)+1 }
+
+// carrierSlots is how many warnings fit in the pane.
+func carrierSlots(cw, ch, n int) int {
+	if carrierHeader(cw, ch, n) {
+		ch--
+	}
+	return ch / carrierRows(cw)
+}
+
 func (p *carriersPane) render(f frame) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
 	ws := s.State.Warnings
 	rows := carrierRows(cw)
-	end := min(p.top+ch/rows, len(p.order))
+	end := min(p.top+carrierSlots(cw, ch, len(p.order)), len(p.order))
 
 	// Column widths from the visible rows.
 	carW, regW, sevW, ageW := 3, 0, 8, 4
@@ -164,6 +176,16 @@ func (p *carriersPane) render(f frame) []string {
 	}
 
 	body := make([]string, 0, ch)
+	if carrierHeader(cw, ch, len(p.order)) {
+		// Columns as the rows lay them out; the age column is the time
+		// since the last update (or the resolution), right-aligned.
+		hdr := "   " + fit("carrier", carW) + " " + fit("severity", sevW) + " " + fit("region", regW)
+		if rows == 1 {
+			hdr += " notice"
+		}
+		const age = "updated"
+		body = append(body, st.Dim.on(fit(trunc(hdr, cw-len(age)-1), cw-len(age))+age))
+	}
 	for i := p.top; i < end; i++ {
 		w := &ws[p.order[i]]
 		selected := f.focused && i == p.sel

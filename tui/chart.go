@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -31,7 +32,7 @@ type chartKey struct {
 // range from the peak so far, the label width it needs, and from those the
 // graph width and the column of the "now" marker.
 func newChartKey(s *room.Snapshot, n, w, h int) chartKey {
-	end := max(s.End, s.Clock, time.Hour)
+	end := max(s.End, s.Clock, 10*time.Minute)
 	k := chartKey{
 		rev: s.State.Rev.Backlog, epoch: s.State.Epoch, n: n, end: end,
 		yMax: niceCeil(float64(s.State.Backlog.Peak) * 1.1), w: w, h: h,
@@ -112,21 +113,13 @@ func drawBacklogChart(st *Styles, pts []model.BacklogPoint, k chartKey) []string
 		lc.DrawRune(line[0], '•')
 	}
 
-	// X labels at whole-hour ticks, spaced to fit.
+	// X labels at round ticks, as many as fit: minutes for a short drill,
+	// hours to days for a long incident.
 	labelY := origin.Y + 1
-	step := 1.0
-	for _, s := range []float64{1, 2, 3, 6, 12, 24, 48, 96, 168} {
-		step = s
-		if endH/s*7 <= float64(gw) {
-			break
-		}
-	}
-	for t := 0.0; t <= endH+1e-9; t += step {
-		x := origin.X + int(math.Round(t/endH*float64(gw)))
-		lbl := "T+" + strconv.Itoa(int(t)) + "h"
-		if t == 0 {
-			lbl = "T+0"
-		}
+	step := axisStep(k.end, gw)
+	for t := time.Duration(0); t <= k.end; t += step {
+		x := origin.X + int(math.Round(t.Hours()/endH*float64(gw)))
+		lbl := axisLabel(t)
 		if x+len(lbl) > k.w {
 			continue
 		}
@@ -159,6 +152,40 @@ func drawBacklogChart(st *Styles, pts []model.BacklogPoint, k chartKey) []string
 		}
 	}
 	return chartLines(st, &lc, marker)
+}
+
+// axisSteps are the x axis's tick spacings, finest first.
+var axisSteps = [...]time.Duration{5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+	48 * time.Hour, 96 * time.Hour, 168 * time.Hour}
+
+// axisStep is the finest tick spacing whose labels ("T+12h", "T+1h30")
+// keep a gap between them across gw columns.
+func axisStep(end time.Duration, gw int) time.Duration {
+	for _, s := range axisSteps {
+		labelW := 6 // "T+12h " and "T+45m "
+		if s%time.Hour != 0 && end > time.Hour {
+			labelW = 8 // "T+1h30 "
+		}
+		if float64(end)/float64(s)*float64(labelW+1) <= float64(gw) {
+			return s
+		}
+	}
+	return axisSteps[len(axisSteps)-1]
+}
+
+// axisLabel is a tick's label: T+0, T+45m, T+2h, T+1h30.
+func axisLabel(t time.Duration) string {
+	h, m := int(t/time.Hour), int(t%time.Hour/time.Minute)
+	switch {
+	case t == 0:
+		return "T+0"
+	case h == 0:
+		return "T+" + strconv.Itoa(m) + "m"
+	case m == 0:
+		return "T+" + strconv.Itoa(h) + "h"
+	}
+	return "T+" + strconv.Itoa(h) + "h" + fmt.Sprintf("%02d", m)
 }
 
 // free reports whether n cells from (x, y) are empty.

@@ -10,7 +10,8 @@ import (
 	"github.com/warroom/warroom/room"
 )
 
-// complaintsPane shows seller complaints per topic with a 12-hour trend, then
+// complaintsPane shows seller complaints per topic with a trend (twelve
+// hours, or the span of a shorter incident), then
 // the latest posts, newest first, optionally filtered by a substring.
 type complaintsPane struct {
 	filter string
@@ -161,15 +162,17 @@ func (p *complaintsPane) render(f frame) []string {
 	}
 	nameW = min(nameW, max(cw-cntW-14, 8))
 	// One scale for every trend shown, so that topics compare: the
-	// busiest hour of any of them is a full bar.
-	hour := int(s.Clock / time.Hour)
+	// busiest bucket of any of them is a full bar.
+	tw := newTrendWindow(s)
+	buckets := tw.buckets(s, topics)
+	last := int(s.Clock / tw.bucket)
 	var scale int32
-	for _, t := range topics {
-		scale = max(scale, sparkMax(t.Hourly, hour, sparkHours))
+	for _, b := range buckets {
+		scale = max(scale, sparkMax(b, last, tw.n))
 	}
-	for _, t := range topics {
+	for i, t := range topics {
 		line := fit(topicName(t), nameW) + " " + padLeft(itoa(t.Count), cntW) + " " +
-			st.Spark.on(sparkline(t.Hourly, hour, sparkHours, scale))
+			st.Spark.on(sparkline(buckets[i], last, tw.n, scale))
 		body = append(body, line)
 	}
 	more := ""
@@ -184,7 +187,7 @@ func (p *complaintsPane) render(f frame) []string {
 	}
 	switch {
 	case sepLine:
-		body = append(body, st.Dim.on(topicsRule(more, hidden, scale, f.zoomed, cw)))
+		body = append(body, st.Dim.on(topicsRule(more, hidden, scale, tw, f.zoomed, cw)))
 	case more != "":
 		body = append(body, st.Dim.on(trunc(more, cw)))
 	}
@@ -239,7 +242,7 @@ func (p *complaintsPane) render(f frame) []string {
 // topicsRule is the line under the topics: how many more there are and
 // the trends' shared scale, in the longest form that fits w cells:
 // "┄ +3 more topics (z) · 12h trend, one scale: █ = 7 posts/h ┄┄".
-func topicsRule(more string, hidden int, scale int32, zoomed bool, w int) string {
+func topicsRule(more string, hidden int, scale int32, tw trendWindow, zoomed bool, w int) string {
 	short := ""
 	if hidden > 0 {
 		short = "+" + itoa(hidden) + " more"
@@ -247,12 +250,16 @@ func topicsRule(more string, hidden int, scale int32, zoomed bool, w int) string
 			short += " (z)"
 		}
 	}
-	trend := [3]string{itoa(sparkHours) + "h trend: no posts", "12h: no posts", "no posts"}
+	span, per := fmtSpan(time.Duration(tw.n)*tw.bucket), "/"+fmtSpan(tw.bucket)
+	if tw.bucket == time.Hour {
+		per = "/h"
+	}
+	trend := [3]string{span + " trend: no posts", span + ": no posts", "no posts"}
 	if scale > 0 {
 		trend = [3]string{
-			itoa(sparkHours) + "h trend, one scale: █ = " + plural(int(scale), "post") + "/h",
-			itoa(sparkHours) + "h, one scale: █ = " + itoa(int(scale)) + "/h",
-			"█ = " + itoa(int(scale)) + "/h",
+			span + " trend, one scale: █ = " + plural(int(scale), "post") + per,
+			span + ", one scale: █ = " + itoa(int(scale)) + per,
+			"█ = " + itoa(int(scale)) + per,
 		}
 	}
 	join := func(a, b string) string {
@@ -288,8 +295,63 @@ func topicName(t model.TopicStat) string {
 // quiet hour still shows as an hour.
 const sparkRunes = "▁▂▃▄▅▆▇█"
 
-// sparkHours is how many hours a topic's trend shows.
-const sparkHours = 12
+// sparkBars is how many buckets a topic's trend shows at most.
+const sparkBars = 12
+
+// trendWindow is the buckets a topic's trend shows: twelve hours by the
+// hour for an incident that long, and for a shorter one (a 30-minute drill)
+// buckets that make its span fill the trend: 5 minutes for 30 minutes.
+type trendWindow struct {
+	bucket time.Duration
+	n      int
+}
+
+// trendBuckets are the bucket sizes a trend uses, the longest last.
+var trendBuckets = [...]time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute,
+	10 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour}
+
+func newTrendWindow(s *room.Snapshot) trendWindow {
+	span := max(s.End, s.Clock)
+	for _, b := range trendBuckets {
+		if time.Duration(sparkBars)*b >= span {
+			return trendWindow{bucket: b, n: min(sparkBars, max(int((span+b-1)/b), 1))}
+		}
+	}
+	return trendWindow{bucket: time.Hour, n: sparkBars}
+}
+
+// buckets counts each topic's posts per bucket since T+0, up to the clock:
+// by the hour from the topics' exact hourly counts, in shorter buckets from
+// the posts kept (a short incident has few; past the cap on posts kept, the
+// oldest buckets of a short window would count low).
+func (tw trendWindow) buckets(s *room.Snapshot, topics []model.TopicStat) [][]int32 {
+	out := make([][]int32, len(topics))
+	if tw.bucket == time.Hour {
+		for i, t := range topics {
+			out[i] = t.Hourly
+		}
+		return out
+	}
+	index := make(map[string]int, len(topics))
+	for i, t := range topics {
+		index[t.ID] = i
+	}
+	last := int(s.Clock / tw.bucket)
+	posts := s.State.Complaints.Posts
+	from := sort.Search(len(posts), func(i int) bool { return posts[i].At >= time.Duration(last-tw.n+1)*tw.bucket })
+	for _, c := range posts[from:] {
+		b := int(c.At / tw.bucket)
+		i, ok := index[c.Topic]
+		if !ok || c.At > s.Clock || b < 0 {
+			continue
+		}
+		if out[i] == nil {
+			out[i] = make([]int32, last+1)
+		}
+		out[i][b]++
+	}
+	return out
+}
 
 // sparkMax is the busiest of the n hours up to and including hour.
 func sparkMax(hourly []int32, hour, n int) int32 {

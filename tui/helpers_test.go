@@ -26,13 +26,19 @@ func TestMain(m *testing.M) {
 // defaultScenario loads the scenario warroom opens with.
 func defaultScenario(tb testing.TB) *model.Scenario {
 	tb.Helper()
-	data, ok := fixtures.Read(fixtures.Default)
+	return loadFixture(tb, fixtures.Default)
+}
+
+// loadFixture loads an embedded scenario.
+func loadFixture(tb testing.TB, name string) *model.Scenario {
+	tb.Helper()
+	data, ok := fixtures.Read(name)
 	if !ok {
-		tb.Fatalf("fixture %s not embedded", fixtures.Default)
+		tb.Fatalf("fixture %s not embedded", name)
 	}
-	sc, err := model.LoadScenario(fixtures.Default+".yaml", data)
+	sc, err := model.LoadScenario(name+".yaml", data)
 	if err != nil {
-		tb.Fatalf("load %s: %v", fixtures.Default, err)
+		tb.Fatalf("load %s: %v", name, err)
 	}
 	return sc
 }

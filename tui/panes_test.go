@@ -75,10 +75,11 @@ func TestSparklineSharedScale(t *testing.T) {
 	if got := sparkline(b, 2, 3, scale); got != "▃▃▂" {
 		t.Errorf("b on the shared scale: %q, want low bars", got)
 	}
-	if got := topicsRule("+3 more topics (z)", 3, 7, false, 70); !strings.Contains(got, "+3 more topics (z) · 12h trend, one scale: █ = 7 posts/h") {
+	hourly := trendWindow{bucket: time.Hour, n: 12}
+	if got := topicsRule("+3 more topics (z)", 3, 7, hourly, false, 70); !strings.Contains(got, "+3 more topics (z) · 12h trend, one scale: █ = 7 posts/h") {
 		t.Errorf("rule: %q", got)
 	}
-	if got := topicsRule("", 0, 7, false, 30); width(got) != 30 || !strings.Contains(got, "█ = 7/h") {
+	if got := topicsRule("", 0, 7, hourly, false, 30); width(got) != 30 || !strings.Contains(got, "█ = 7/h") {
 		t.Errorf("narrow rule: %q", got)
 	}
 }
@@ -173,7 +174,10 @@ func TestCarriersStartOnUnacked(t *testing.T) {
 	}
 	screen := view(t, New(r, Options{Responder: "ic"}).(*app), 120, 40, keyMsgs("3")...)
 	pane := paneLines(t, screen, "3 Carrier warnings")
-	if !strings.Contains(pane[1], " ✓ ") || strings.Contains(pane[1], "›") {
+	if !strings.Contains(pane[1], "updated") {
+		t.Errorf("the first row should name the columns, the age column 'updated':\n%s", strings.Join(pane, "\n"))
+	}
+	if !strings.Contains(pane[2], " ✓ ") || strings.Contains(pane[2], "›") {
 		t.Fatalf("fixture: want an acked warning first:\n%s", strings.Join(pane, "\n"))
 	}
 	var sel string
@@ -214,5 +218,61 @@ func TestRecoveredGroupHasNoRate(t *testing.T) {
 func TestPercentRoundsDown(t *testing.T) {
 	if got := percent(996, 1000); got != 99 {
 		t.Errorf("percent(996, 1000) = %d, want 99", got)
+	}
+}
+
+// TestTimelineTop: g shows the first entries with the pane full, G the
+// newest again.
+func TestTimelineTop(t *testing.T) {
+	for _, size := range [][2]int{{120, 40}, {80, 24}} {
+		r := newRoom(t, 48*time.Hour)
+		tl := r.Snapshot().State.Timeline
+		tm := start(t, r, size[0], size[1])
+		keys(tm, "6", "g")
+		screen := finish(t, tm)
+		pane := paneLines(t, screen, "6 Timeline")
+		body := pane[1 : len(pane)-1]
+		for i, l := range body {
+			if strings.Trim(l, "│ ") == "" {
+				t.Errorf("%dx%d: after g, row %d of %d is blank:\n%s", size[0], size[1], i+1, len(body), strings.Join(pane, "\n"))
+				break
+			}
+		}
+		if !strings.Contains(body[0], model.FormatOffset(tl[0].At)) {
+			t.Errorf("%dx%d: after g the first row should be the first entry (%s):\n%s", size[0], size[1],
+				model.FormatOffset(tl[0].At), strings.Join(pane, "\n"))
+		}
+		if !strings.Contains(pane[len(pane)-1], "newer") {
+			t.Errorf("%dx%d: scrolled to the top, the corner should count the newer entries:\n%s", size[0], size[1], pane[len(pane)-1])
+		}
+
+		tm = start(t, r, size[0], size[1])
+		keys(tm, "6", "g", "G")
+		pane = paneLines(t, finish(t, tm), "6 Timeline")
+		if last := pane[len(pane)-2]; !strings.Contains(last, model.FormatOffset(tl[len(tl)-1].At)) {
+			t.Errorf("%dx%d: after G the last row should be the newest entry:\n%s", size[0], size[1], strings.Join(pane, "\n"))
+		}
+	}
+}
+
+// TestTimelineFollowsAfterSeek: a timeline scrolled back follows the end
+// again once the clock moves through history, so the newest events at the
+// new clock show.
+func TestTimelineFollowsAfterSeek(t *testing.T) {
+	r := newRoom(t, 24*time.Hour)
+	tm := start(t, r, 120, 40)
+	keys(tm, "6", "g")
+	typeText(tm, ":seek")
+	keys(tm, "<space>")
+	typeText(tm, "T+48h")
+	keys(tm, "<enter>", "<esc>") // esc closes the inject the seek delivered
+	screen := finish(t, tm)
+	tl := r.Snapshot().State.Timeline
+	pane := paneLines(t, screen, "6 Timeline")
+	if last := pane[len(pane)-2]; !strings.Contains(last, model.FormatOffset(tl[len(tl)-1].At)) {
+		t.Errorf("after :seek the newest entry (%s) should show:\n%s", model.FormatOffset(tl[len(tl)-1].At), strings.Join(pane, "\n"))
+	}
+	if strings.Contains(pane[len(pane)-1], "newer") {
+		t.Errorf("after :seek the timeline should follow the end:\n%s", pane[len(pane)-1])
 	}
 }

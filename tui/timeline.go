@@ -7,42 +7,50 @@ import (
 
 // timelinePane shows the incident timeline, newest last. It follows the end
 // unless scrolled back; then it stays on the same entries while new ones
-// arrive below.
+// arrive below. Moving through history (n, p, :seek …) follows the end
+// again (follow), so the newest events at the clock are never hidden.
 type timelinePane struct {
-	pin  int // entries shown up to (exclusive); 0 follows the end
-	memo memo[timelineKey]
+	top int // index of the first entry shown when scrolled back; -1 follows the end
+	// followTop is the first entry shown when following the end, as the
+	// last render laid it out: scrolling starts from it, and reaching it
+	// follows the end again.
+	followTop int
+	memo      memo[timelineKey]
 }
 
 type timelineKey struct {
 	rev, epoch      int
-	w, h, end       int
+	w, h, top       int
 	focused, zoomed bool
 	alert           string // the failing sources, as text
 }
 
-// end is the index after the last entry shown.
-func (p *timelinePane) end(s *room.Snapshot) int {
-	n := len(s.State.Timeline)
-	if p.pin <= 0 || p.pin >= n {
-		return n
-	}
-	return p.pin
-}
+func newTimelinePane() timelinePane { return timelinePane{top: -1} }
 
-// scroll moves by d entries, negative towards the start; reaching the end
-// follows it again.
+// follow shows the end again.
+func (p *timelinePane) follow() { p.top = -1 }
+
+// scroll moves by d entries, negative towards the start; reaching the last
+// page follows the end again.
 func (p *timelinePane) scroll(s *room.Snapshot, d int) {
 	n := len(s.State.Timeline)
-	e := min(max(p.end(s)+d, min(1, n)), n)
-	p.pin = e
-	if e >= n {
-		p.pin = 0
+	top := p.top
+	if top < 0 {
+		top = p.followTop
+	}
+	top = min(max(top+d, 0), max(n-1, 0))
+	p.top = top
+	if top >= p.followTop {
+		p.top = -1
 	}
 }
 
 func (p *timelinePane) view(f frame) []string {
 	s := f.snap
-	k := timelineKey{s.State.Rev.Timeline, s.State.Epoch, f.w, f.h, p.end(s), f.focused, f.zoomed, f.alert.key}
+	if p.top >= len(s.State.Timeline) { // history was rewritten shorter
+		p.top = -1
+	}
+	k := timelineKey{s.State.Rev.Timeline, s.State.Epoch, f.w, f.h, p.top, f.focused, f.zoomed, f.alert.key}
 	return p.memo.get(k, func() []string { return p.render(f) })
 }
 
@@ -72,43 +80,61 @@ func (p *timelinePane) render(f frame) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
 	tl := s.State.Timeline
-	end := p.end(s)
 	const stampW = 8 // "T+05:26 "
 
-	// Walk back from the end until the pane is full: never more entries
-	// than fit.
-	var rev [][]string
-	lines := 0
-	for i := end - 1; i >= 0 && lines < ch; i-- {
-		e := tl[i]
+	// block is an entry's lines: one, or wrapped when zoomed; none for a
+	// line hidden from players.
+	block := func(e model.Entry) []string {
 		if !f.facilitator && facilitatorOnly(e) {
-			continue
+			return nil
 		}
 		pt := entryPaint(st, e)
 		stamp := st.Dim.on(model.FormatOffset(e.At)) + " "
 		text := clean(e.Text)
 		if !f.zoomed {
-			rev = append(rev, []string{stamp + pt.on(trunc(text, cw-stampW))})
-			lines++
-			continue
+			return []string{stamp + pt.on(trunc(text, cw-stampW))}
 		}
-		var block []string
+		var out []string
 		for j, l := range wrap(text, cw-stampW) {
 			lead := repeat(" ", stampW)
 			if j == 0 {
 				lead = stamp
 			}
-			block = append(block, lead+pt.on(l))
+			out = append(out, lead+pt.on(l))
 		}
-		rev = append(rev, block)
-		lines += len(block)
+		return out
 	}
-	body := make([]string, 0, lines)
-	for i := len(rev) - 1; i >= 0; i-- {
-		body = append(body, rev[i]...)
+
+	// Following: walk back from the end until the pane is full, never
+	// laying out more entries than fit. The first entry it reaches is where
+	// scrolling back starts.
+	var rev [][]string
+	lines, first := 0, len(tl)
+	for i := len(tl) - 1; i >= 0 && lines < ch; i-- {
+		if b := block(tl[i]); len(b) > 0 {
+			rev = append(rev, b)
+			lines += len(b)
+			first = i
+		}
 	}
-	if len(body) > ch { // the oldest block was cut: keep its end
-		body = body[len(body)-ch:]
+	p.followTop = first
+	body := make([]string, 0, ch)
+	end := len(tl)
+	if p.top < 0 {
+		for i := len(rev) - 1; i >= 0; i-- {
+			body = append(body, rev[i]...)
+		}
+		if len(body) > ch { // the oldest block was cut: keep its end
+			body = body[len(body)-ch:]
+		}
+	} else {
+		// Scrolled back: from the top entry forward until the pane is full.
+		end = p.top
+		for end < len(tl) && len(body) < ch {
+			body = append(body, block(tl[end])...)
+			end++
+		}
+		body = body[:min(len(body), ch)]
 	}
 	if len(tl) == 0 {
 		body = append(body, st.Dim.on("nothing has happened yet"))
