@@ -143,18 +143,22 @@ func truncCells(s string, n int, tail string) string {
 
 // cutCells is the part of s between cells left (inclusive) and right
 // (exclusive), escape sequences included; a wide character that straddles
-// either edge is left out.
+// either edge becomes spaces for its cells inside, so the part is exactly
+// right-left cells wide when s reaches right.
 func cutCells(s string, left, right int) string {
 	var b strings.Builder
 	pos := 0
 	eachCluster(s, func(seq string, cells int, escape bool) {
+		end := pos + cells
 		switch {
 		case escape:
 			b.WriteString(seq)
-		case pos >= left && pos+cells <= right:
+		case pos >= left && end <= right:
 			b.WriteString(seq)
+		case end > left && pos < right: // straddles an edge
+			b.WriteString(strings.Repeat(" ", min(end, right)-max(pos, left)))
 		}
-		pos += cells
+		pos = end
 	})
 	return b.String()
 }

@@ -95,8 +95,11 @@ func TestTruncKeepsStylesClosed(t *testing.T) {
 	if want := "\x1b[31mabc…\x1b[0m"; got != want {
 		t.Errorf("trunc(%q, 4) = %q, want %q", s, got, want)
 	}
-	if got := cutCells("ab配cd", 3, 6); got != "cd" { // 配 straddles the left edge
-		t.Errorf("cutCells = %q, want %q", got, "cd")
+	if got := cutCells("ab配cd", 3, 6); got != " cd" { // 配 straddles the left edge
+		t.Errorf("cutCells = %q, want %q", got, " cd")
+	}
+	if got := cutCells("ab配cd", 1, 3); got != "b " { // and the right one
+		t.Errorf("cutCells = %q, want %q", got, "b ")
 	}
 	if got := cutCells("\x1b[1mabcdef", 2, 4); got != "\x1b[1mcd" {
 		t.Errorf("cutCells = %q, want the style and cd", got)
@@ -150,8 +153,8 @@ func FuzzCleanLayout(f *testing.F) {
 				t.Fatalf("wrap(%q, %d): line %q is %d cells", c, w, l, n)
 			}
 		}
-		if n := width(cutCells(c, 1, w)); n > w-1 {
-			t.Fatalf("cutCells(%q, 1, %d) is %d cells", c, w, n)
+		if n, want := width(cutCells(c, 1, w)), min(width(c), w)-1; n != max(want, 0) {
+			t.Fatalf("cutCells(%q, 1, %d) is %d cells, want %d", c, w, n, want)
 		}
 	})
 }
