@@ -95,6 +95,25 @@ const (
 // mapRune is what becomes of a valid non-ASCII rune: itself, another rune,
 // dropRune or c1Rune.
 func mapRune(r rune) rune {
+	// Blocks that are assigned throughout and hold nothing Sanitize changes
+	// are kept without a look at the tables: they are most of what
+	// non-ASCII text is made of (BenchmarkSanitize/unicode: 8.5 µs before,
+	// 3.9–4.9 µs with them, on a loaded 2-core machine).
+	switch {
+	case r >= 0xa0 && r < 0x300 && r != 0xad, // Latin-1, Latin Extended
+		r >= 0x900 && r <= 0x97f,                                                           // Devanagari
+		r >= 0x2010 && r <= 0x2027,                                                         // dashes, quotes, bullets, ellipsis
+		r >= 0x2190 && r <= 0x2426, r >= 0x2440 && r <= 0x244a, r >= 0x2460 && r <= 0x25ff, // arrows to shapes, box drawing
+		r >= 0x3041 && r <= 0x3096, r >= 0x3099 && r <= 0x30ff, // kana
+		r >= 0x4e00 && r <= 0x9fff, // CJK ideographs
+		r >= 0xac00 && r <= 0xd7a3: // Hangul syllables
+		return r
+	}
+	return mapRuneSlow(r)
+}
+
+// mapRuneSlow is mapRune by the rules alone.
+func mapRuneSlow(r rune) rune {
 	switch {
 	case r <= 0x9f:
 		return c1Rune

@@ -202,3 +202,34 @@ func startsSequence(r rune) bool {
 	}
 	return false
 }
+
+// BenchmarkSanitize measures the three cases a source or the loader meets:
+// plain ASCII and clean Unicode (returned as they are) and hostile text.
+func BenchmarkSanitize(b *testing.B) {
+	for _, bc := range []struct{ name, s string }{
+		{"ascii", strings.Repeat("Next-day orders will miss the promise. ", 10)},
+		{"unicode", strings.Repeat("Lieferverzögerung — 配送遅延 ✓ \u0915\u094D\u0937 ", 10)},
+		{"hostile", strings.Repeat("a\x1b]0;t\x07\x1b[2J\u202e\U0001F44D\U0001F3FD\U0001F1FA\U0001F1F8\u200d\x9b2J ", 10)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.s)))
+			for b.Loop() {
+				_ = Sanitize(bc.s, MaxTextLen)
+			}
+		})
+	}
+}
+
+// TestMapRuneFastPaths: the blocks mapRune keeps without the tables are
+// kept by the rules too.
+func TestMapRuneFastPaths(t *testing.T) {
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if r >= 0xd800 && r <= 0xdfff {
+			continue
+		}
+		if fast, slow := mapRune(r), mapRuneSlow(r); fast != slow {
+			t.Fatalf("mapRune(%U) = %d, by the rules %d", r, fast, slow)
+		}
+	}
+}
