@@ -10,9 +10,10 @@ import (
 )
 
 // Widths are counted the way terminals in common use draw text: each code
-// point takes its wcwidth, whatever grapheme cluster it belongs to. tmux,
-// screen, xterm and VTE all do so, and over SSH on a bastion the console is
-// usually inside one of them. Counting grapheme clusters instead, as
+// point takes its wcwidth, whatever grapheme cluster it belongs to. tmux
+// does so (measured with 3.3a, cmd/warroom's terminal test), as do the
+// wcwidth-based terminals, and over SSH on a bastion the console is usually
+// inside tmux or screen. Counting grapheme clusters instead, as
 // charmbracelet/x/ansi does, makes "का" one column where tmux draws two, and
 // a pane border moves. What would still differ between terminals (emoji
 // modifiers, joiners, variation selectors, flags) model.Sanitize has already
