@@ -133,7 +133,7 @@ func commandText(argv []string, shell bool) string {
 	if shell {
 		s = "sh -c " + argv[0]
 	}
-	return Sanitize(strings.Join(strings.Fields(s), " "), 80)
+	return model.Sanitize(strings.Join(strings.Fields(s), " "), 80)
 }
 
 // cappedBuffer keeps up to limit bytes; past that it calls full (once) and
@@ -179,7 +179,7 @@ func (t *tailBuffer) text() string {
 			b = b[1:]
 		}
 	}
-	lines := strings.FieldsFunc(Sanitize(string(b), 0), func(r rune) bool { return r == '\n' })
+	lines := strings.FieldsFunc(model.Sanitize(string(b), 0), func(r rune) bool { return r == '\n' })
 	for i, l := range lines {
 		lines[i] = strings.Join(strings.Fields(l), " ")
 	}

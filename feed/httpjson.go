@@ -94,7 +94,7 @@ func (h *HTTP) Poll(ctx context.Context) ([]model.Event, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-		msg := strings.Join(strings.Fields(Sanitize(string(snippet), 200)), " ")
+		msg := strings.Join(strings.Fields(model.Sanitize(string(snippet), 200)), " ")
 		if msg != "" {
 			msg = ": " + msg
 		}

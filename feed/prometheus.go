@@ -201,7 +201,7 @@ func (p *Prometheus) Poll(ctx context.Context) ([]model.Event, error) {
 		}
 	}
 	for i := range events {
-		events[i] = SanitizeEvent(events[i])
+		events[i] = model.SanitizeEvent(events[i])
 	}
 	return events, nil
 }

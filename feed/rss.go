@@ -189,7 +189,7 @@ func (r *RSS) mapItems(f *gofeed.Feed) []model.Event {
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At < events[j].At })
 	for i := range events {
-		events[i] = SanitizeEvent(events[i])
+		events[i] = model.SanitizeEvent(events[i])
 	}
 	return events
 }
@@ -295,7 +295,7 @@ func (s *rssKeys) add(k rssKey) bool {
 // terminal controls are removed, so none is left around where one was).
 func rssPlainText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
-		return strings.Join(strings.Fields(Sanitize(s, 0)), " ")
+		return strings.Join(strings.Fields(model.Sanitize(s, 0)), " ")
 	}
 	z := nethtml.NewTokenizer(strings.NewReader(s))
 	var b strings.Builder
@@ -304,7 +304,7 @@ func rssPlainText(s string) string {
 		tt := z.Next()
 		switch tt {
 		case nethtml.ErrorToken:
-			return strings.Join(strings.Fields(Sanitize(b.String(), 0)), " ")
+			return strings.Join(strings.Fields(model.Sanitize(b.String(), 0)), " ")
 		case nethtml.TextToken:
 			if skip == 0 {
 				b.Write(z.Text()) // entities decoded

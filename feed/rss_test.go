@@ -414,7 +414,7 @@ func FuzzRSSDecode(f *testing.F) {
 			return
 		}
 		for i, e := range evs {
-			if !reflect.DeepEqual(SanitizeEvent(e), e) {
+			if !reflect.DeepEqual(model.SanitizeEvent(e), e) {
 				t.Fatalf("event %d not sanitised: %+v", i, e)
 			}
 			if i > 0 && e.At < evs[i-1].At {

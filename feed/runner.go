@@ -235,7 +235,7 @@ func (r *Runner) BadEntries(source string) func(error) {
 			return
 		}
 		r.sink([]model.Event{{At: r.clock.Offset(now), Source: source, Body: model.StatusUpdate{
-			From: source, Text: "skipped a bad entry: " + Sanitize(err.Error(), MaxNameLen)}}})
+			From: source, Text: "skipped a bad entry: " + model.Sanitize(err.Error(), model.MaxNameLen)}}})
 	}
 }
 

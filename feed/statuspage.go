@@ -250,7 +250,7 @@ func (s *Statuspage) diff(doc *spDocument) []model.Event {
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At < events[j].At })
 	for i := range events {
-		events[i] = SanitizeEvent(events[i])
+		events[i] = model.SanitizeEvent(events[i])
 	}
 	return events
 }

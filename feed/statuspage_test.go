@@ -537,7 +537,7 @@ func FuzzStatuspageDecode(f *testing.F) {
 func spCheckFuzzEvents(t *testing.T, evs []model.Event) {
 	t.Helper()
 	for i, e := range evs {
-		if !reflect.DeepEqual(SanitizeEvent(e), e) {
+		if !reflect.DeepEqual(model.SanitizeEvent(e), e) {
 			t.Fatalf("event %d not sanitised: %+v", i, e)
 		}
 		if i > 0 && e.At < evs[i-1].At {

@@ -52,7 +52,7 @@ func (e *DecodeError) Error() string {
 	return e.Problem.String()
 }
 
-// DecodeEvent decodes one event. Its text is sanitised (see SanitizeEvent);
+// DecodeEvent decodes one event. Its text is sanitised (see model.SanitizeEvent);
 // without a time it happened now, clock.Since(). A bad event's error is a
 // *DecodeError, or several joined with errors.Join.
 func DecodeEvent(data []byte, clock Clock) (model.Event, error) {
@@ -615,11 +615,11 @@ func (p *wireParser) str(field string, maxLen int) string {
 	if !ok {
 		return ""
 	}
-	if maxLen == MaxNameLen && len(b) <= maxInternLen {
+	if maxLen == model.MaxNameLen && len(b) <= maxInternLen {
 		if s, ok := p.intern[string(b)]; ok {
 			return s
 		}
-		s := Sanitize(string(b), maxLen)
+		s := model.Sanitize(string(b), maxLen)
 		if p.intern == nil || len(p.intern) >= maxInternSize {
 			p.intern = make(map[string]string, 64)
 		}
@@ -629,7 +629,7 @@ func (p *wireParser) str(field string, maxLen int) string {
 		}
 		return s
 	}
-	return Sanitize(string(b), maxLen)
+	return model.Sanitize(string(b), maxLen)
 }
 
 // reqStr reads a string that must not be empty once sanitised.
@@ -662,7 +662,7 @@ func (p *wireParser) enum(field string, values []string) string {
 	if len(b) == 0 {
 		p.fail(off, field, "empty value: expected one of %s", strings.Join(values, ", "))
 	} else {
-		p.fail(off, field, "unknown value %q: expected one of %s", Sanitize(string(b), MaxNameLen), strings.Join(values, ", "))
+		p.fail(off, field, "unknown value %q: expected one of %s", model.Sanitize(string(b), model.MaxNameLen), strings.Join(values, ", "))
 	}
 	return ""
 }
@@ -832,7 +832,7 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 			if name == "time" {
 				t, err := time.Parse(time.RFC3339, string(b))
 				if err != nil {
-					p.fail(voff, name, "bad timestamp %q: expected %s", Sanitize(string(b), MaxNameLen), expected)
+					p.fail(voff, name, "bad timestamp %q: expected %s", model.Sanitize(string(b), model.MaxNameLen), expected)
 					return
 				}
 				e.At, timeOK = p.clock.Offset(t), true
@@ -840,7 +840,7 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 			}
 			at, err := model.ParseOffset(string(b))
 			if err != nil {
-				p.fail(voff, name, "bad offset %q: expected %s", Sanitize(string(b), MaxNameLen), expected)
+				p.fail(voff, name, "bad offset %q: expected %s", model.Sanitize(string(b), model.MaxNameLen), expected)
 				return
 			}
 			if at < 0 {
@@ -849,9 +849,9 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 			}
 			e.At, timeOK = at, true
 		case "source":
-			e.Source = p.str(name, MaxNameLen)
+			e.Source = p.str(name, model.MaxNameLen)
 		case "text":
-			e.Text = p.str(name, MaxTextLen)
+			e.Text = p.str(name, model.MaxTextLen)
 		default:
 			if kinds++; kinds > 1 {
 				p.fail(off, name, "more than one event kind (%s, %s): expected exactly one of %s",
@@ -924,7 +924,7 @@ func (p *wireParser) hosts() model.Body {
 		path := hostsF.paths[i]
 		switch i {
 		case 0:
-			h.Group = p.reqStr(path, MaxNameLen)
+			h.Group = p.reqStr(path, model.MaxNameLen)
 		case 1:
 			recOff = p.pos
 			rec, okR = p.integer(path, 0)
@@ -995,9 +995,9 @@ func (p *wireParser) warning() model.Body {
 		path := warningF.paths[i]
 		switch i {
 		case 0:
-			w.ID = p.reqStr(path, MaxNameLen)
+			w.ID = p.reqStr(path, model.MaxNameLen)
 		case 1:
-			w.Carrier = p.str(path, MaxNameLen)
+			w.Carrier = p.str(path, model.MaxNameLen)
 		case 2:
 			w.Phase = model.WarningPhase(p.enum(path, wirePhases))
 			phaseOK = w.Phase != ""
@@ -1005,11 +1005,11 @@ func (p *wireParser) warning() model.Body {
 			w.Severity = model.Severity(p.enum(path, wireSeverities))
 			severityBad = w.Severity == ""
 		case 4:
-			w.Region = p.str(path, MaxNameLen)
+			w.Region = p.str(path, model.MaxNameLen)
 		case 5:
-			w.Headline = p.str(path, MaxNameLen)
+			w.Headline = p.str(path, model.MaxNameLen)
 		case 6:
-			w.Body = p.str(path, MaxTextLen)
+			w.Body = p.str(path, model.MaxTextLen)
 		}
 	})
 	if p.bad {
@@ -1040,13 +1040,13 @@ func (p *wireParser) complaint() model.Body {
 	start, seen, ok := p.object(complaintF, func(i int, path string) {
 		switch i {
 		case 0:
-			c.Seller = p.reqStr(path, MaxNameLen)
+			c.Seller = p.reqStr(path, model.MaxNameLen)
 		case 1:
-			c.Channel = p.reqStr(path, MaxNameLen)
+			c.Channel = p.reqStr(path, model.MaxNameLen)
 		case 2:
-			c.Topic = p.reqStr(path, MaxNameLen)
+			c.Topic = p.reqStr(path, model.MaxNameLen)
 		case 3:
-			c.Text = p.reqStr(path, MaxTextLen)
+			c.Text = p.reqStr(path, model.MaxTextLen)
 		}
 	})
 	if !ok {
@@ -1084,11 +1084,11 @@ func (p *wireParser) step() model.Body {
 	start, seen, ok := p.object(stepF, func(i int, path string) {
 		switch i {
 		case 0:
-			s.Step = p.reqStr(path, MaxNameLen)
+			s.Step = p.reqStr(path, model.MaxNameLen)
 		case 1:
 			s.State = model.StepState(p.enum(path, wireStepStates))
 		case 2:
-			s.By = p.str(path, MaxNameLen)
+			s.By = p.str(path, model.MaxNameLen)
 		}
 	})
 	if !ok {
@@ -1108,17 +1108,17 @@ func (p *wireParser) inject() model.Body {
 	start, seen, ok := p.object(injectF, func(i int, path string) {
 		switch i {
 		case 0:
-			in.ID = p.reqStr(path, MaxNameLen)
+			in.ID = p.reqStr(path, model.MaxNameLen)
 		case 1:
-			in.Title = p.reqStr(path, MaxNameLen)
+			in.Title = p.reqStr(path, model.MaxNameLen)
 		case 2:
-			in.Prompt = p.reqStr(path, MaxTextLen)
+			in.Prompt = p.reqStr(path, model.MaxTextLen)
 		case 3:
-			in.Questions = p.strList(path, MaxTextLen)
+			in.Questions = p.strList(path, model.MaxTextLen)
 		case 4:
-			in.Expected = p.strList(path, MaxTextLen)
+			in.Expected = p.strList(path, model.MaxTextLen)
 		case 5:
-			in.Notes = p.str(path, MaxTextLen)
+			in.Notes = p.str(path, model.MaxTextLen)
 		}
 	})
 	if !ok {
@@ -1133,9 +1133,9 @@ func (p *wireParser) note() model.Body {
 	start, seen, ok := p.object(noteF, func(i int, path string) {
 		switch i {
 		case 0:
-			n.Author = p.reqStr(path, MaxNameLen)
+			n.Author = p.reqStr(path, model.MaxNameLen)
 		case 1:
-			n.Text = p.reqStr(path, MaxTextLen)
+			n.Text = p.reqStr(path, model.MaxTextLen)
 		}
 	})
 	if !ok {
@@ -1150,9 +1150,9 @@ func (p *wireParser) update() model.Body {
 	start, seen, ok := p.object(updateF, func(i int, path string) {
 		switch i {
 		case 0:
-			u.From = p.reqStr(path, MaxNameLen)
+			u.From = p.reqStr(path, model.MaxNameLen)
 		case 1:
-			u.Text = p.reqStr(path, MaxTextLen)
+			u.Text = p.reqStr(path, model.MaxTextLen)
 		}
 	})
 	if !ok {
@@ -1167,9 +1167,9 @@ func (p *wireParser) ack() model.Body {
 	start, seen, ok := p.object(ackF, func(i int, path string) {
 		switch i {
 		case 0:
-			a.Warning = p.reqStr(path, MaxNameLen)
+			a.Warning = p.reqStr(path, model.MaxNameLen)
 		case 1:
-			a.By = p.str(path, MaxNameLen)
+			a.By = p.str(path, model.MaxNameLen)
 		}
 	})
 	if !ok {

@@ -324,7 +324,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("DecodeEvent(%s): %v", data, err)
 		}
-		if !reflect.DeepEqual(got, SanitizeEvent(e)) {
+		if !reflect.DeepEqual(got, model.SanitizeEvent(e)) {
 			t.Errorf("round trip of %s:\n got %#v\nwant %#v", data, got, e)
 		}
 	}
@@ -424,7 +424,7 @@ func FuzzDecodeEvents(f *testing.F) {
 			if e.Body == nil {
 				t.Fatalf("event without a body: %#v", e)
 			}
-			if !reflect.DeepEqual(SanitizeEvent(e), e) {
+			if !reflect.DeepEqual(model.SanitizeEvent(e), e) {
 				t.Fatalf("event not sanitised: %#v", e)
 			}
 		}

@@ -104,11 +104,13 @@ func BuildDebrief(sc *Scenario, s State, shown map[string]time.Time) Debrief {
 	return d
 }
 
-// Markdown writes the debrief for the after-action report.
+// Markdown writes the debrief for the after-action report. Text from the
+// scenario or the room is escaped to read as text (see mdText), and the
+// whole is sanitised once more on the way out.
 func (d Debrief) Markdown(sc *Scenario) string {
 	var b strings.Builder
 	wall := func(at time.Duration) string { return sc.WallTime(at).Format("Jan 02 15:04") }
-	fmt.Fprintf(&b, "# Debrief — %s\n\n", d.Title)
+	fmt.Fprintf(&b, "# Debrief — %s\n\n", mdText(d.Title))
 	fmt.Fprintf(&b, "At %s (%s UTC). %d decisions recorded. ", FormatOffset(d.At), wall(d.At), d.Decisions)
 	fmt.Fprintf(&b, "Injects scored: %d (%d met, %d partly, %d missed). Runbook: %d of %d steps done.\n\n",
 		d.Scored, d.Met, d.Partly, d.Missed, d.RunbookDone, len(d.Runbook))
@@ -125,13 +127,13 @@ func (d Debrief) Markdown(sc *Scenario) string {
 		if in.Status != InjectFired {
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdEscape(in.Title), FormatOffset(in.FiredAt),
-			mdEscape(in.Forecast.String()), d.etaThen(in.Forecast, wall), d.etaError(in.Forecast))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdText(in.Title), FormatOffset(in.FiredAt),
+			in.Forecast.String(), d.etaThen(in.Forecast, wall), d.etaError(in.Forecast))
 	}
 
 	b.WriteString("\n## Injects\n")
 	for _, in := range d.Injects {
-		fmt.Fprintf(&b, "\n### %s\n\n", mdEscape(in.Title))
+		fmt.Fprintf(&b, "\n### %s\n\n", mdText(in.Title))
 		switch in.Status {
 		case InjectFired:
 			fmt.Fprintf(&b, "Delivered %s (scheduled %s).", FormatOffset(in.FiredAt), FormatOffset(in.Due))
@@ -158,13 +160,13 @@ func (d Debrief) Markdown(sc *Scenario) string {
 				if i < len(in.Checked) && in.Checked[i] {
 					box = "x"
 				}
-				fmt.Fprintf(&b, "- [%s] %s\n", box, mdEscape(e))
+				fmt.Fprintf(&b, "- [%s] %s\n", box, mdText(e))
 			}
 		}
 		if len(in.Decisions) > 0 {
 			b.WriteString("\nDecisions:\n\n")
 			for _, dec := range in.Decisions {
-				fmt.Fprintf(&b, "- %s (%s UTC, %s): %s\n", FormatOffset(dec.At), dec.Wall.UTC().Format("15:04:05"), mdEscape(dec.By), mdEscape(dec.Text))
+				fmt.Fprintf(&b, "- %s (%s UTC, %s): %s\n", FormatOffset(dec.At), dec.Wall.UTC().Format("15:04:05"), mdText(dec.By), mdText(dec.Text))
 			}
 		}
 	}
@@ -175,9 +177,9 @@ func (d Debrief) Markdown(sc *Scenario) string {
 		if st.State == StepDone {
 			done = FormatOffset(st.DoneAt)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdEscape(st.Title), st.State, done, mdEscape(st.By))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdText(st.Title), mdText(string(st.State)), done, mdText(st.By))
 	}
-	return b.String()
+	return Sanitize(b.String(), 0)
 }
 
 func (d Debrief) etaThen(f Forecast, wall func(time.Duration) string) string {

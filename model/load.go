@@ -27,12 +27,14 @@ type Problem struct {
 }
 
 // String formats the problem as "file:line:col: field: message", leaving out
-// the field part when the problem concerns no particular field.
+// the field part when the problem concerns no particular field. What comes
+// from the file (and the file's own name) is shown through Visible, so a
+// control sequence in it reads as \x1b… instead of acting on the terminal.
 func (p Problem) String() string {
 	if p.Field == "" {
-		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Message)
+		return Visible(fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Col, p.Message))
 	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Col, p.Field, p.Message)
+	return Visible(fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Col, p.Field, p.Message))
 }
 
 // ProblemList is every problem found in one file; it is the error
@@ -71,11 +73,19 @@ func loadScenario(file string, data []byte, lint bool) (*Scenario, []LintWarning
 		sortProblems(d.problems)
 		return nil, nil, d.problems
 	}
-	sc.Name = scenarioName(file)
+	sc.Name = Sanitize(scenarioName(file), MaxNameLen)
 	if !lint {
 		return sc, nil, nil
 	}
-	return sc, d.lint(sc), nil
+	warnings := append(d.lint(sc), d.changed...)
+	sort.SliceStable(warnings, func(i, j int) bool {
+		a, b := warnings[i], warnings[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	return sc, warnings, nil
 }
 
 // sortProblems sorts problems by position, keeping the order they were found
@@ -132,11 +142,14 @@ type decoder struct {
 	// Where things are in the file, for the lint pass (lint.go).
 	items    []timelineItem // the timeline, in the order of Scenario.Events
 	stepDecl []yamlValue    // each runbook step's id, in file order
+
+	// Strings that Sanitize changed, warned about by LoadScenarioChecked.
+	changed []LintWarning
 }
 
 func (d *decoder) add(at srcPos, field, format string, args ...any) {
-	msg := strings.ReplaceAll(fmt.Sprintf(format, args...), "\n", " ")
-	d.problems = append(d.problems, Problem{File: d.file, Line: at.line, Col: at.col, Field: field, Message: msg})
+	msg := Visible(strings.ReplaceAll(fmt.Sprintf(format, args...), "\n", " "))
+	d.problems = append(d.problems, Problem{File: d.file, Line: at.line, Col: at.col, Field: Visible(field), Message: msg})
 }
 
 // scenario parses data and decodes the scenario; it returns nil when the file
@@ -433,7 +446,9 @@ func scalarText(n ast.Node) (string, bool) {
 	return "", false
 }
 
-// str is an optional string. Any scalar is taken as its text.
+// str is an optional string. Any scalar is taken as its text, sanitised:
+// every string of a scenario comes through here, so State never holds a
+// control sequence from a file.
 func (v yamlValue) str() string {
 	if !v.present() {
 		return ""
@@ -442,7 +457,7 @@ func (v yamlValue) str() string {
 	if !ok {
 		v.wrongType("a string")
 	}
-	return s
+	return v.sanitize(s)
 }
 
 // reqStr is a required, non-empty string.
@@ -464,7 +479,7 @@ func (v yamlValue) reqStr() string {
 func (v yamlValue) enum(allowed []string) string {
 	s := v.str()
 	if s != "" && !containsString(allowed, s) {
-		v.errorf("unknown value %q: expected one of %s", s, strings.Join(allowed, ", "))
+		v.errorf("unknown value %q: expected one of %s", v.raw(), strings.Join(allowed, ", "))
 		return ""
 	}
 	if s == "" && v.present() {
@@ -645,7 +660,7 @@ func (d *decoder) object(v yamlValue, fields ...string) *yamlObject {
 		case !ok:
 			d.add(at, v.path, "unsupported key: expected a plain field name, one of %s", strings.Join(fields, ", "))
 		case !containsString(fields, name):
-			d.add(at, joinPath(v.path, name), "unknown field %q: expected one of %s", name, strings.Join(fields, ", "))
+			d.add(at, joinPath(v.path, keyPath(name)), "unknown field %q: expected one of %s", name, strings.Join(fields, ", "))
 		case o.fields[name] != nil:
 			d.add(at, joinPath(v.path, name), "duplicate field %q (first at line %d)", name, posOf(o.fields[name].Key).line)
 		default:
@@ -853,7 +868,7 @@ func (d *decoder) runbook(v yamlValue) []StepDef {
 func (v yamlValue) ref(declared map[string]bool, what, section string) string {
 	id := v.reqStr()
 	if id != "" && !declared[id] {
-		v.errorf("unknown %s %q: expected an id declared under %s%s", what, id, section, listIDs(declared))
+		v.errorf("unknown %s %q: expected an id declared under %s%s", what, v.raw(), section, listIDs(declared))
 	}
 	return id
 }

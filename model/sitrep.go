@@ -161,7 +161,10 @@ func BuildSitrep(sc *Scenario, s *State) Sitrep {
 }
 
 // Text renders the sitrep as plain text for a terminal or a chat message.
+// Text from the scenario or a source is put on one line each, and the whole
+// is sanitised once more on the way out.
 func (r Sitrep) Text() string {
+	r = r.oneLine()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  %s  %s  %s\n\n", r.Title, r.Severity, r.Offset, r.Time.Format("2006-01-02 15:04 UTC"))
 	if r.Hosts.Total == 0 {
@@ -216,14 +219,16 @@ func (r Sitrep) Text() string {
 	for _, e := range r.Recent {
 		fmt.Fprintf(&b, "  %s %s\n", e.Offset, e.Text)
 	}
-	return b.String()
+	return Sanitize(b.String(), 0)
 }
 
-// Markdown renders the sitrep for a chat or a ticket.
+// Markdown renders the sitrep for a chat or a ticket. Text from the scenario
+// or a source is escaped to read as text (see mdText), and the whole is
+// sanitised once more on the way out.
 func (r Sitrep) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Sitrep %s — %s\n\n", r.Offset, r.Title)
-	fmt.Fprintf(&b, "**%s** · %s\n\n", r.Severity, r.Time.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "## Sitrep %s — %s\n\n", r.Offset, mdText(r.Title))
+	fmt.Fprintf(&b, "**%s** · %s\n\n", mdText(r.Severity), r.Time.Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "- **Hosts:** %d%% back (%d/%d), %d failing, %s hosts/h\n", r.Hosts.PercentBack, r.Hosts.Recovered, r.Hosts.Total, r.Hosts.Failed, Signed(r.Hosts.RatePerHour))
 	fmt.Fprintf(&b, "- **Backlog:** %s waiting (peak %s at %s); %s\n", Compact(r.Backlog.Waiting), Compact(r.Backlog.Peak), r.Backlog.PeakAt, r.Backlog.Summary)
 	if r.Backlog.ETA != nil {
@@ -233,7 +238,7 @@ func (r Sitrep) Markdown() string {
 	fmt.Fprintf(&b, "- **Seller complaints:** %d, %d in the last hour\n\n", r.Complaints.Total, r.Complaints.LastHour)
 	b.WriteString("| group | recovered | total | failing | per hour |\n|---|---:|---:|---:|---:|\n")
 	for _, g := range r.Hosts.Groups {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s |\n", mdEscape(g.Name), g.Recovered, g.Total, g.Failed, Signed(g.RatePerHour))
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s |\n", mdText(g.Name), g.Recovered, g.Total, g.Failed, Signed(g.RatePerHour))
 	}
 	if len(r.Warnings) > 0 {
 		b.WriteString("\n| carrier | severity | region | headline | updated | ack |\n|---|---|---|---|---|---|\n")
@@ -242,7 +247,7 @@ func (r Sitrep) Markdown() string {
 			if w.Acked {
 				ack = "yes"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdEscape(w.Carrier), strings.ToUpper(w.Severity), mdEscape(w.Region), mdEscape(w.Headline), w.Updated, ack)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", mdText(w.Carrier), mdText(strings.ToUpper(w.Severity)), mdText(w.Region), mdText(w.Headline), w.Updated, ack)
 		}
 	}
 	b.WriteString("\n**Runbook**\n\n")
@@ -251,13 +256,43 @@ func (r Sitrep) Markdown() string {
 		if s.State == string(StepDone) {
 			box = "x"
 		}
-		fmt.Fprintf(&b, "- [%s] %s (%s)\n", box, mdEscape(s.Title), s.State)
+		fmt.Fprintf(&b, "- [%s] %s (%s)\n", box, mdText(s.Title), s.State)
 	}
 	b.WriteString("\n**Recent**\n\n")
 	for _, e := range r.Recent {
-		fmt.Fprintf(&b, "- `%s` %s\n", e.Offset, mdEscape(e.Text))
+		fmt.Fprintf(&b, "- `%s` %s\n", e.Offset, mdText(e.Text))
 	}
-	return b.String()
+	return Sanitize(b.String(), 0)
+}
+
+// oneLine is the sitrep with every text from the scenario or a source
+// sanitised onto one line, for Text.
+func (r Sitrep) oneLine() Sitrep {
+	l := func(s string) string { return oneLine(Sanitize(s, 0)) }
+	r.Title, r.Severity = l(r.Title), l(r.Severity)
+	r.Hosts.Groups = slices.Clone(r.Hosts.Groups)
+	for i := range r.Hosts.Groups {
+		g := &r.Hosts.Groups[i]
+		g.Name = l(g.Name)
+	}
+	r.Warnings = slices.Clone(r.Warnings)
+	for i := range r.Warnings {
+		w := &r.Warnings[i]
+		w.Carrier, w.Severity, w.Region, w.Headline = l(w.Carrier), l(w.Severity), l(w.Region), l(w.Headline)
+	}
+	r.Complaints.ByTopic = slices.Clone(r.Complaints.ByTopic)
+	for i := range r.Complaints.ByTopic {
+		r.Complaints.ByTopic[i].Topic = l(r.Complaints.ByTopic[i].Topic)
+	}
+	r.Runbook = slices.Clone(r.Runbook)
+	for i := range r.Runbook {
+		r.Runbook[i].Title = l(r.Runbook[i].Title)
+	}
+	r.Recent = slices.Clone(r.Recent)
+	for i := range r.Recent {
+		r.Recent[i].Text = l(r.Recent[i].Text)
+	}
+	return r
 }
 
 func (r Sitrep) etaRange() string {
@@ -280,8 +315,4 @@ func stepMark(state string) string {
 		return "–"
 	}
 	return "·"
-}
-
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }

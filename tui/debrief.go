@@ -250,10 +250,12 @@ func plural(n int, noun string) string {
 	return itoa(n) + " " + noun + "s"
 }
 
-// writeDebrief writes the debrief of a room's snapshot as Markdown.
+// writeDebrief writes the debrief of a room's snapshot as Markdown. The file
+// is for people, who will cat it or open it in a terminal editor: what
+// Markdown builds is sanitised, and it is sanitised once more here.
 func writeDebrief(path string, s room.Snapshot) error {
 	d := model.BuildDebrief(s.Scenario, s.State, s.Shown)
-	if err := os.WriteFile(path, []byte(d.Markdown(s.Scenario)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(model.Sanitize(d.Markdown(s.Scenario), 0)), 0o644); err != nil {
 		return fmt.Errorf("debrief: %w", err)
 	}
 	return nil

@@ -65,10 +65,10 @@ func (s *Screen) Draw(frame string) (int, error) {
 		}
 		s.buf.WriteString(ansi.CursorPosition(1, i+1))
 		if s.w > 0 {
-			line = ansi.Truncate(line, s.w, "")
+			line = truncCells(line, s.w, "")
 		}
 		s.buf.WriteString(line)
-		if s.w <= 0 || ansi.StringWidth(line) < s.w {
+		if s.w <= 0 || width(line) < s.w {
 			s.buf.WriteString(ansi.EraseLineRight)
 		}
 	}

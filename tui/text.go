@@ -6,13 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/warroom/warroom/model"
 )
-
-// width is the number of terminal cells s takes; escape codes count zero.
-func width(s string) int { return ansi.StringWidth(s) }
 
 // trunc shortens plain or styled text to at most w cells, ending in "…".
 func trunc(s string, w int) string {
@@ -22,7 +17,7 @@ func trunc(s string, w int) string {
 	if width(s) <= w {
 		return s
 	}
-	return ansi.Truncate(s, w, "…")
+	return truncCells(s, w, "…")
 }
 
 // fit makes text exactly w cells: truncated with "…" or padded with spaces.
@@ -37,7 +32,7 @@ func fit(s string, w int) string {
 	case n < w:
 		return s + strings.Repeat(" ", w-n)
 	}
-	s = ansi.Truncate(s, w, "…")
+	s = truncCells(s, w, "…")
 	if n = width(s); n < w { // a wide rune at the cut leaves a gap
 		s += strings.Repeat(" ", w-n)
 	}
@@ -61,54 +56,31 @@ func center(s string, w int) string {
 }
 
 // clean makes untrusted text (carrier notices, complaints, titles from a
-// scenario or a live source) safe for one screen line: terminal escape
-// sequences are removed and control characters become spaces, so no text can
-// move the cursor, change colours or break the layout.
+// scenario or a live source) safe for one screen line: model.Sanitize removes
+// escape sequences, controls, invisible and width-disputed characters, and
+// clean flattens what is left onto one line, newlines and tabs becoming
+// spaces, so no text can move the cursor, change colours or break the layout.
 func clean(s string) string {
-	if !needsClean(s) {
+	s = model.Sanitize(s, 0)
+	if !strings.ContainsAny(s, "\n\t") {
 		return s
 	}
-	s = ansi.Strip(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0, r == '\u2028', r == '\u2029':
-			b.WriteByte(' ')
-		case r == '\ufffd':
-			// invalid UTF-8 is dropped rather than shown as boxes
-		default:
-			b.WriteRune(r)
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return ' '
 		}
-	}
-	return b.String()
+		return r
+	}, s)
 }
 
-// needsClean is the fast path: most text is plain printable ASCII.
-func needsClean(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return true
-		}
-	}
-	return false
-}
-
-// cleanBlock is clean for multi-line text (a notice body): newlines stay.
+// cleanBlock is clean for multi-line text (a notice body): newlines stay,
+// tabs become four spaces and trailing spaces go.
 func cleanBlock(s string) string {
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	lines := strings.Split(model.Sanitize(s, 0), "\n")
 	for i, l := range lines {
-		lines[i] = strings.TrimRight(clean(strings.ReplaceAll(l, "\t", "    ")), " ")
+		lines[i] = strings.TrimRight(strings.ReplaceAll(l, "\t", "    "), " ")
 	}
 	return strings.Join(lines, "\n")
-}
-
-// wrap word-wraps plain text to w cells and returns its lines.
-func wrap(s string, w int) []string {
-	if w <= 0 {
-		return nil
-	}
-	return strings.Split(ansi.Wrap(s, w, ""), "\n")
 }
 
 // fmtCount writes a count compactly as the sitrep does: 850, 4.2k, 38k, 1.42M.

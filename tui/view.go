@@ -5,7 +5,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom/warroom/model"
 )
@@ -139,11 +138,11 @@ func (a *app) splice(panes, box []string) []string {
 			break
 		}
 		line := out[y+i]
-		left := fit(ansi.Truncate(line, x, ""), x)
+		left := fit(truncCells(line, x, ""), x)
 		if strings.Contains(left, "\x1b") {
 			left += "\x1b[0m" // a style cut open must not bleed into the box
 		}
-		right := ansi.Cut(line, x+bw, a.w)
+		right := cutCells(line, x+bw, a.w)
 		out[y+i] = fit(left+b+right, a.w)
 	}
 	return out

@@ -4,20 +4,35 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 )
 
 func main() {
-	if err := newRootCmd().Execute(); err != nil {
-		// Problems already printed by the command (validate) come back as
-		// errSilent: exit 1 without repeating them.
-		if err != errSilent {
-			fmt.Fprintln(os.Stderr, "warroom:", err)
-		}
+	if err := execute(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		os.Exit(1)
 	}
+}
+
+// execute runs the command line with everything it prints going through a
+// visibleWriter, and prints the error that ends it, if any. Problems
+// already printed by the command (validate) come back as errSilent: exit 1
+// without repeating them.
+func execute(args []string, stdout, stderr io.Writer) error {
+	out, errOut := newVisibleWriter(stdout), newVisibleWriter(stderr)
+	defer out.Flush()    //nolint:errcheck // nowhere left to report it
+	defer errOut.Flush() //nolint:errcheck // nowhere left to report it
+	root := newRootCmd()
+	root.SetOut(out)
+	root.SetErr(errOut)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err != nil && err != errSilent {
+		fmt.Fprintln(errOut, "warroom:", err)
+	}
+	return err
 }
 
 func newRootCmd() *cobra.Command {

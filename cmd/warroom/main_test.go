@@ -15,12 +15,8 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // runCLI runs the command line as a user would and returns what it printed.
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	cmd := newRootCmd()
 	var out, errOut bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SetArgs(args)
-	err = cmd.Execute()
+	err = execute(args, &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

@@ -42,9 +42,13 @@ func newSitrepCmd() *cobra.Command {
 			case "markdown", "md":
 				_, err = fmt.Fprint(out, rep.Markdown())
 			case "json":
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				err = enc.Encode(rep)
+				// encoding/json leaves C1, bidi and zero-width characters
+				// as they are; EscapeJSON writes them as \u escapes, which
+				// decode to the same strings.
+				var data []byte
+				if data, err = json.MarshalIndent(rep, "", "  "); err == nil {
+					_, err = out.Write(append(model.EscapeJSON(data), '\n'))
+				}
 			default:
 				return fmt.Errorf("--format %q: want text, json or markdown", format)
 			}

@@ -28,7 +28,7 @@ func newValidateCmd() *cobra.Command {
 			for _, file := range files {
 				data, err := os.ReadFile(file)
 				if err != nil {
-					fmt.Fprintf(errOut, "%s: %v\n", file, err)
+					fmt.Fprintln(errOut, model.Visible(fmt.Sprintf("%s: %v", file, err)))
 					bad = true
 					continue
 				}
@@ -42,22 +42,23 @@ func newValidateCmd() *cobra.Command {
 					bad = true
 					continue
 				case err != nil:
-					fmt.Fprintf(errOut, "%s: %v\n", file, err)
+					fmt.Fprintln(errOut, model.Visible(fmt.Sprintf("%s: %v", file, err)))
 					bad = true
 					continue
 				}
 				for _, w := range warnings {
-					fmt.Fprintln(errOut, w)
+					fmt.Fprintln(errOut, model.Visible(w.String()))
 				}
+				name := model.Visible(file)
 				summary := fmt.Sprintf("%d events over %s", len(sc.Events), model.FormatOffset(sc.End()))
 				switch {
 				case len(warnings) == 0:
-					fmt.Fprintf(out, "%s: ok (%s)\n", file, summary)
+					fmt.Fprintf(out, "%s: ok (%s)\n", name, summary)
 				case strict:
-					fmt.Fprintf(errOut, "%s: failed: %s with --strict\n", file, countWarnings(len(warnings)))
+					fmt.Fprintf(errOut, "%s: failed: %s with --strict\n", name, countWarnings(len(warnings)))
 					bad = true
 				default:
-					fmt.Fprintf(out, "%s: ok (%s; %s)\n", file, countWarnings(len(warnings)), summary)
+					fmt.Fprintf(out, "%s: ok (%s; %s)\n", name, countWarnings(len(warnings)), summary)
 				}
 			}
 			if bad {
