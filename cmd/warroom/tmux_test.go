@@ -30,7 +30,7 @@ var warroomBinary = sync.OnceValues(func() (string, error) {
 	}); err != nil {
 		return "", err
 	}
-	dir, err := os.MkdirTemp("", "wt-safe-warroom-")
+	dir, err := os.MkdirTemp("", "warroom-test-bin-")
 	if err != nil {
 		return "", err
 	}
@@ -43,7 +43,7 @@ var warroomBinary = sync.OnceValues(func() (string, error) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bin, err := warroomBinary(); err == nil && strings.Contains(bin, "wt-safe-warroom-") {
+	if bin, err := warroomBinary(); err == nil && strings.Contains(bin, "warroom-test-bin-") {
 		os.RemoveAll(filepath.Dir(bin))
 	}
 	os.Exit(code)
@@ -87,7 +87,7 @@ func startTmux(t *testing.T, w, h int, args ...string) *tmuxSession {
 		"set -g remain-on-exit on\nset -g allow-rename on\nset -g default-terminal tmux-256color\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	name := strings.NewReplacer("/", "-", " ", "-").Replace(fmt.Sprintf("wt-safe-%s-%d", t.Name(), os.Getpid()))
+	name := strings.NewReplacer("/", "-", " ", "-").Replace(fmt.Sprintf("warroom-test-%s-%d", t.Name(), os.Getpid()))
 	s := &tmuxSession{t: t, tmux: tm, socket: name, w: w, h: h}
 	cmd := append([]string{"-f", conf, "new-session", "-d", "-s", "test", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h),
 		"-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", "--", bin}, args...)
