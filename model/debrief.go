@@ -111,9 +111,9 @@ func (d Debrief) Markdown(sc *Scenario) string {
 	var b strings.Builder
 	wall := func(at time.Duration) string { return sc.WallTime(at).Format("Jan 02 15:04") }
 	fmt.Fprintf(&b, "# Debrief — %s\n\n", mdText(d.Title))
-	fmt.Fprintf(&b, "At %s (%s UTC). %d decisions recorded. ", FormatOffset(d.At), wall(d.At), d.Decisions)
-	fmt.Fprintf(&b, "Injects scored: %d (%d met, %d partly, %d missed). Runbook: %d of %d steps done.\n\n",
-		d.Scored, d.Met, d.Partly, d.Missed, d.RunbookDone, len(d.Runbook))
+	fmt.Fprintf(&b, "At %s (%s UTC). %s recorded. ", FormatOffset(d.At), wall(d.At), Plural(d.Decisions, "decision"))
+	fmt.Fprintf(&b, "Injects scored: %d (%d met, %d partly, %d missed). Runbook: %d of %s done.\n\n",
+		d.Scored, d.Met, d.Partly, d.Missed, d.RunbookDone, Plural(len(d.Runbook), "step"))
 
 	b.WriteString("## Backlog\n\n")
 	fmt.Fprintf(&b, "- Peak: %s orders waiting at %s (%s UTC)\n", Compact(d.Peak), FormatOffset(d.PeakAt), wall(d.PeakAt))

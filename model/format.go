@@ -49,3 +49,11 @@ func trimZeros(s string) string {
 	}
 	return s
 }
+
+// Plural is a count with its noun: "1 warning", "2 warnings", "0 decisions".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}

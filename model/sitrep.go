@@ -179,7 +179,7 @@ func (r Sitrep) Text() string {
 	for _, g := range r.Hosts.Groups {
 		switch {
 		case !g.Reported:
-			fmt.Fprintf(&b, "  %-*s no report yet (%d hosts)\n", nameW, g.Name, g.Total)
+			fmt.Fprintf(&b, "  %-*s no report yet (%s)\n", nameW, g.Name, Plural(g.Total, "host"))
 		case g.Recovered >= g.Total:
 			fmt.Fprintf(&b, "  %-*s %6d/%-6d all back\n", nameW, g.Name, g.Recovered, g.Total)
 		default:
@@ -190,7 +190,7 @@ func (r Sitrep) Text() string {
 	if r.Backlog.ETA != nil {
 		fmt.Fprintf(&b, "          ETA back to normal %s (%s)\n", r.Backlog.ETA.Format("Jan 02 15:04 UTC"), r.etaRange())
 	}
-	fmt.Fprintf(&b, "Carriers  %d open warnings, %d unacknowledged\n", len(r.Warnings), r.Unacked)
+	fmt.Fprintf(&b, "Carriers  %s, %d unacknowledged\n", Plural(len(r.Warnings), "open warning"), r.Unacked)
 	carrierW, regionW := 0, 0
 	for _, w := range r.Warnings {
 		carrierW = max(carrierW, utf8.RuneCountInString(w.Carrier))
@@ -203,7 +203,7 @@ func (r Sitrep) Text() string {
 		}
 		fmt.Fprintf(&b, "  %s %-*s %-8s %-*s %s (updated %s)\n", mark, carrierW, w.Carrier, strings.ToUpper(w.Severity), regionW, w.Region, w.Headline, w.Updated)
 	}
-	fmt.Fprintf(&b, "Sellers   %d complaints, %d in the last hour\n", r.Complaints.Total, r.Complaints.LastHour)
+	fmt.Fprintf(&b, "Sellers   %s, %d in the last hour\n", Plural(r.Complaints.Total, "complaint"), r.Complaints.LastHour)
 	topicW := 0
 	for _, t := range r.Complaints.ByTopic {
 		topicW = max(topicW, utf8.RuneCountInString(t.Topic))

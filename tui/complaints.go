@@ -177,7 +177,7 @@ func (p *complaintsPane) render(f frame) []string {
 	}
 	more := ""
 	if hidden > 0 {
-		more = "+" + itoa(hidden) + " more topics"
+		more = "+" + plural(hidden, "more topic")
 		if len(topics) == 0 {
 			more = plural(hidden, "topic")
 		}

@@ -92,9 +92,9 @@ func debriefLines(a *app, d model.Debrief, w int) []string {
 	var out []string
 	add := func(ls ...string) { out = append(out, ls...) }
 
-	summary := fmt.Sprintf("At %s (%s UTC) · %s · %s scored: %d met, %d partly, %d missed · runbook %d of %d steps done",
+	summary := fmt.Sprintf("At %s (%s UTC) · %s · %s scored: %d met, %d partly, %d missed · runbook %d of %s done",
 		model.FormatOffset(d.At), wall(d.At), plural(d.Decisions, "decision"), plural(d.Scored, "inject"),
-		d.Met, d.Partly, d.Missed, d.RunbookDone, len(d.Runbook))
+		d.Met, d.Partly, d.Missed, d.RunbookDone, plural(len(d.Runbook), "step"))
 	add(wrap(summary, w)...)
 
 	add("", head("BACKLOG"))
@@ -243,12 +243,7 @@ func debriefInject(st *Styles, in model.DebriefInject, n int, fac bool, w int) [
 }
 
 // plural is "1 inject", "2 injects".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return itoa(n) + " " + noun + "s"
-}
+func plural(n int, noun string) string { return model.Plural(n, noun) }
 
 // writeDebrief writes the debrief of a room's snapshot as Markdown. The file
 // is for people, who will cat it or open it in a terminal editor: what

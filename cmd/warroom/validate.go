@@ -50,7 +50,7 @@ func newValidateCmd() *cobra.Command {
 					fmt.Fprintln(errOut, model.Visible(w.String()))
 				}
 				name := model.Visible(file)
-				summary := fmt.Sprintf("%d events over %s", len(sc.Events), model.FormatOffset(sc.End()))
+				summary := model.Plural(len(sc.Events), "event") + " over " + model.FormatOffset(sc.End())
 				switch {
 				case len(warnings) == 0:
 					fmt.Fprintf(out, "%s: ok (%s)\n", name, summary)
@@ -71,9 +71,4 @@ func newValidateCmd() *cobra.Command {
 	return cmd
 }
 
-func countWarnings(n int) string {
-	if n == 1 {
-		return "1 warning"
-	}
-	return fmt.Sprintf("%d warnings", n)
-}
+func countWarnings(n int) string { return model.Plural(n, "warning") }
