@@ -92,7 +92,8 @@ func (c *Cursor) End() time.Duration {
 // AtEnd reports whether every event is applied and the clock is at the end.
 func (c *Cursor) AtEnd() bool { return c.pos == len(c.events) && c.clock >= c.End() }
 
-// Events is the event list; callers must not modify it.
+// Events is the event list. Callers must not modify it, nor keep it past
+// the next Merge, which moves events within it.
 func (c *Cursor) Events() []Event { return c.events }
 
 // SetPlaying starts or stops the clock. Playing at the end restarts nothing:
@@ -178,12 +179,16 @@ func (c *Cursor) delivered(revBefore int, at time.Duration) bool {
 func (c *Cursor) applyNext() {
 	Apply(&c.state, c.events[c.pos])
 	c.pos++
-	last := c.snaps[len(c.snaps)-1].pos
-	// Never further apart than a quarter of the kept events, so compacting
-	// always finds a snapshot to restart from.
-	if c.pos-last >= min(max(minSnapshotGap, c.state.mutableSize()), c.maxEvents/4) {
+	if c.pos-c.snaps[len(c.snaps)-1].pos >= c.snapshotGap(&c.state) {
 		c.snaps = append(c.snaps, snapshot{c.pos, c.state.Clone()})
 	}
+}
+
+// snapshotGap is how many events apart snapshots of st are kept: never
+// further apart than a quarter of the kept events, so that compacting
+// always finds a snapshot to restart from.
+func (c *Cursor) snapshotGap(st *State) int {
+	return min(max(minSnapshotGap, st.mutableSize()), c.maxEvents/4)
 }
 
 // nearestSnapshot is the index of the last snapshot at or before k events.
@@ -291,36 +296,98 @@ func (c *Cursor) Merge(events []Event) (rewrote bool) {
 		return false
 	}
 	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
-	first := len(c.events)
-	if len(c.events) == 0 || events[0].At >= c.End() {
-		c.events = append(c.events, events...)
-	} else {
-		merged := make([]Event, 0, len(c.events)+len(events))
-		i, j := 0, 0
-		for i < len(c.events) || j < len(events) {
-			if j == len(events) || (i < len(c.events) && c.events[i].At <= events[j].At) {
-				merged = append(merged, c.events[i])
-				i++
-				continue
-			}
-			first = min(first, len(merged))
-			merged = append(merged, events[j])
-			j++
+	// The new events go after every known event at or before their time.
+	first, _ := slices.BinarySearchFunc(c.events, events[0].At, func(e Event, t time.Duration) int {
+		if e.At <= t {
+			return -1
 		}
-		c.events = merged
+		return 1
+	})
+	known := len(c.events)
+	c.events = append(c.events, events...)
+	// Merge the known events after first with the new ones in place, from
+	// the end, so that only the part that moves is written: a late batch
+	// costs what it displaces, not the whole history.
+	i, j, k := known-1, len(events)-1, len(c.events)-1
+	for ; i >= first && j >= 0; k-- {
+		if c.events[i].At > events[j].At {
+			c.events[k] = c.events[i]
+			i--
+		} else {
+			c.events[k] = events[j]
+			j--
+		}
+	}
+	if first < known {
+		copy(c.events[first:k+1], events[:j+1])
 	}
 	if first < c.pos {
-		// History before the cursor changed: drop the snapshots it spoils
-		// and refold to the same time.
-		c.snaps = c.snaps[:c.nearestSnapshot(first)+1]
-		s := c.snaps[len(c.snaps)-1]
-		c.state, c.pos = s.state.Clone(), s.pos
-		c.forwardTo(c.clock, false)
+		c.rewrite(first)
 		rewrote = true
 	}
 	c.compact()
 	return rewrote
 }
+
+// rewrite rebuilds the state after the history changed from event first on,
+// before the cursor: it drops the snapshots that change spoils and refolds
+// from the last one left to the same time.
+//
+// A live feed rewrites at nearly every batch (a batch lands before the
+// source's health report stamped now), so a rewrite must neither copy the
+// state's lists nor leave copies behind. The events are refolded with the
+// lists set aside, and the lists are then spliced (spliceAppendOnly): what
+// the working state had already built from the same events is kept in its
+// own array, and the rest appended, so that a batch landing before a health
+// report (which appends to no list) copies nothing. A list that must be
+// copied (a late event lands before entries already shown) takes along
+// every snapshot that shared its old array, so that one array per list
+// stays alive, not one per rewrite.
+func (c *Cursor) rewrite(first int) {
+	c.snaps = c.snaps[:c.nearestSnapshot(first)+1]
+	from := len(c.snaps) - 1
+	s := c.snaps[from]
+	to, _ := slices.BinarySearchFunc(c.events, c.clock, func(e Event, t time.Duration) int {
+		if e.At <= t {
+			return -1
+		}
+		return 1
+	})
+	if to-s.pos > maxSplicedFold {
+		c.state, c.pos = s.state.Clone(), s.pos
+		c.forwardTo(c.clock, false)
+		return
+	}
+	st := s.state.Clone()
+	base := st.takeAppendOnly()
+	for pos := s.pos; pos < to; {
+		Apply(&st, c.events[pos])
+		pos++
+		if pos-c.snaps[len(c.snaps)-1].pos >= c.snapshotGap(&st) {
+			c.snaps = append(c.snaps, snapshot{pos, st.Clone()})
+		}
+	}
+	taken := make([]*State, 0, len(c.snaps)-from-1)
+	for i := from + 1; i < len(c.snaps); i++ {
+		taken = append(taken, &c.snaps[i].state)
+	}
+	tail := st.takeAppendOnly()
+	lists := spliceAppendOnly(base, tail, c.state.takeAppendOnly(), taken)
+	st.putAppendOnly(lists)
+	if anyMoved(base, tail, lists) {
+		for i := from; i >= 0 && c.snaps[i].state.rebaseAppendOnly(base, tail, lists); i-- {
+		}
+		c.start.rebaseAppendOnly(base, tail, lists)
+	}
+	c.state, c.pos = st, to
+	c.setClock(c.clock)
+}
+
+// maxSplicedFold is the most events a rewrite folds with the lists set
+// aside: no more than the smallest bound, so that the lists set aside never
+// drop entries themselves. A longer fold (a huge late batch) takes the plain
+// way, copying each list once.
+const maxSplicedFold = min(MaxTimeline, MaxPosts, MaxDecisions, MaxHostHistory, MaxBacklogPoints)
 
 // Follow moves the clock to now (a live feed's present) and applies every
 // event up to it.
@@ -348,7 +415,12 @@ func (c *Cursor) compact() {
 		return // the cursor sits near the start: keep everything for now
 	}
 	c.start = base.state.Clone()
-	c.events = slices.Clone(c.events[base.pos:]) // a new array frees the old one
+	// Move the kept events to the front of the same array rather than into
+	// a new one: the array never exists twice, and the space freed is what
+	// the next events fill. Clearing the rest lets the folded events go.
+	kept := copy(c.events, c.events[base.pos:])
+	clear(c.events[kept:])
+	c.events = c.events[:kept]
 	snaps := make([]snapshot, 0, len(c.snaps)-i)
 	for _, s := range c.snaps[i:] {
 		snaps = append(snaps, snapshot{s.pos - base.pos, s.state})
