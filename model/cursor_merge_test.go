@@ -161,15 +161,26 @@ func TestLiveMergeEqualsFreshReplay(t *testing.T) {
 			sc := testScenario()
 			c := NewCursor(NewState(sc), nil)
 			rewrites := 0
+			type shown struct{ clone, fresh State }
+			var published []shown // clones handed out, as a room publishes them
 			for i, b := range tt.feed {
 				if c.Merge(b.events) {
 					rewrites++
 				}
 				c.Follow(b.now)
 				if i%tt.checkEvery == 0 || i == len(tt.feed)-1 {
-					if !reflect.DeepEqual(*c.State(), replayAt(sc, c.Events(), c.Clock())) {
+					fresh := replayAt(sc, c.Events(), c.Clock())
+					if !reflect.DeepEqual(*c.State(), fresh) {
 						t.Fatalf("after batch %d (%d rewrites) the state differs from a fresh replay", i, rewrites)
 					}
+					if i%(3*tt.checkEvery) == 0 {
+						published = append(published, shown{c.State().Clone(), fresh})
+					}
+				}
+			}
+			for i, p := range published {
+				if !reflect.DeepEqual(p.clone, p.fresh) {
+					t.Fatalf("a clone taken at check %d changed after later rewrites", i)
 				}
 			}
 			if got := rewrites > 0; got != tt.rewrites {
@@ -295,5 +306,58 @@ func TestRewritesShareTheLists(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRewriteBeforeAHealthReportCopiesNothing checks the runner's case in
+// detail: a batch that lands before the health report the cursor applied
+// (which appended to no list) is appended to the working state's own
+// arrays, as an in-order batch would be, whenever they have room.
+func TestRewriteBeforeAHealthReportCopiesNothing(t *testing.T) {
+	all := listEvents(51, 3000)
+	now := all[len(all)-1].At + time.Hour
+	c := NewCursor(NewState(testScenario()), nil)
+	c.Merge([]Event{health(now, HealthOK)})
+	c.Follow(now)
+	type list struct {
+		name      string
+		first     func(*State) any // the array's first element
+		len, room func(*State) int
+	}
+	lists := []list{
+		{"timeline", func(s *State) any { return &s.Timeline[0] }, func(s *State) int { return len(s.Timeline) }, func(s *State) int { return cap(s.Timeline) - len(s.Timeline) }},
+		{"backlog", func(s *State) any { return &s.Backlog.Points[0] }, func(s *State) int { return len(s.Backlog.Points) }, func(s *State) int { return cap(s.Backlog.Points) - len(s.Backlog.Points) }},
+		{"posts", func(s *State) any { return &s.Complaints.Posts[0] }, func(s *State) int { return len(s.Complaints.Posts) }, func(s *State) int { return cap(s.Complaints.Posts) - len(s.Complaints.Posts) }},
+		{"host history", func(s *State) any { return &s.Hosts[0].History[0] }, func(s *State) int { return len(s.Hosts[0].History) }, func(s *State) int { return cap(s.Hosts[0].History) - len(s.Hosts[0].History) }},
+	}
+	kept := 0
+	for i := 0; i < len(all); i += 10 {
+		type was struct {
+			first     any
+			len, room int
+		}
+		var before []was
+		if i >= 1000 { // every list has entries by then
+			for _, l := range lists {
+				before = append(before, was{l.first(c.State()), l.len(c.State()), l.room(c.State())})
+			}
+		}
+		if !c.Merge(append([]Event(nil), all[i:i+10]...)) {
+			t.Fatalf("batch %d landed after the health report at %v", i/10, now)
+		}
+		c.Follow(now)
+		for j, b := range before {
+			l := lists[j]
+			grew := l.len(c.State()) - b.len
+			if grew <= b.room && l.first(c.State()) != b.first {
+				t.Fatalf("batch %d: the %s had room for %d entries and was copied to add %d", i/10, l.name, b.room, grew)
+			}
+			if l.first(c.State()) == b.first {
+				kept++
+			}
+		}
+	}
+	if kept == 0 {
+		t.Fatal("no list ever kept its array")
 	}
 }
