@@ -47,6 +47,22 @@ type Cursor struct {
 	pauseOnInject bool
 	// maxEvents bounds the events kept for scrubbing back in a live feed.
 	maxEvents int
+	// ahead is, while the cursor is behind the furthest state it built (it
+	// went back, or a rewrite refolds), that state's lists: folding forward
+	// again splices onto their arrays (which only the cursor can append to)
+	// instead of copying every list. nil when nothing is ahead.
+	ahead *appendOnly
+	// fold is the fold in progress with the lists set aside, or nil.
+	fold *pendingFold
+}
+
+// pendingFold is a fold with the working state's lists set aside: base is
+// what they held when it began, at event pos, and the snapshots from
+// firstSnap on were taken during it, holding only what the fold appended.
+type pendingFold struct {
+	base      appendOnly
+	pos       int
+	firstSnap int
 }
 
 // DefaultMaxEvents is how many events a live cursor keeps for scrubbing
@@ -156,6 +172,9 @@ func (c *Cursor) Advance(real time.Duration) bool {
 // with the clock at the inject's time, and reports that it stopped there:
 // however long the step, no inject is passed over and none moves.
 func (c *Cursor) forwardTo(t time.Duration, stopAtInject bool) (stopped bool) {
+	if c.beginFold() {
+		defer c.endFold()
+	}
 	for c.pos < len(c.events) && c.events[c.pos].At <= t {
 		e := c.events[c.pos]
 		delivered := c.state.Rev.Injects
@@ -177,6 +196,10 @@ func (c *Cursor) delivered(revBefore int, at time.Duration) bool {
 }
 
 func (c *Cursor) applyNext() {
+	if c.fold != nil && c.pos-c.fold.pos >= maxSplicedFold {
+		c.endFold() // before the lists set aside could reach a bound
+		c.beginFold()
+	}
 	Apply(&c.state, c.events[c.pos])
 	c.pos++
 	if c.pos-c.snaps[len(c.snaps)-1].pos >= c.snapshotGap(&c.state) {
@@ -207,11 +230,68 @@ func (c *Cursor) nearestSnapshot(k int) int {
 func (c *Cursor) goTo(k int) {
 	k = min(max(k, 0), len(c.events))
 	if s := c.snaps[c.nearestSnapshot(k)]; k < c.pos || s.pos > c.pos {
-		c.state = s.state.Clone()
-		c.pos = s.pos
+		c.restore(s)
+	}
+	if c.beginFold() {
+		defer c.endFold()
 	}
 	for c.pos < k {
 		c.applyNext()
+	}
+}
+
+// restore makes snapshot s the working state. The working state's lists go
+// ahead (where nothing further is ahead already), so that folding forward
+// again reuses their arrays.
+func (c *Cursor) restore(s snapshot) {
+	cur := c.state.takeAppendOnly()
+	if c.ahead != nil {
+		cur = c.ahead.or(cur)
+	}
+	c.ahead = &cur
+	c.state, c.pos = s.state.Clone(), s.pos
+}
+
+// beginFold sets the working state's lists aside when lists lie ahead, so
+// that endFold can splice what the fold appends onto their arrays. It
+// reports whether it began a fold (and the caller must end it).
+func (c *Cursor) beginFold() bool {
+	if c.ahead == nil || c.fold != nil {
+		return false
+	}
+	c.fold = &pendingFold{base: c.state.takeAppendOnly(), pos: c.pos, firstSnap: len(c.snaps)}
+	return true
+}
+
+// endFold splices the lists back (spliceAppendOnly): onto the arrays ahead
+// where the fold rebuilt their entries, copying only a list whose entries
+// changed; the snapshots taken during the fold get prefixes of the result.
+// A list that had to be copied takes along every older snapshot that shared
+// its old array (rebaseAppendOnly), so that one array per list stays alive,
+// not one per rewrite.
+func (c *Cursor) endFold() {
+	f := c.fold
+	if f == nil {
+		return // a long fold ended early, having caught up (see applyNext)
+	}
+	c.fold = nil
+	taken := make([]*State, 0, len(c.snaps)-f.firstSnap)
+	for i := f.firstSnap; i < len(c.snaps); i++ {
+		taken = append(taken, &c.snaps[i].state)
+	}
+	tail := c.state.takeAppendOnly()
+	ref := c.ahead.or(f.base)
+	lists := spliceAppendOnly(f.base, tail, ref, taken)
+	c.state.putAppendOnly(lists)
+	if anyMoved(f.base, tail, lists) {
+		for i := c.nearestSnapshot(f.pos); i >= 0 && c.snaps[i].state.rebaseAppendOnly(f.base, tail, lists); i-- {
+		}
+		c.start.rebaseAppendOnly(f.base, tail, lists)
+	}
+	if ahead, ok := stillAhead(lists, ref); ok {
+		c.ahead = &ahead
+	} else {
+		c.ahead = nil
 	}
 }
 
@@ -219,6 +299,9 @@ func (c *Cursor) goTo(k int) {
 func (c *Cursor) Next() bool {
 	if c.pos >= len(c.events) {
 		return false
+	}
+	if c.beginFold() {
+		defer c.endFold()
 	}
 	c.applyNext()
 	c.setClock(c.events[c.pos-1].At)
@@ -281,6 +364,9 @@ func (c *Cursor) Insert(e Event) {
 	e.At = c.clock
 	c.events = slices.Insert(slices.Clip(c.events), c.pos, e)
 	c.snaps = c.snaps[:c.nearestSnapshot(c.pos)+1]
+	if c.beginFold() {
+		defer c.endFold()
+	}
 	c.applyNext()
 	c.setClock(e.At)
 }
@@ -335,58 +421,19 @@ func (c *Cursor) Merge(events []Event) (rewrote bool) {
 //
 // A live feed rewrites at nearly every batch (a batch lands before the
 // source's health report stamped now), so a rewrite must neither copy the
-// state's lists nor leave copies behind. The events are refolded with the
-// lists set aside, and the lists are then spliced (spliceAppendOnly): what
-// the working state had already built from the same events is kept in its
-// own array, and the rest appended, so that a batch landing before a health
-// report (which appends to no list) copies nothing. A list that must be
-// copied (a late event lands before entries already shown) takes along
-// every snapshot that shared its old array, so that one array per list
-// stays alive, not one per rewrite.
+// state's lists nor leave copies behind: like any fold from a restored
+// snapshot, it folds with the lists set aside and splices them onto the
+// arrays the working state had built (see endFold), so that a batch landing
+// before a health report (which appends to no list) copies nothing.
 func (c *Cursor) rewrite(first int) {
 	c.snaps = c.snaps[:c.nearestSnapshot(first)+1]
-	from := len(c.snaps) - 1
-	s := c.snaps[from]
-	to, _ := slices.BinarySearchFunc(c.events, c.clock, func(e Event, t time.Duration) int {
-		if e.At <= t {
-			return -1
-		}
-		return 1
-	})
-	if to-s.pos > maxSplicedFold {
-		c.state, c.pos = s.state.Clone(), s.pos
-		c.forwardTo(c.clock, false)
-		return
-	}
-	st := s.state.Clone()
-	base := st.takeAppendOnly()
-	for pos := s.pos; pos < to; {
-		Apply(&st, c.events[pos])
-		pos++
-		if pos-c.snaps[len(c.snaps)-1].pos >= c.snapshotGap(&st) {
-			c.snaps = append(c.snaps, snapshot{pos, st.Clone()})
-		}
-	}
-	taken := make([]*State, 0, len(c.snaps)-from-1)
-	for i := from + 1; i < len(c.snaps); i++ {
-		taken = append(taken, &c.snaps[i].state)
-	}
-	tail := st.takeAppendOnly()
-	lists := spliceAppendOnly(base, tail, c.state.takeAppendOnly(), taken)
-	st.putAppendOnly(lists)
-	if anyMoved(base, tail, lists) {
-		for i := from; i >= 0 && c.snaps[i].state.rebaseAppendOnly(base, tail, lists); i-- {
-		}
-		c.start.rebaseAppendOnly(base, tail, lists)
-	}
-	c.state, c.pos = st, to
-	c.setClock(c.clock)
+	c.restore(c.snaps[len(c.snaps)-1])
+	c.forwardTo(c.clock, false)
 }
 
-// maxSplicedFold is the most events a rewrite folds with the lists set
-// aside: no more than the smallest bound, so that the lists set aside never
-// drop entries themselves. A longer fold (a huge late batch) takes the plain
-// way, copying each list once.
+// maxSplicedFold is the most events folded with the lists set aside before
+// they are spliced back: no more than the smallest bound, so that the lists
+// set aside never drop entries themselves.
 const maxSplicedFold = min(MaxTimeline, MaxPosts, MaxDecisions, MaxHostHistory, MaxBacklogPoints)
 
 // Follow moves the clock to now (a live feed's present) and applies every

@@ -8,10 +8,33 @@ import (
 	"time"
 )
 
-// liveBatch is one Merge of a live feed and the present after it.
+// liveBatch is one Merge of a live feed and the present after it; back is
+// how many events a responder steps back before the view returns to the
+// present.
 type liveBatch struct {
 	events []Event
 	now    time.Duration
+	back   int
+}
+
+// scrubbing has a responder step back every few batches, then return.
+func scrubbing(feed []liveBatch) []liveBatch {
+	for i := range feed {
+		if i%7 == 3 {
+			feed[i].back = 1 + i%5
+		}
+	}
+	return feed
+}
+
+// play merges b and follows the present, after stepping back b.back events.
+func (b liveBatch) play(c *Cursor) (rewrote bool) {
+	rewrote = c.Merge(b.events)
+	for range b.back {
+		c.Prev()
+	}
+	c.Follow(b.now)
+	return rewrote
 }
 
 // health is a source's health report stamped at, as the feed runner sends
@@ -55,14 +78,14 @@ func listEvents(seed uint64, n int) []Event {
 // report (some of them errors, which reach the timeline).
 func runnerFeed(all []Event, batch int) []liveBatch {
 	now := all[len(all)-1].At + time.Hour
-	feed := []liveBatch{{[]Event{health(now, HealthOK)}, now}}
+	feed := []liveBatch{{events: []Event{health(now, HealthOK)}, now: now}}
 	for i := 0; i < len(all); i += batch {
-		feed = append(feed, liveBatch{append([]Event(nil), all[i:min(i+batch, len(all))]...), now})
+		feed = append(feed, liveBatch{events: append([]Event(nil), all[i:min(i+batch, len(all))]...), now: now})
 		switch (i / batch) % 7 {
 		case 3:
-			feed = append(feed, liveBatch{[]Event{health(now, HealthError)}, now})
+			feed = append(feed, liveBatch{events: []Event{health(now, HealthError)}, now: now})
 		case 4:
-			feed = append(feed, liveBatch{[]Event{health(now, HealthOK)}, now})
+			feed = append(feed, liveBatch{events: []Event{health(now, HealthOK)}, now: now})
 		}
 	}
 	return feed
@@ -81,7 +104,7 @@ func steppingBackFeed(all []Event, batch int, stepBack time.Duration) []liveBatc
 		for j := range b {
 			b[j].At = start + time.Duration(j)*spacing
 		}
-		feed = append(feed, liveBatch{b, b[len(b)-1].At})
+		feed = append(feed, liveBatch{events: b, now: b[len(b)-1].At})
 	}
 	return feed
 }
@@ -97,7 +120,7 @@ func farLateFeed(seed uint64, n, batch int) []liveBatch {
 		if i > 400 && rng.IntN(3) == 0 {
 			b = append(b, Event{At: all[i-300-rng.IntN(100)].At, Body: Note{Author: "late", Text: fmt.Sprint(i)}})
 		}
-		feed = append(feed, liveBatch{b, all[min(i+batch, len(all))-1].At})
+		feed = append(feed, liveBatch{events: b, now: all[min(i+batch, len(all))-1].At})
 	}
 	return feed
 }
@@ -111,12 +134,31 @@ func boundFeed() []liveBatch {
 	for i := 0; i < MaxTimeline+3*batch; i += batch {
 		var b []Event
 		for j := range batch {
-			at := time.Duration(i+j)*time.Second - 3*time.Second*time.Duration(min(i, 1))
+			at := time.Duration(i+j) * time.Second
+			if i > 0 && j < 3 { // before the last events of the batch before
+				at -= 3*time.Second + 500*time.Millisecond
+			}
 			b = append(b, Event{At: at, Source: "s", Body: Note{Author: "ic", Text: fmt.Sprint(i + j)}})
 		}
-		feed = append(feed, liveBatch{b, b[len(b)-1].At})
+		feed = append(feed, liveBatch{events: b, now: b[len(b)-1].At})
 	}
 	return feed
+}
+
+// hugeLateFeed is a batch of more events than any list's bound, all landing
+// between events already applied: one rewrite folds them all.
+func hugeLateFeed() []liveBatch {
+	notes := func(n int, every time.Duration, offset time.Duration) []Event {
+		var b []Event
+		for i := range n {
+			b = append(b, Event{At: offset + time.Duration(i)*every, Source: "s", Body: Note{Author: "ic", Text: fmt.Sprint(offset, i)}})
+		}
+		return b
+	}
+	return []liveBatch{
+		{events: notes(1000, 10*time.Second, 0), now: 10_000 * time.Second},
+		{events: notes(MaxTimeline+10_000, 300*time.Millisecond, time.Second), now: 10_000 * time.Second},
+	}
 }
 
 // replayAt is a fresh cursor over events sought to t.
@@ -155,6 +197,9 @@ func TestLiveMergeEqualsFreshReplay(t *testing.T) {
 		{"batches in order", steppingBackFeed(randomEvents(34, 1500), 40, 0), 1, false},
 		{"an event from well before the last snapshots", farLateFeed(35, 2000, 30), 1, true},
 		{"rewrites across the timeline's bound", boundFeed(), 5, true},
+		{"a late batch longer than the bounds", hugeLateFeed(), 1, true},
+		{"runner, a responder stepping back and returning", scrubbing(runnerFeed(listEvents(38, 3000), 20)), 1, true},
+		{"in order, a responder stepping back and returning", scrubbing(steppingBackFeed(listEvents(39, 3000), 20, 0)), 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,12 +209,11 @@ func TestLiveMergeEqualsFreshReplay(t *testing.T) {
 			type shown struct{ clone, fresh State }
 			var published []shown // clones handed out, as a room publishes them
 			for i, b := range tt.feed {
-				if c.Merge(b.events) {
+				if b.play(c) {
 					rewrites++
 				}
-				c.Follow(b.now)
 				if i%tt.checkEvery == 0 || i == len(tt.feed)-1 {
-					fresh := replayAt(sc, c.Events(), c.Clock())
+					fresh := replayTo(sc, c.Events(), c.Pos(), c.Clock())
 					if !reflect.DeepEqual(*c.State(), fresh) {
 						t.Fatalf("after batch %d (%d rewrites) the state differs from a fresh replay", i, rewrites)
 					}
@@ -266,10 +310,11 @@ func arrays[T any](c *Cursor, list func(*State) []T) int {
 	return len(seen)
 }
 
-// TestRewritesShareTheLists checks the memory a rewriting feed keeps: the
-// snapshots of a live cursor that rewrites at every batch use no more arrays
-// per list than those of a replay of the same events (which grow them by
-// appending), not one array per rewrite.
+// TestRewritesShareTheLists checks the memory a live cursor keeps: the
+// snapshots of one that rewrites at every batch, or that a responder steps
+// back in and returns to the present, use no more arrays per list than
+// those of a replay of the same events (which grow them by appending), not
+// one array per rewrite or per return.
 func TestRewritesShareTheLists(t *testing.T) {
 	tests := []struct {
 		name string
@@ -277,6 +322,8 @@ func TestRewritesShareTheLists(t *testing.T) {
 	}{
 		{"runner: batches before the health report stamped now", runnerFeed(listEvents(41, 6000), 20)},
 		{"batches stepping back 800ms", steppingBackFeed(listEvents(42, 6000), 20, 800*time.Millisecond)},
+		{"in order, a responder stepping back and returning", scrubbing(steppingBackFeed(listEvents(43, 6000), 20, 0))},
+		{"runner, a responder stepping back and returning", scrubbing(runnerFeed(listEvents(44, 6000), 20))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,10 +331,9 @@ func TestRewritesShareTheLists(t *testing.T) {
 			live := NewCursor(NewState(sc), nil)
 			rewrites := 0
 			for _, b := range tt.feed {
-				if live.Merge(b.events) {
+				if b.play(live) {
 					rewrites++
 				}
-				live.Follow(b.now)
 			}
 			replay := NewCursor(NewState(sc), live.Events())
 			replay.Seek(live.Clock())

@@ -438,7 +438,9 @@ func spliceList[T comparable](base, tail, cur []T, max int, snaps []*[]T) []T {
 	}
 	var list []T
 	switch {
-	case len(base) > 0 && len(cur) >= len(base) && &cur[0] == &base[0]:
+	case n == 0:
+		list = base // as restored: nil stays nil
+	case len(cur) > 0 && startsWith(cur, base):
 		done := cur[len(base):]
 		same := 0
 		for same < min(len(done), len(tail)) && done[same] == tail[same] {
@@ -465,13 +467,82 @@ func spliceList[T comparable](base, tail, cur []T, max int, snaps []*[]T) []T {
 	return list
 }
 
+// or is, list by list, l's list where it has entries, else m's.
+func (l appendOnly) or(m appendOnly) appendOnly {
+	r := appendOnly{timeline: orList(l.timeline, m.timeline), points: orList(l.points, m.points),
+		posts: orList(l.posts, m.posts), decisions: orList(l.decisions, m.decisions),
+		history: make([][]HostPoint, max(len(l.history), len(m.history)))}
+	for i := range r.history {
+		var a, b []HostPoint
+		if i < len(l.history) {
+			a = l.history[i]
+		}
+		if i < len(m.history) {
+			b = m.history[i]
+		}
+		r.history[i] = orList(a, b)
+	}
+	return r
+}
+
+func orList[T any](a, b []T) []T {
+	if len(a) > 0 {
+		return a
+	}
+	return b
+}
+
+// stillAhead is, list by list, ref's list where lists' stops short of it
+// on its array (a fold that has not caught up yet), else nil; ok reports
+// whether any list is still ahead.
+func stillAhead(lists, ref appendOnly) (ahead appendOnly, ok bool) {
+	var k bool
+	ahead.timeline, k = behind(lists.timeline, ref.timeline)
+	ok = ok || k
+	ahead.points, k = behind(lists.points, ref.points)
+	ok = ok || k
+	ahead.posts, k = behind(lists.posts, ref.posts)
+	ok = ok || k
+	ahead.decisions, k = behind(lists.decisions, ref.decisions)
+	ok = ok || k
+	ahead.history = make([][]HostPoint, len(ref.history))
+	for i := range ahead.history {
+		var l []HostPoint
+		if i < len(lists.history) {
+			l = lists.history[i]
+		}
+		ahead.history[i], k = behind(l, ref.history[i])
+		ok = ok || k
+	}
+	return ahead, ok
+}
+
+// behind is ref when list is a shorter start of it (the same array, or
+// empty), else nil.
+func behind[T any](list, ref []T) ([]T, bool) {
+	if len(ref) > len(list) && (len(list) == 0 || &list[0] == &ref[0]) {
+		return ref, true
+	}
+	return nil, false
+}
+
+// startsWith reports whether list begins with base's entries: on the same
+// array from the same element, or else equal entries (an array that grew
+// since base was taken holds a copy of them).
+func startsWith[T comparable](list, base []T) bool {
+	if len(base) == 0 {
+		return true
+	}
+	return len(list) >= len(base) && (&list[0] == &base[0] || slices.Equal(list[:len(base)], base))
+}
+
 // moved reports whether spliceList put base's entries into a new array.
 func moved[T any](base, tail, list []T, max int) bool {
 	return len(base) > 0 && len(base)+len(tail) <= max && &list[0] != &base[0]
 }
 
-// rebaseAppendOnly points each list of s that is a prefix of base's (the
-// same array, from the same first element) at the array spliceAppendOnly
+// rebaseAppendOnly points each list of s that is a start of base's (the
+// same array from the same first element, no longer) at the array spliceAppendOnly
 // moved base's entries to, so that one array serves every state that shares
 // a list and the old one can be freed. It reports whether any moved list of
 // s started where base's does: states further back share less.
@@ -504,10 +575,11 @@ func anyMoved(base, tail, lists appendOnly) bool {
 	return m
 }
 
-// rebase is x on list's array when x starts at base's first element and
-// spliceList moved base there; shared says x started there.
+// rebase is x on list's array when x is a start of base (the same array
+// from the same element, no longer) and spliceList moved base's entries
+// there; shared says it was.
 func rebase[T any](x, base, tail, list []T, max int) (_ []T, shared bool) {
-	if !moved(base, tail, list, max) || len(x) == 0 || &x[0] != &base[0] {
+	if !moved(base, tail, list, max) || len(x) == 0 || len(x) > len(base) || &x[0] != &base[0] {
 		return x, false
 	}
 	return list[:len(x):len(x)], true
