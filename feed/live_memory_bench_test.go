@@ -143,10 +143,11 @@ func livePeak(n int, stepBack time.Duration) (peak, settled uint64, kept int) {
 // room, as `warroom live` wires them: batches of events, and the source's
 // health stamped now. The events' times are all before now (a feed
 // catching up on what it logged), so every batch lands before the health
-// report the room has already applied. It reports the heap the room retains (after a full
-// collection, above what was live before it opened), beside what a replay
-// of the same events keeps (a cursor over them, sought to the end): a live
-// room must grow linearly with its events, like the replay.
+// report the room has already applied. It reports the heap the room
+// retains (after a full collection, above what was live before it opened),
+// beside what a replay of the same events keeps (a cursor over them, sought
+// to the end): a live room must grow linearly with its events, like the
+// replay.
 func BenchmarkLiveRunnerMemory(b *testing.B) {
 	for _, n := range []int{600, 6_000, 60_000} {
 		gen := newIngestGen()
