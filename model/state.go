@@ -360,32 +360,33 @@ func (s *State) putAppendOnly(l appendOnly) {
 	}
 }
 
-// spliceAppendOnly is the append-only lists after a fold from a snapshot
-// with the lists set aside: base is the snapshot's lists, tail what the
-// fold appended, and cur the working state's lists before the fold, which
-// agree with base (and usually with much of tail: the same events, folded
-// before). snaps are states taken during the fold, whose lists hold what the
-// fold had appended then; each gets its lists back as prefixes of the
-// result, so that they share its arrays. See spliceList.
-func spliceAppendOnly(base, tail, cur appendOnly, snaps []*State) appendOnly {
+// spliceAppendOnly is the append-only lists after a fold with the lists set
+// aside: base is what they held when it began, tail what the fold appended,
+// and ahead the lists built furthest along this history (the working
+// state's before a rewrite, or the ones left ahead when the cursor went
+// back), which usually start with base and go on with much of tail: the
+// same events, folded before. snaps are states taken during the fold, whose
+// lists hold what the fold had appended then; each gets its lists back as
+// prefixes of the result, so that they share its arrays. See spliceList.
+func spliceAppendOnly(base, tail, ahead appendOnly, snaps []*State) appendOnly {
 	l := appendOnly{
-		timeline: spliceList(base.timeline, tail.timeline, cur.timeline, MaxTimeline,
+		timeline: spliceList(base.timeline, tail.timeline, ahead.timeline, MaxTimeline,
 			fields(snaps, func(s *State) *[]Entry { return &s.Timeline })),
-		points: spliceList(base.points, tail.points, cur.points, MaxBacklogPoints,
+		points: spliceList(base.points, tail.points, ahead.points, MaxBacklogPoints,
 			fields(snaps, func(s *State) *[]BacklogPoint { return &s.Backlog.Points })),
-		posts: spliceList(base.posts, tail.posts, cur.posts, MaxPosts,
+		posts: spliceList(base.posts, tail.posts, ahead.posts, MaxPosts,
 			fields(snaps, func(s *State) *[]Complaint { return &s.Complaints.Posts })),
-		decisions: spliceList(base.decisions, tail.decisions, cur.decisions, MaxDecisions,
+		decisions: spliceList(base.decisions, tail.decisions, ahead.decisions, MaxDecisions,
 			fields(snaps, func(s *State) *[]DecisionRecord { return &s.Decisions })),
 		history: make([][]HostPoint, len(tail.history)),
 	}
 	for i := range l.history {
-		var b, c []HostPoint
+		var b, a []HostPoint
 		if i < len(base.history) {
 			b = base.history[i]
 		}
-		if i < len(cur.history) {
-			c = cur.history[i]
+		if i < len(ahead.history) {
+			a = ahead.history[i]
 		}
 		var had []*[]HostPoint // the snapshots that know group i
 		for _, s := range snaps {
@@ -393,7 +394,7 @@ func spliceAppendOnly(base, tail, cur appendOnly, snaps []*State) appendOnly {
 				had = append(had, &s.Hosts[i].History)
 			}
 		}
-		l.history[i] = spliceList(b, tail.history[i], c, MaxHostHistory, had)
+		l.history[i] = spliceList(b, tail.history[i], a, MaxHostHistory, had)
 	}
 	return l
 }
@@ -412,16 +413,18 @@ func fields[T any](states []*State, field func(*State) *[]T) []*[]T {
 	return l
 }
 
-// spliceList is base followed by tail, as Apply builds it. cur is the list
-// the working state had: when it starts at base's first element (the same
-// array) and its entries after base are the first of tail (the same events
-// folded before), the rest of tail is appended to it, in place when it has
-// room: only the working state holds a list with spare capacity (snapshots
-// and published clones are capped), so nothing else sees that space. Only a
-// list whose entries after base changed (a late event lands before entries
-// already shown) is copied, with room to grow. Each of snaps, a list that
-// held a prefix of tail, becomes that prefix of the result.
-func spliceList[T comparable](base, tail, cur []T, max int, snaps []*[]T) []T {
+// spliceList is base followed by tail, as Apply builds it. ahead is the
+// list built furthest along this history: when it starts with base's
+// entries and goes on with tail's (the same events, folded before), the
+// result is ahead itself, cut to length or with the rest of tail appended in
+// place. That is safe: only the cursor's working state holds a list with
+// spare capacity (snapshots and published clones are capped), so nothing
+// else can see that space, and entries are only ever added past every
+// slice anyone holds. Only a list whose entries after base changed (a late
+// event lands before entries already shown) is copied, with room to grow.
+// Each of snaps, a list that held a prefix of tail, becomes that prefix of
+// the result.
+func spliceList[T comparable](base, tail, ahead []T, max int, snaps []*[]T) []T {
 	n := len(base) + len(tail)
 	if n > max { // the bound drops entries on the way: drop them the same way
 		list, next := base, 0
@@ -440,19 +443,19 @@ func spliceList[T comparable](base, tail, cur []T, max int, snaps []*[]T) []T {
 	switch {
 	case n == 0:
 		list = base // as restored: nil stays nil
-	case len(cur) > 0 && startsWith(cur, base):
-		done := cur[len(base):]
+	case len(ahead) > 0 && startsWith(ahead, base):
+		done := ahead[len(base):]
 		same := 0
 		for same < min(len(done), len(tail)) && done[same] == tail[same] {
 			same++
 		}
 		switch {
 		case same == len(done):
-			list = append(cur, tail[same:]...)
+			list = append(ahead, tail[same:]...)
 		case same == len(tail):
-			list = cur[:n:n]
+			list = ahead[:n:n]
 		default:
-			kept := cur[: len(base)+same : len(base)+same]
+			kept := ahead[: len(base)+same : len(base)+same]
 			list = append(slices.Grow(kept, len(tail)-same+min(n/8, copyRoom)), tail[same:]...)
 		}
 	case len(base) == 0:
@@ -492,9 +495,9 @@ func orList[T any](a, b []T) []T {
 	return b
 }
 
-// stillAhead is, list by list, ref's list where lists' stops short of it
-// on its array (a fold that has not caught up yet), else nil; ok reports
-// whether any list is still ahead.
+// stillAhead is, list by list, ref's list where the list in lists is a
+// shorter start of it on its array (a fold that has not caught up yet),
+// else nil; ok reports whether any list is still ahead.
 func stillAhead(lists, ref appendOnly) (ahead appendOnly, ok bool) {
 	var k bool
 	ahead.timeline, k = behind(lists.timeline, ref.timeline)
@@ -542,10 +545,11 @@ func moved[T any](base, tail, list []T, max int) bool {
 }
 
 // rebaseAppendOnly points each list of s that is a start of base's (the
-// same array from the same first element, no longer) at the array spliceAppendOnly
-// moved base's entries to, so that one array serves every state that shares
-// a list and the old one can be freed. It reports whether any moved list of
-// s started where base's does: states further back share less.
+// same array from the same first element, no longer) at the array that
+// spliceAppendOnly moved base's entries to, so that one array serves every
+// state sharing a list and the old one can be freed. It reports whether any
+// moved list of s started where base's does: states further back share
+// less.
 func (s *State) rebaseAppendOnly(base, tail, lists appendOnly) (shared bool) {
 	var ok bool
 	s.Timeline, ok = rebase(s.Timeline, base.timeline, tail.timeline, lists.timeline, MaxTimeline)
