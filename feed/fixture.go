@@ -7,6 +7,7 @@ package feed
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +16,76 @@ import (
 	"github.com/warroom/warroom/model"
 )
 
+// MaxScenarioSize is the largest scenario file warroom reads. Loading takes
+// about 70 times the file's size in memory (measured: a 3.9 MiB scenario of
+// 19,000 events peaked at 269 MiB of heap, 296 MiB resident, and took 4 s),
+// so the limit keeps a load near 300 MB. It leaves ample room: the default
+// scenario (crowdstrike-primeday-2024, 590 events over three days) is 103
+// KiB, and a week-long exercise with an event every minute, about 10,000
+// events at the same density, is under 2 MiB.
+const MaxScenarioSize = 4 << 20
+
+// ScenarioTooLargeError is a scenario file larger than MaxScenarioSize.
+type ScenarioTooLargeError struct {
+	Path string
+	Size int64 // -1: more than the limit, read from a pipe
+}
+
+func (e *ScenarioTooLargeError) Error() string {
+	size := "more than " + formatSize(MaxScenarioSize)
+	switch {
+	case e.Size >= 0 && formatSize(e.Size) == fmt.Sprintf("%.1f MiB", float64(MaxScenarioSize)/(1<<20)):
+		size = fmt.Sprintf("%d bytes", e.Size) // just over: MiB would round it to the limit
+	case e.Size >= 0:
+		size = formatSize(e.Size)
+	}
+	reference := ""
+	if data, ok := fixtures.Read(fixtures.Default); ok {
+		reference = fmt.Sprintf(" (the default scenario is %s)", formatSize(int64(len(data))))
+	}
+	return fmt.Sprintf("scenario %s is %s, over the %s limit for a scenario file%s",
+		e.Path, size, formatSize(MaxScenarioSize), reference)
+}
+
+// ReadScenarioFile reads a scenario file, refusing one larger than
+// MaxScenarioSize before loading any of it.
+func ReadScenarioFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > MaxScenarioSize {
+		return nil, &ScenarioTooLargeError{Path: path, Size: info.Size()}
+	}
+	// Read one byte past the limit: a file that grew since, or a pipe, is
+	// caught without reading more.
+	data, err := io.ReadAll(io.LimitReader(f, MaxScenarioSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > MaxScenarioSize {
+		return nil, &ScenarioTooLargeError{Path: path, Size: -1}
+	}
+	return data, nil
+}
+
+// formatSize is a byte count in KiB or MiB.
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // OpenScenario loads an embedded scenario by name, or a scenario file by
-// path. A bad file's error is a model.ProblemList naming file:line:col.
+// path (at most MaxScenarioSize). A bad file's error is a model.ProblemList
+// naming file:line:col.
 func OpenScenario(ref string) (*model.Scenario, error) {
 	if data, ok := fixtures.Read(ref); ok {
 		sc, err := model.LoadScenario(ref+".yaml", data)
@@ -25,12 +94,14 @@ func OpenScenario(ref string) (*model.Scenario, error) {
 		}
 		return sc, nil
 	}
-	data, err := os.ReadFile(ref)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(ref, `/\.`) {
-			return nil, fmt.Errorf("no embedded scenario %q and no such file (embedded: %s)",
-				ref, strings.Join(fixtures.Names(), ", "))
-		}
+	data, err := ReadScenarioFile(ref)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(ref, `/\.`):
+		return nil, fmt.Errorf("no embedded scenario %q and no such file (embedded: %s)",
+			ref, strings.Join(fixtures.Names(), ", "))
+	case errors.As(err, new(*ScenarioTooLargeError)):
+		return nil, err
+	case err != nil:
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
 	return model.LoadScenario(filepath.Clean(ref), data)

@@ -56,3 +56,51 @@ func TestOpenScenarioErrors(t *testing.T) {
 		t.Errorf("bad file should give file:line:col problems, got %v", err)
 	}
 }
+
+// TestScenarioSizeLimit checks that a scenario file over MaxScenarioSize is
+// refused, by name and with the limit, before any of it is loaded, and that
+// one at the limit is read.
+func TestScenarioSizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	sized := func(name string, size int64) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(path, size); err != nil { // sparse: no disk used
+			t.Fatal(err)
+		}
+		return path
+	}
+	tests := []struct {
+		name    string
+		size    int64
+		refused string // the size the message gives; "" when read
+	}{
+		{"50 MB", 50 << 20, "50 MiB"},
+		{"one byte over", MaxScenarioSize + 1, "4194305 bytes"},
+		{"at the limit", MaxScenarioSize, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := sized(strings.ReplaceAll(tt.name, " ", "-")+".yaml", tt.size)
+			data, err := ReadScenarioFile(path)
+			if tt.refused == "" {
+				if err != nil || int64(len(data)) != tt.size {
+					t.Fatalf("read %d bytes, %v; want all %d", len(data), err, tt.size)
+				}
+				return
+			}
+			var tooLarge *ScenarioTooLargeError
+			if !errors.As(err, &tooLarge) || data != nil {
+				t.Fatalf("ReadScenarioFile = %d bytes, %v; want it refused", len(data), err)
+			}
+			_, err = OpenScenario(path)
+			for _, want := range []string{path, tt.refused, "4 MiB limit", "default scenario is 103 KiB"} {
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("OpenScenario error %v, want it to say %q", err, want)
+				}
+			}
+		})
+	}
+}

@@ -17,69 +17,99 @@ import (
 // time order, the way a busy live feed sends them. Most carry an RFC 3339
 // time, some an offset, some none; complaint and notice texts run from a
 // few words to a paragraph, a few with escape sequences or non-ASCII text.
-func ingestLines(n int) []byte {
-	rng := rand.New(rand.NewPCG(7, 19))
-	words := strings.Fields(`next-day orders will miss the promise labels time out since this morning
-		Buy Shipping metrics late shipment rate protection please advise carrier pickup missed
-		warehouse EDI manifest reboot WorkSpaces status update ETA customers sellers`)
-	text := func(minW, maxW int) string {
-		var b strings.Builder
-		for i := range minW + rng.IntN(maxW-minW+1) {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(words[rng.IntN(len(words))])
-		}
-		switch rng.IntN(100) {
-		case 0:
-			b.WriteString(`\u001b]0;pwned\u0007\u001b[2J`)
-		case 1:
-			b.WriteString(" Lieferverzögerung — 配送遅延")
-		}
-		return b.String()
-	}
-	groups := []string{"wms-fulfilment", "label-manifest", "carrier-edi", "workspaces-cs", "sortation", "returns"}
-	topics := []string{"late-shipment-rate", "labels-failing", "metrics-protection", "no-information"}
-	sellers := []string{"Harbor & Pine Home Goods", "Northwind Outfitters", "Blue Heron Books", "Cedar & Co. Kitchen", "Mesa Pet Supply"}
-	origin := time.Date(2024, 7, 19, 4, 9, 0, 0, time.UTC)
+func ingestLines(n int) []byte { return newIngestGen().lines(n) }
+
+// lines is n lines, 250ms apart from T+0.
+func (g *ingestGen) lines(n int) []byte {
 	var out bytes.Buffer
 	for i := range n {
-		at := time.Duration(i) * 250 * time.Millisecond
-		switch rng.IntN(10) {
-		case 0: // no time: it happened when read
-			out.WriteString(`{`)
-		case 1:
-			fmt.Fprintf(&out, `{"at":"+%s",`, at.Round(time.Second))
-		default:
-			fmt.Fprintf(&out, `{"time":"%s",`, origin.Add(at).Format(time.RFC3339))
-		}
-		switch k := rng.IntN(100); {
-		case k < 30:
-			total := 1000 + 100*rng.IntN(40)
-			rec := rng.IntN(total)
-			fmt.Fprintf(&out, `"source":"prometheus","hosts":{"group":%q,"recovered":%d,"total":%d,"failed":%d,"state":"recovering"}}`,
-				groups[rng.IntN(len(groups))], rec, total, rng.IntN(total-rec+1))
-		case k < 50:
-			fmt.Fprintf(&out, `"source":"prometheus","backlog":{"waiting":%d,"inflow":%d,"shipped":%.1f}}`,
-				rng.IntN(2_000_000), 90_000+rng.IntN(10_000), 100_000+rng.Float64()*40_000)
-		case k < 80:
-			fmt.Fprintf(&out, `"source":"seller-forums","complaint":{"seller":%q,"channel":"forums","topic":%q,"text":"%s"}}`,
-				sellers[rng.IntN(len(sellers))], topics[rng.IntN(len(topics))], text(8, 60))
-		case k < 85:
-			fmt.Fprintf(&out, `"source":"ups","warning":{"id":"ups-%d","carrier":"ups","severity":"major","region":"US, Europe","headline":"%s","body":"%s"}}`,
-				i%50, text(4, 10), text(20, 80))
-		case k < 90:
-			fmt.Fprintf(&out, `"source":"responder:ic","note":{"author":"ic","text":"%s"}}`, text(5, 30))
-		case k < 95:
-			fmt.Fprintf(&out, `"source":"aws","text":"AWS: %s","update":{"from":"AWS Health Dashboard","text":"%s"}}`, text(3, 8), text(15, 60))
-		case k < 98:
-			fmt.Fprintf(&out, `"source":"responder:ic","step":{"step":"reboot","state":"active","by":"ic"}}`)
-		default:
-			fmt.Fprintf(&out, `"source":"responder:ic","ack":{"warning":"ups-%d","by":"ic"}}`, i%50)
-		}
-		out.WriteByte('\n')
+		g.write(&out, i, time.Duration(i)*250*time.Millisecond)
 	}
 	return out.Bytes()
+}
+
+// ingestGen writes ingestLines' lines one at a time, so that a benchmark can
+// feed millions of events without holding all their text at once.
+type ingestGen struct {
+	rng *rand.Rand
+	// precise stamps times to the nanosecond, not to the second; timed
+	// gives every line a time (otherwise one in ten has none: it happened
+	// when read).
+	precise, timed bool
+}
+
+var (
+	ingestWords = strings.Fields(`next-day orders will miss the promise labels time out since this morning
+		Buy Shipping metrics late shipment rate protection please advise carrier pickup missed
+		warehouse EDI manifest reboot WorkSpaces status update ETA customers sellers`)
+	ingestGroups  = []string{"wms-fulfilment", "label-manifest", "carrier-edi", "workspaces-cs", "sortation", "returns"}
+	ingestTopics  = []string{"late-shipment-rate", "labels-failing", "metrics-protection", "no-information"}
+	ingestSellers = []string{"Harbor & Pine Home Goods", "Northwind Outfitters", "Blue Heron Books", "Cedar & Co. Kitchen", "Mesa Pet Supply"}
+	ingestOrigin  = time.Date(2024, 7, 19, 4, 9, 0, 0, time.UTC)
+)
+
+func newIngestGen() *ingestGen { return &ingestGen{rng: rand.New(rand.NewPCG(7, 19))} }
+
+func (g *ingestGen) text(minW, maxW int) string {
+	var b strings.Builder
+	for i := range minW + g.rng.IntN(maxW-minW+1) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(ingestWords[g.rng.IntN(len(ingestWords))])
+	}
+	switch g.rng.IntN(100) {
+	case 0:
+		b.WriteString(`\u001b]0;pwned\u0007\u001b[2J`)
+	case 1:
+		b.WriteString(" Lieferverzögerung — 配送遅延")
+	}
+	return b.String()
+}
+
+// write appends line i, stamped at (or, for a line without a time, read at) at.
+func (g *ingestGen) write(out *bytes.Buffer, i int, at time.Duration) {
+	rng := g.rng
+	switch form := rng.IntN(10); {
+	case form == 0 && !g.timed: // no time: it happened when read
+		out.WriteString(`{`)
+	case form == 1:
+		if !g.precise {
+			at = at.Round(time.Second)
+		}
+		fmt.Fprintf(out, `{"at":"+%s",`, at)
+	default:
+		layout := time.RFC3339
+		if g.precise {
+			layout = time.RFC3339Nano
+		}
+		fmt.Fprintf(out, `{"time":"%s",`, ingestOrigin.Add(at).Format(layout))
+	}
+	switch k := rng.IntN(100); {
+	case k < 30:
+		total := 1000 + 100*rng.IntN(40)
+		rec := rng.IntN(total)
+		fmt.Fprintf(out, `"source":"prometheus","hosts":{"group":%q,"recovered":%d,"total":%d,"failed":%d,"state":"recovering"}}`,
+			ingestGroups[rng.IntN(len(ingestGroups))], rec, total, rng.IntN(total-rec+1))
+	case k < 50:
+		fmt.Fprintf(out, `"source":"prometheus","backlog":{"waiting":%d,"inflow":%d,"shipped":%.1f}}`,
+			rng.IntN(2_000_000), 90_000+rng.IntN(10_000), 100_000+rng.Float64()*40_000)
+	case k < 80:
+		fmt.Fprintf(out, `"source":"seller-forums","complaint":{"seller":%q,"channel":"forums","topic":%q,"text":"%s"}}`,
+			ingestSellers[rng.IntN(len(ingestSellers))], ingestTopics[rng.IntN(len(ingestTopics))], g.text(8, 60))
+	case k < 85:
+		fmt.Fprintf(out, `"source":"ups","warning":{"id":"ups-%d","carrier":"ups","severity":"major","region":"US, Europe","headline":"%s","body":"%s"}}`,
+			i%50, g.text(4, 10), g.text(20, 80))
+	case k < 90:
+		fmt.Fprintf(out, `"source":"responder:ic","note":{"author":"ic","text":"%s"}}`, g.text(5, 30))
+	case k < 95:
+		fmt.Fprintf(out, `"source":"aws","text":"AWS: %s","update":{"from":"AWS Health Dashboard","text":"%s"}}`, g.text(3, 8), g.text(15, 60))
+	case k < 98:
+		fmt.Fprintf(out, `"source":"responder:ic","step":{"step":"reboot","state":"active","by":"ic"}}`)
+	default:
+		fmt.Fprintf(out, `"source":"responder:ic","ack":{"warning":"ups-%d","by":"ic"}}`, i%50)
+	}
+	out.WriteByte('\n')
 }
 
 const ingestN = 100_000

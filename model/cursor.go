@@ -47,6 +47,22 @@ type Cursor struct {
 	pauseOnInject bool
 	// maxEvents bounds the events kept for scrubbing back in a live feed.
 	maxEvents int
+	// ahead is, while the cursor is behind the furthest state it built (it
+	// went back, or a rewrite refolds), that state's lists: folding forward
+	// again splices onto their arrays (which only the cursor can append to)
+	// instead of copying every list. nil when nothing is ahead.
+	ahead *appendOnly
+	// fold is the fold in progress with the lists set aside, or nil.
+	fold *pendingFold
+}
+
+// pendingFold is a fold with the working state's lists set aside: base is
+// what they held when it began, at event pos, and the snapshots from
+// firstSnap on were taken during it, holding only what the fold appended.
+type pendingFold struct {
+	base      appendOnly
+	pos       int
+	firstSnap int
 }
 
 // DefaultMaxEvents is how many events a live cursor keeps for scrubbing
@@ -92,7 +108,8 @@ func (c *Cursor) End() time.Duration {
 // AtEnd reports whether every event is applied and the clock is at the end.
 func (c *Cursor) AtEnd() bool { return c.pos == len(c.events) && c.clock >= c.End() }
 
-// Events is the event list; callers must not modify it.
+// Events is the event list. Callers must not modify it, nor keep it past
+// the next Merge, which moves events within it.
 func (c *Cursor) Events() []Event { return c.events }
 
 // SetPlaying starts or stops the clock. Playing at the end restarts nothing:
@@ -155,6 +172,9 @@ func (c *Cursor) Advance(real time.Duration) bool {
 // with the clock at the inject's time, and reports that it stopped there:
 // however long the step, no inject is passed over and none moves.
 func (c *Cursor) forwardTo(t time.Duration, stopAtInject bool) (stopped bool) {
+	if c.beginFold() {
+		defer c.endFold()
+	}
 	for c.pos < len(c.events) && c.events[c.pos].At <= t {
 		e := c.events[c.pos]
 		delivered := c.state.Rev.Injects
@@ -176,14 +196,22 @@ func (c *Cursor) delivered(revBefore int, at time.Duration) bool {
 }
 
 func (c *Cursor) applyNext() {
+	if c.fold != nil && c.pos-c.fold.pos >= maxSplicedFold {
+		c.endFold() // before the lists set aside could reach a bound
+		c.beginFold()
+	}
 	Apply(&c.state, c.events[c.pos])
 	c.pos++
-	last := c.snaps[len(c.snaps)-1].pos
-	// Never further apart than a quarter of the kept events, so compacting
-	// always finds a snapshot to restart from.
-	if c.pos-last >= min(max(minSnapshotGap, c.state.mutableSize()), c.maxEvents/4) {
+	if c.pos-c.snaps[len(c.snaps)-1].pos >= c.snapshotGap(&c.state) {
 		c.snaps = append(c.snaps, snapshot{c.pos, c.state.Clone()})
 	}
+}
+
+// snapshotGap is how many events apart snapshots of st are kept: never
+// further apart than a quarter of the kept events, so that compacting
+// always finds a snapshot to restart from.
+func (c *Cursor) snapshotGap(st *State) int {
+	return min(max(minSnapshotGap, st.mutableSize()), c.maxEvents/4)
 }
 
 // nearestSnapshot is the index of the last snapshot at or before k events.
@@ -202,11 +230,68 @@ func (c *Cursor) nearestSnapshot(k int) int {
 func (c *Cursor) goTo(k int) {
 	k = min(max(k, 0), len(c.events))
 	if s := c.snaps[c.nearestSnapshot(k)]; k < c.pos || s.pos > c.pos {
-		c.state = s.state.Clone()
-		c.pos = s.pos
+		c.restore(s)
+	}
+	if c.beginFold() {
+		defer c.endFold()
 	}
 	for c.pos < k {
 		c.applyNext()
+	}
+}
+
+// restore makes snapshot s the working state. The working state's lists go
+// ahead (where nothing further is ahead already), so that folding forward
+// again reuses their arrays.
+func (c *Cursor) restore(s snapshot) {
+	cur := c.state.takeAppendOnly()
+	if c.ahead != nil {
+		cur = c.ahead.or(cur)
+	}
+	c.ahead = &cur
+	c.state, c.pos = s.state.Clone(), s.pos
+}
+
+// beginFold sets the working state's lists aside when lists lie ahead, so
+// that endFold can splice what the fold appends onto their arrays. It
+// reports whether it began a fold (and the caller must end it).
+func (c *Cursor) beginFold() bool {
+	if c.ahead == nil || c.fold != nil {
+		return false
+	}
+	c.fold = &pendingFold{base: c.state.takeAppendOnly(), pos: c.pos, firstSnap: len(c.snaps)}
+	return true
+}
+
+// endFold splices the lists back (spliceAppendOnly): onto the arrays ahead
+// where the fold rebuilt their entries, copying only a list whose entries
+// changed; the snapshots taken during the fold get prefixes of the result.
+// A list that had to be copied takes along every older snapshot that shared
+// its old array (rebaseAppendOnly), so that one array per list stays alive,
+// not one per rewrite.
+func (c *Cursor) endFold() {
+	f := c.fold
+	if f == nil {
+		return // a long fold ended early, having caught up (see applyNext)
+	}
+	c.fold = nil
+	taken := make([]*State, 0, len(c.snaps)-f.firstSnap)
+	for i := f.firstSnap; i < len(c.snaps); i++ {
+		taken = append(taken, &c.snaps[i].state)
+	}
+	tail := c.state.takeAppendOnly()
+	ref := c.ahead.or(f.base)
+	lists := spliceAppendOnly(f.base, tail, ref, taken)
+	c.state.putAppendOnly(lists)
+	if anyMoved(f.base, tail, lists) {
+		for i := c.nearestSnapshot(f.pos); i >= 0 && c.snaps[i].state.rebaseAppendOnly(f.base, tail, lists); i-- {
+		}
+		c.start.rebaseAppendOnly(f.base, tail, lists)
+	}
+	if ahead, ok := stillAhead(lists, ref); ok {
+		c.ahead = &ahead
+	} else {
+		c.ahead = nil
 	}
 }
 
@@ -214,6 +299,9 @@ func (c *Cursor) goTo(k int) {
 func (c *Cursor) Next() bool {
 	if c.pos >= len(c.events) {
 		return false
+	}
+	if c.beginFold() {
+		defer c.endFold()
 	}
 	c.applyNext()
 	c.setClock(c.events[c.pos-1].At)
@@ -276,6 +364,9 @@ func (c *Cursor) Insert(e Event) {
 	e.At = c.clock
 	c.events = slices.Insert(slices.Clip(c.events), c.pos, e)
 	c.snaps = c.snaps[:c.nearestSnapshot(c.pos)+1]
+	if c.beginFold() {
+		defer c.endFold()
+	}
 	c.applyNext()
 	c.setClock(e.At)
 }
@@ -291,36 +382,59 @@ func (c *Cursor) Merge(events []Event) (rewrote bool) {
 		return false
 	}
 	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
-	first := len(c.events)
-	if len(c.events) == 0 || events[0].At >= c.End() {
-		c.events = append(c.events, events...)
-	} else {
-		merged := make([]Event, 0, len(c.events)+len(events))
-		i, j := 0, 0
-		for i < len(c.events) || j < len(events) {
-			if j == len(events) || (i < len(c.events) && c.events[i].At <= events[j].At) {
-				merged = append(merged, c.events[i])
-				i++
-				continue
-			}
-			first = min(first, len(merged))
-			merged = append(merged, events[j])
-			j++
+	// The new events go after every known event at or before their time.
+	first, _ := slices.BinarySearchFunc(c.events, events[0].At, func(e Event, t time.Duration) int {
+		if e.At <= t {
+			return -1
 		}
-		c.events = merged
+		return 1
+	})
+	known := len(c.events)
+	c.events = append(c.events, events...)
+	// Merge the known events after first with the new ones in place, from
+	// the end, so that only the part that moves is written: a late batch
+	// costs what it displaces, not the whole history.
+	i, j, k := known-1, len(events)-1, len(c.events)-1
+	for ; i >= first && j >= 0; k-- {
+		if c.events[i].At > events[j].At {
+			c.events[k] = c.events[i]
+			i--
+		} else {
+			c.events[k] = events[j]
+			j--
+		}
+	}
+	if first < known {
+		copy(c.events[first:k+1], events[:j+1])
 	}
 	if first < c.pos {
-		// History before the cursor changed: drop the snapshots it spoils
-		// and refold to the same time.
-		c.snaps = c.snaps[:c.nearestSnapshot(first)+1]
-		s := c.snaps[len(c.snaps)-1]
-		c.state, c.pos = s.state.Clone(), s.pos
-		c.forwardTo(c.clock, false)
+		c.rewrite(first)
 		rewrote = true
 	}
 	c.compact()
 	return rewrote
 }
+
+// rewrite rebuilds the state after the history changed from event first on,
+// before the cursor: it drops the snapshots that change spoils and refolds
+// from the last one left to the same time.
+//
+// A live feed rewrites at nearly every batch (a batch lands before the
+// source's health report stamped now), so a rewrite must neither copy the
+// state's lists nor leave copies behind: like any fold from a restored
+// snapshot, it folds with the lists set aside and splices them onto the
+// arrays the working state had built (see endFold), so that a batch landing
+// before a health report (which appends to no list) copies nothing.
+func (c *Cursor) rewrite(first int) {
+	c.snaps = c.snaps[:c.nearestSnapshot(first)+1]
+	c.restore(c.snaps[len(c.snaps)-1])
+	c.forwardTo(c.clock, false)
+}
+
+// maxSplicedFold is the most events folded with the lists set aside before
+// they are spliced back: no more than the smallest bound, so that the lists
+// set aside never drop entries themselves.
+const maxSplicedFold = min(MaxTimeline, MaxPosts, MaxDecisions, MaxHostHistory, MaxBacklogPoints)
 
 // Follow moves the clock to now (a live feed's present) and applies every
 // event up to it.
@@ -348,7 +462,12 @@ func (c *Cursor) compact() {
 		return // the cursor sits near the start: keep everything for now
 	}
 	c.start = base.state.Clone()
-	c.events = slices.Clone(c.events[base.pos:]) // a new array frees the old one
+	// Move the kept events to the front of the same array rather than into
+	// a new one: the array never exists twice, and the space freed is what
+	// the next events fill. Clearing the rest lets the folded events go.
+	kept := copy(c.events, c.events[base.pos:])
+	clear(c.events[kept:])
+	c.events = c.events[:kept]
 	snaps := make([]snapshot, 0, len(c.snaps)-i)
 	for _, s := range c.snaps[i:] {
 		snaps = append(snaps, snapshot{s.pos - base.pos, s.state})

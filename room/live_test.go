@@ -1,6 +1,9 @@
 package room
 
 import (
+	"fmt"
+	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -95,5 +98,90 @@ func TestLateEventMovesTheEpoch(t *testing.T) {
 	r.Ingest([]model.Event{{At: 10 * time.Minute, Body: model.Note{Author: "a", Text: "late"}}})
 	if e := r.Snapshot().State.Epoch; e == before {
 		t.Fatal("a late event rewrote history: the epoch must move so views drop their caches")
+	}
+}
+
+// shownLists is a deep copy of the lists a snapshot shows.
+type shownLists struct {
+	timeline []model.Entry
+	points   []model.BacklogPoint
+	posts    []model.Complaint
+	history  []model.HostPoint
+}
+
+func copyLists(s *model.State) shownLists {
+	return shownLists{slices.Clone(s.Timeline), slices.Clone(s.Backlog.Points), slices.Clone(s.Complaints.Posts), slices.Clone(s.Hosts[0].History)}
+}
+
+// TestLiveSnapshotsStayAsShown ingests batches that rewrite history (each
+// lands before the health report stamped now, or steps back before events
+// already shown) while a console reads every snapshot on its own
+// goroutine, and checks that no snapshot changes after it was published:
+// rewrites keep and extend the room's arrays in place, which must never be
+// memory a published snapshot shows (run with -race to see it read).
+func TestLiveSnapshotsStayAsShown(t *testing.T) {
+	sc := scenario()
+	sc.Events = nil
+	sc.Topics = []model.TopicDef{{ID: "late", Name: "late"}}
+	now := sc.Meta.Start.Add(100 * time.Hour)
+	r := NewLive(sc, WithClock(func() time.Time { return now }))
+	defer r.Close()
+	updates, unsubscribe := r.Subscribe()
+
+	type kept struct {
+		snap  Snapshot
+		lists shownLists
+	}
+	done := make(chan []kept)
+	go func() {
+		var all []kept
+		for s := range updates {
+			all = append(all, kept{s, copyLists(&s.State)}) // reads every entry shown
+		}
+		done <- all
+	}()
+
+	health := func(status model.HealthStatus) []model.Event {
+		return []model.Event{{At: 100 * time.Hour, Source: "ndjson", Body: model.SourceHealth{Source: "ndjson", Status: status}}}
+	}
+	r.Ingest(health(model.HealthOK))
+	at := time.Duration(0)
+	for b := range 300 {
+		var batch []model.Event
+		if b%3 == 0 {
+			at -= 2 * time.Second // this batch steps back before events already shown
+		}
+		for i := range 12 {
+			at += time.Second
+			var body model.Body
+			switch i % 4 {
+			case 0:
+				body = model.HostStatus{Group: "wms", Recovered: i}
+			case 1:
+				body = model.BacklogObservation{Waiting: int64(b*100 + i)}
+			case 2:
+				body = model.SellerComplaint{Seller: "s", Topic: "late", Text: fmt.Sprint(b, i)}
+			default:
+				body = model.Note{Author: "ic", Text: fmt.Sprint(b, i)}
+			}
+			batch = append(batch, model.Event{At: at, Source: "ndjson", Body: body})
+		}
+		r.Ingest(batch)
+		if b%10 == 0 {
+			r.Ingest(health(model.HealthError)) // a report that reaches the timeline
+		}
+	}
+	unsubscribe()
+	all := <-done
+	if len(all) < 10 {
+		t.Fatalf("the console saw %d snapshots", len(all))
+	}
+	for i, k := range all {
+		if now := copyLists(&k.snap.State); !reflect.DeepEqual(now, k.lists) {
+			t.Fatalf("snapshot %d (seq %d) changed after it was published", i, k.snap.Seq)
+		}
+	}
+	if last := all[len(all)-1].snap; last.Pos != last.Len || len(last.State.Complaints.Posts) != 300*3 {
+		t.Errorf("the last snapshot has %d of %d events applied and %d posts, want all and 900", last.Pos, last.Len, len(last.State.Complaints.Posts))
 	}
 }

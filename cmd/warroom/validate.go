@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/model"
 )
 
@@ -26,7 +26,7 @@ func newValidateCmd() *cobra.Command {
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			bad := false
 			for _, file := range files {
-				data, err := os.ReadFile(file)
+				data, err := feed.ReadScenarioFile(file)
 				if err != nil {
 					fmt.Fprintln(errOut, model.Visible(fmt.Sprintf("%s: %v", file, err)))
 					bad = true
