@@ -121,7 +121,8 @@ func (r *RSS) Poll(ctx context.Context) ([]model.Event, error) {
 // decode parses a feed document and maps its new items. It is the whole of
 // Poll but the fetching, and what the fuzz test drives.
 func (r *RSS) decode(data []byte) ([]model.Event, error) {
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	// One bad character must not lose every item: see xmlLegalChars.
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(xmlLegalChars(data)))
 	if err != nil {
 		return nil, fmt.Errorf("not an RSS or Atom feed: %w", err)
 	}
