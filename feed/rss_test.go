@@ -120,6 +120,20 @@ func TestRSSComplaints(t *testing.T) {
 	}
 	spDiff(t, "first poll", rssPoll(t, r), want)
 	spDiff(t, "same feed again", rssPoll(t, r), nil)
+	// Dropped, and counted once however often the feed lists it.
+	wantDrops(t, r.Dropped(), DropBeforeStart, 1)
+}
+
+// wantDrops checks counts of dropped items given as reason, count, ...
+func wantDrops(t *testing.T, got []model.DropCount, want ...any) {
+	t.Helper()
+	var w []model.DropCount
+	for i := 0; i+1 < len(want); i += 2 {
+		w = append(w, model.DropCount{Reason: want[i].(string), Count: want[i+1].(int)})
+	}
+	if !reflect.DeepEqual(got, w) {
+		t.Errorf("dropped %v, want %v", got, w)
+	}
 }
 
 // TestRSSBadCharacters: references to characters XML does not allow, raw
@@ -160,6 +174,11 @@ func TestRSSBadCharacters(t *testing.T) {
 			r := NewRSS("forums", srv.URL, RSSMapping{Channel: "forums"}, rssTestClock, srv.Client())
 			spDiff(t, "first poll", rssPoll(t, r), c.want)
 			spDiff(t, "again", rssPoll(t, r), nil)
+			if c.file == "forum-bad-chars.rss" {
+				wantDrops(t, r.Dropped(), DropBeforeStart, 1)
+			} else {
+				wantDrops(t, r.Dropped())
+			}
 		})
 	}
 }
@@ -256,18 +275,25 @@ func TestRSSDedupAcrossPolls(t *testing.T) {
 	steps := []struct {
 		body []byte
 		want []string
+		dups int // dropped as duplicates so far
 	}{
-		{feed(a, b), []string{"A", "B"}},
-		{feed(c, b, a), []string{"C"}},
-		{feed(d, c, b, a2), []string{"C"}}, // d; a2 has a's guid
-		{feed(e, e, d), []string{"E"}},     // twice in one document: once
-		{feed(e, d, c, b, a), nil},
+		{feed(a, b), []string{"A", "B"}, 0},
+		{feed(c, b, a), []string{"C"}, 0},
+		{feed(d, c, b, a2), []string{"C"}, 0}, // d; a2 has a's guid, and a was returned
+		{feed(e, e, d), []string{"E"}, 1},     // twice in one document: once, the other dropped
+		{feed(e, d, c, b, a), nil, 1},
+		{feed(e, e), nil, 1}, // returned before: not news, not dropped
 	}
 	for i, s := range steps {
 		srv.set(s.body)
 		got := titles(rssPoll(t, r))
 		if !reflect.DeepEqual(got, s.want) {
 			t.Errorf("step %d: %q, want %q", i, got, s.want)
+		}
+		if s.dups == 0 {
+			wantDrops(t, r.Dropped())
+		} else {
+			wantDrops(t, r.Dropped(), DropDuplicate, s.dups)
 		}
 	}
 }
