@@ -23,31 +23,43 @@ import (
 //     U+FFFF, and numbers past U+10FFFF; outside CDATA sections, comments
 //     and processing instructions, where "&#" is text and is left alone;
 //   - raw C0 control bytes (but tab, LF and CR), anywhere;
-//   - in a UTF-8 document, raw U+FFFE and U+FFFF; bytes that are not UTF-8
-//     become U+FFFD, as everywhere else in warroom.
+//   - while the document is read as UTF-8, raw U+FFFE and U+FFFF; bytes
+//     that are not UTF-8 become U+FFFD, as everywhere else in warroom.
 //
-// A document declaring another encoding is treated as single-byte or
-// ASCII-compatible (ISO-8859-x, windows-125x, Shift_JIS, GB18030): only
-// references and C0 bytes are looked at, since the charset decoder turns
-// the rest into UTF-8. UTF-16 (by its byte order mark or declared) and JSON
-// documents are returned as they are.
-// A legal document comes back unchanged (the same slice); an escaped
-// ampersand (&amp;#x1b;) is text, not a reference, and stays.
+// The document is read as UTF-8 until an XML declaration names another
+// encoding, exactly when encoding/xml switches to its charset decoder:
+// from there, in a single-byte or ASCII-compatible encoding (ISO-8859-x,
+// windows-125x, Shift_JIS), only references and C0 bytes are looked at, as
+// the decoder turns the rest into characters; in UTF-16 nothing more is. A
+// document that starts with a UTF-16 byte order mark and a JSON feed are
+// left as they are. A legal document comes back unchanged (the same
+// slice); an escaped ampersand (&amp;#x1b;) is text, not a reference, and
+// stays.
 func xmlLegalChars(data []byte) []byte {
-	mode := xmlCharMode(data)
-	if mode == xmlModeAsIs {
-		return data
+	out, _, _ := xmlFiltered(data)
+	return out
+}
+
+// xmlFiltered is xmlLegalChars, also saying up to where in the output the
+// bytes were read as UTF-8, and from where on they were copied as they are
+// (both len(out) when throughout).
+func xmlFiltered(data []byte) (out []byte, utf8Until, asIsFrom int) {
+	if xmlStartMode(data) == xmlModeAsIs {
+		return data, 0, 0
 	}
-	f := xmlFilter{data: data}
+	f := xmlFilter{data: data, utf8Until: -1, asIsFrom: -1}
 	for i := 0; i < len(data); {
 		c := data[i]
 		switch {
+		case f.mode == xmlModeAsIs:
+			f.write(c)
+			i++
 		case c < 0x20:
 			if c == '\t' || c == '\n' || c == '\r' {
 				f.feed(c)
 			}
 			i++
-		case c < utf8.RuneSelf || mode == xmlModeSingleByte:
+		case c < utf8.RuneSelf || f.mode == xmlModeSingleByte:
 			f.feed(c)
 			i++
 		default:
@@ -66,7 +78,15 @@ func xmlLegalChars(data []byte) []byte {
 			i += size
 		}
 	}
-	return f.finish()
+	out = f.finish()
+	utf8Until, asIsFrom = f.utf8Until, f.asIsFrom
+	if utf8Until < 0 {
+		utf8Until = len(out)
+	}
+	if asIsFrom < 0 {
+		asIsFrom = len(out)
+	}
+	return out, utf8Until, asIsFrom
 }
 
 // xmlFilter is xmlLegalChars' state: it is fed the document's bytes with the
@@ -83,6 +103,10 @@ type xmlFilter struct {
 
 	state   int // xmlInMarkup, xmlInCDATA, ...
 	section int // bytes written since the section's start delimiter
+	piStart int // where the processing instruction being read starts
+
+	mode                int // how the bytes are read: xmlModeUTF8, ...
+	utf8Until, asIsFrom int // where the mode left UTF-8, and where it became as-is; -1: not yet
 
 	// Character references not yet complete, innermost last: held back in
 	// pend, the bytes of refs[i] starting at refs[i].start.
@@ -183,6 +207,9 @@ func (f *xmlFilter) write(c byte) {
 		f.out = append(f.out, c)
 	}
 	f.section++
+	if f.mode == xmlModeAsIs {
+		return
+	}
 	switch f.state {
 	case xmlInMarkup:
 		switch {
@@ -191,7 +218,7 @@ func (f *xmlFilter) write(c byte) {
 		case c == '-' && f.endsWith("<!--"):
 			f.state, f.section = xmlInComment, 0
 		case c == '?' && f.endsWith("<?"):
-			f.state, f.section = xmlInPI, 0
+			f.state, f.section, f.piStart = xmlInPI, 0, f.len()
 		}
 	case xmlInCDATA:
 		if c == '>' && f.section >= 3 && f.endsWith("]]>") {
@@ -204,16 +231,77 @@ func (f *xmlFilter) write(c byte) {
 	case xmlInPI:
 		if c == '>' && f.section >= 2 && f.endsWith("?>") {
 			f.state = xmlInMarkup
+			f.declaration(f.output()[f.piStart : f.len()-2])
 		}
 	}
 }
 
-func (f *xmlFilter) endsWith(s string) bool {
-	if f.out != nil {
-		return bytes.HasSuffix(f.out, []byte(s))
+// declaration reads a processing instruction as encoding/xml does: one
+// whose target is "xml" and whose encoding is not UTF-8 switches what
+// follows to that encoding.
+func (f *xmlFilter) declaration(pi []byte) {
+	if f.mode != xmlModeUTF8 || !bytes.HasPrefix(pi, []byte("xml")) || (len(pi) > 3 && xmlNameByte(pi[3])) {
+		return
 	}
-	return bytes.HasSuffix(f.data[:f.n], []byte(s))
+	enc := xmlProcInst("encoding", string(pi[3:]))
+	if enc == "" || strings.EqualFold(enc, "utf-8") {
+		return
+	}
+	switch _, name := charset.Lookup(enc); {
+	case name == "utf-8": // another label for it: still read as UTF-8
+		return
+	case strings.HasPrefix(name, "utf-16"):
+		f.mode, f.utf8Until, f.asIsFrom = xmlModeAsIs, f.len(), f.len()
+	default:
+		f.mode, f.utf8Until = xmlModeSingleByte, f.len()
+	}
 }
+
+// xmlNameByte is encoding/xml's: a byte that continues a name.
+func xmlNameByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '_' || c == ':' || c == '.' || c == '-' || c >= utf8.RuneSelf
+}
+
+// xmlProcInst is encoding/xml's procInst: the value of param="..." (or
+// '...') in a processing instruction's content, "" when there is none.
+func xmlProcInst(param, s string) string {
+	param += "="
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := strings.Index(sub, param)
+		if k < 0 || len(param)+k >= len(sub) {
+			return ""
+		}
+		i += len(param) + k + 1
+		if c := sub[len(param)+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return ""
+	}
+	j := strings.IndexByte(s[i:], sep)
+	if j < 0 {
+		return ""
+	}
+	return s[i : i+j]
+}
+
+func (f *xmlFilter) endsWith(s string) bool { return bytes.HasSuffix(f.output(), []byte(s)) }
+
+// output is what was written so far.
+func (f *xmlFilter) output() []byte {
+	if f.out != nil {
+		return f.out
+	}
+	return f.data[:f.n]
+}
+
+func (f *xmlFilter) len() int { return len(f.output()) }
 
 // finish writes what is still held back and returns the output: data
 // itself when nothing changed.
@@ -235,15 +323,15 @@ const (
 
 // How xmlLegalChars reads a document's bytes.
 const (
-	xmlModeUTF8       = iota // no encoding declared, or UTF-8
-	xmlModeSingleByte        // another ASCII-compatible encoding
+	xmlModeUTF8       = iota // no encoding declared (yet), or UTF-8
+	xmlModeSingleByte        // another ASCII-compatible encoding declared
 	xmlModeAsIs              // UTF-16, or not XML at all (a JSON feed)
 )
 
-// xmlCharMode decides from the byte order mark and the XML declaration how
-// the document's bytes are to be read, the way encoding/xml decides whether
-// to call its charset reader (any declared encoding but "utf-8").
-func xmlCharMode(data []byte) int {
+// xmlStartMode is xmlModeAsIs for a document that starts with a UTF-16
+// byte order mark or looks like UTF-16 (encoding/xml cannot read either),
+// and for a JSON feed; else xmlModeUTF8, until a declaration says otherwise.
+func xmlStartMode(data []byte) int {
 	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) ||
 		bytes.HasPrefix(data, []byte{0, '<'}) || bytes.HasPrefix(data, []byte{'<', 0}) {
 		return xmlModeAsIs
@@ -252,38 +340,7 @@ func xmlCharMode(data []byte) int {
 	if len(rest) > 0 && (rest[0] == '{' || rest[0] == '[') {
 		return xmlModeAsIs
 	}
-	if !bytes.HasPrefix(rest, []byte("<?xml")) {
-		return xmlModeUTF8
-	}
-	end := bytes.Index(rest, []byte("?>"))
-	if end < 0 {
-		return xmlModeUTF8
-	}
-	decl := rest[:end]
-	i := bytes.Index(decl, []byte("encoding"))
-	if i < 0 {
-		return xmlModeUTF8
-	}
-	v := bytes.TrimLeft(decl[i+len("encoding"):], " \t\r\n")
-	if len(v) == 0 || v[0] != '=' {
-		return xmlModeUTF8
-	}
-	v = bytes.TrimLeft(v[1:], " \t\r\n")
-	if len(v) == 0 || (v[0] != '"' && v[0] != '\'') {
-		return xmlModeUTF8
-	}
-	q := v[0]
-	v = v[1:]
-	if j := bytes.IndexByte(v, q); j >= 0 {
-		v = v[:j]
-	}
-	if len(v) == 0 || bytes.EqualFold(v, []byte("utf-8")) {
-		return xmlModeUTF8
-	}
-	if _, name := charset.Lookup(string(v)); strings.HasPrefix(name, "utf-16") {
-		return xmlModeAsIs // two bytes a character: nothing here reads it
-	}
-	return xmlModeSingleByte
+	return xmlModeUTF8
 }
 
 // xmlDigit is c's value as a digit in base 10 or 16, or -1.

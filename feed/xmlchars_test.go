@@ -50,7 +50,13 @@ func TestXMLLegalChars(t *testing.T) {
 		{"latin-1: only references and controls",
 			"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>caf\xe9 \xff\xfe &#x1b;\x01</t>",
 			"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><t>caf\xe9 \xff\xfe </t>"},
-		{"declared UTF-8", "<?xml version='1.0' encoding = 'utf-8' ?><t>\xff&#1;</t>", "<?xml version='1.0' encoding = 'utf-8' ?><t>\uFFFD</t>"},
+		{"declared UTF-8", "<?xml version='1.0' encoding='utf-8' ?><t>\xff&#1;</t>", "<?xml version='1.0' encoding='utf-8' ?><t>\uFFFD</t>"},
+		{"another label of UTF-8", "<?xml version=\"1.0\" encoding=\"utf8\"?><t>\xff\uFFFE</t>", "<?xml version=\"1.0\" encoding=\"utf8\"?><t>\uFFFD</t>"},
+		{"encoding/xml reads no encoding with spaces around =", "<?xml version='1.0' encoding = 'latin1' ?><t>\xff</t>",
+			"<?xml version='1.0' encoding = 'latin1' ?><t>\uFFFD</t>"},
+		{"a target longer than xml declares nothing", "<?xml0encoding=\"latin1\"?>\xe9", "<?xml0encoding=\"latin1\"?>\uFFFD"},
+		{"the encoding applies from the declaration on", "\xe9<?xml encoding='windows-1252'?>\xe9&#1;\x02", "\uFFFD<?xml encoding='windows-1252'?>\xe9"},
+		{"declared UTF-16: the rest is left alone", "\x01<?xml encoding=\"utf-16\"?>&#1;\x01", "<?xml encoding=\"utf-16\"?>&#1;\x01"},
 		{"UTF-16 is left alone", "\xff\xfe<\x00t\x00>\x00&\x00#\x001\x00;\x00", "\xff\xfe<\x00t\x00>\x00&\x00#\x001\x00;\x00"},
 		{"JSON is left alone", `{"title":"&#x1b;"}`, `{"title":"&#x1b;"}`},
 		{"trailing byte", "<t/>\x01", "<t/>"},
@@ -79,24 +85,21 @@ func TestXMLLegalCharsKeepsLegalDocuments(t *testing.T) {
 	}
 }
 
-func TestXMLCharMode(t *testing.T) {
+func TestXMLStartMode(t *testing.T) {
 	cases := []struct {
 		in   string
 		want int
 	}{
 		{"<rss/>", xmlModeUTF8},
 		{"\xef\xbb\xbf<?xml version=\"1.0\"?><rss/>", xmlModeUTF8},
-		{`<?xml version="1.0" encoding="UTF-8"?>`, xmlModeUTF8},
-		{`<?xml version="1.0" encoding=""?>`, xmlModeUTF8},
-		{`<?xml version="1.0" encoding="windows-1252"?>`, xmlModeSingleByte},
-		{`<?xml version="1.0" encoding="utf8"?>`, xmlModeSingleByte}, // encoding/xml converts it: not read as UTF-8
+		{`<?xml version="1.0" encoding="windows-1252"?>`, xmlModeUTF8}, // until the declaration is read
 		{"  \n{\"version\":1}", xmlModeAsIs},
 		{"\xfe\xff\x00<", xmlModeAsIs},
 		{"<\x00?\x00", xmlModeAsIs},
 	}
 	for _, c := range cases {
-		if got := xmlCharMode([]byte(c.in)); got != c.want {
-			t.Errorf("xmlCharMode(%q) = %d, want %d", c.in, got, c.want)
+		if got := xmlStartMode([]byte(c.in)); got != c.want {
+			t.Errorf("xmlStartMode(%q) = %d, want %d", c.in, got, c.want)
 		}
 	}
 }
@@ -109,8 +112,10 @@ var xmlCharRefs = regexp.MustCompile(`&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));`)
 
 // xmlIllegal is what XML 1.0 does not allow in data, found independently of
 // xmlLegalChars with regular expressions: a reference to an illegal
-// character outside sections, or (in a UTF-8 document) a raw one.
-func xmlIllegal(data []byte) string {
+// character outside sections, or a raw control, in data[:asIsFrom]; a raw
+// non-character or a byte that is not UTF-8 in data[:utf8Until].
+func xmlIllegal(data []byte, utf8Until, asIsFrom int) string {
+	data, asUTF8 := data[:min(asIsFrom, len(data))], data[:min(utf8Until, len(data))]
 	// Sections become a space, so that what is around them is not joined.
 	text := xmlSections.ReplaceAll(data, []byte(" "))
 	for _, m := range xmlCharRefs.FindAllSubmatch(text, -1) {
@@ -128,16 +133,42 @@ func xmlIllegal(data []byte) string {
 			return "raw control " + strconv.Quote(string(c))
 		}
 	}
-	if xmlCharMode(data) != xmlModeUTF8 {
-		return ""
-	}
-	if !utf8.Valid(data) {
+	if !utf8.Valid(asUTF8) {
 		return "not UTF-8"
 	}
-	if bytes.ContainsRune(data, 0xFFFE) || bytes.ContainsRune(data, 0xFFFF) {
+	if bytes.ContainsRune(asUTF8, 0xFFFE) || bytes.ContainsRune(asUTF8, 0xFFFF) {
 		return "raw U+FFFE or U+FFFF"
 	}
 	return ""
+}
+
+// xmlDeclared finds, with the section regexp, where an XML declaration in
+// data switches away from UTF-8 (and to UTF-16): the first is where
+// encoding/xml stops reading bytes as UTF-8, the second where nothing is
+// checked any more; len(data) when nowhere.
+func xmlDeclared(data []byte) (utf8Until, asIsFrom int) {
+	utf8Until, asIsFrom = len(data), len(data)
+	for _, m := range xmlSections.FindAllIndex(data, -1) {
+		sec := data[m[0]:m[1]]
+		if !bytes.HasPrefix(sec, []byte("<?xml")) || !bytes.HasSuffix(sec, []byte("?>")) || len(sec) < 7 {
+			continue
+		}
+		content := sec[5 : len(sec)-2]
+		if len(content) > 0 && xmlNameByte(content[0]) {
+			continue
+		}
+		enc := xmlProcInst("encoding", string(content))
+		_, name := charset.Lookup(enc)
+		switch {
+		case enc == "" || name == "utf-8" || strings.EqualFold(enc, "utf-8"):
+			continue
+		case strings.HasPrefix(name, "utf-16"):
+			return min(utf8Until, m[1]), m[1]
+		default:
+			utf8Until = min(utf8Until, m[1])
+		}
+	}
+	return utf8Until, asIsFrom
 }
 
 // xmlCharError is the first error encoding/xml, set up as gofeed sets it
@@ -175,23 +206,25 @@ func FuzzXMLLegalChars(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		in := bytes.Clone(data)
-		out := xmlLegalChars(data)
+		out, utf8Until, asIsFrom := xmlFiltered(data)
 		if !bytes.Equal(data, in) {
 			t.Fatal("the input was modified")
 		}
-		if xmlCharMode(in) == xmlModeAsIs {
+		if xmlStartMode(in) == xmlModeAsIs {
 			if !bytes.Equal(out, in) {
 				t.Fatalf("UTF-16 or JSON changed: %q -> %q", in, out)
 			}
 			return
 		}
-		if what := xmlIllegal(out); what != "" {
+		if what := xmlIllegal(out, utf8Until, asIsFrom); what != "" {
 			t.Fatalf("output has a %s:\n in %q\nout %q", what, in, out)
 		}
-		if err := xmlCharError(out); err != nil {
+		// Past a declared encoding the charset decoder makes the
+		// characters: what it makes of them is its own.
+		if err := xmlCharError(out[:utf8Until]); err != nil {
 			t.Fatalf("encoding/xml refuses the output: %v:\n in %q\nout %q", err, in, out)
 		}
-		if xmlIllegal(in) == "" && !bytes.Equal(out, in) {
+		if u, a := xmlDeclared(in); xmlIllegal(in, u, a) == "" && !bytes.Equal(out, in) {
 			t.Fatalf("a legal document changed:\n in %q\nout %q", in, out)
 		}
 		if again := xmlLegalChars(out); !bytes.Equal(again, out) {
