@@ -49,6 +49,19 @@ func xmlFiltered(data []byte) (out []byte, utf8Until, asIsFrom int) {
 	}
 	f := xmlFilter{data: data, utf8Until: -1, asIsFrom: -1}
 	for i := 0; i < len(data); {
+		if len(f.refs) == 0 && f.mode != xmlModeAsIs {
+			// A run of bytes that change nothing (no markup, no
+			// reference, nothing to drop) is written at once.
+			j := i
+			for j < len(data) && xmlPlain[data[j]] && (data[j] < utf8.RuneSelf || f.mode == xmlModeSingleByte) {
+				j++
+			}
+			if j > i {
+				f.writeRun(data[i:j])
+				i = j
+				continue
+			}
+		}
 		c := data[i]
 		switch {
 		case f.mode == xmlModeAsIs:
@@ -88,6 +101,19 @@ func xmlFiltered(data []byte) (out []byte, utf8Until, asIsFrom int) {
 	}
 	return out, utf8Until, asIsFrom
 }
+
+// xmlPlain are the bytes that never start, end or take part in markup or a
+// reference and are never dropped: anything but C0 controls and &<>[]-?
+// (and, read as UTF-8, bytes past 0x7f, which need decoding).
+var xmlPlain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = true
+	}
+	for _, c := range []byte("&<>[]-?") {
+		t[c] = false
+	}
+	return t
+}()
 
 // xmlFilter is xmlLegalChars' state: it is fed the document's bytes with the
 // raw illegal ones already gone, and it reads them as the parser will read
@@ -289,6 +315,19 @@ func xmlProcInst(param, s string) string {
 		return ""
 	}
 	return s[i : i+j]
+}
+
+// writeRun writes bytes that open and close nothing.
+func (f *xmlFilter) writeRun(run []byte) {
+	if f.out == nil && f.n+len(run) <= len(f.data) && bytes.Equal(f.data[f.n:f.n+len(run)], run) {
+		f.n += len(run)
+	} else {
+		if f.out == nil {
+			f.out = append(make([]byte, 0, len(f.data)), f.data[:f.n]...)
+		}
+		f.out = append(f.out, run...)
+	}
+	f.section += len(run)
 }
 
 func (f *xmlFilter) endsWith(s string) bool { return bytes.HasSuffix(f.output(), []byte(s)) }
