@@ -111,7 +111,7 @@ type health struct {
 	source   dropReporter // nil when the source counts nothing itself
 	wake     chan struct{}
 
-	reported bool // what the last report said
+	reported bool // a report was sent; rep is what it said
 	rep      struct {
 		status   model.HealthStatus
 		err      string
@@ -159,15 +159,16 @@ func (h *health) elapse() {
 }
 
 // update applies a transition at the clock's now and reports what is due.
+// The report is sent under the lock, so that reports reach the room in the
+// order they were made.
 func (h *health) update(f func(st *healthState, now time.Duration)) {
 	h.mu.Lock()
 	now := h.r.clock.Since()
 	f(&h.st, now)
-	ev, send := h.reportLocked(now)
-	h.mu.Unlock()
-	if send {
+	if ev, send := h.reportLocked(now); send {
 		h.r.sink([]model.Event{ev})
 	}
+	h.mu.Unlock()
 	select {
 	case h.wake <- struct{}{}:
 	default:

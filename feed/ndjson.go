@@ -22,11 +22,12 @@ import (
 // polls the file (no inotify), so it works on any file system.
 //
 // A bad line is reported to OnError, skipped and counted (Dropped); the
-// stream goes on. A file read again from its start (truncated, or replaced)
-// may repeat what was read before: an event with a time is delivered once
-// anyway (the runner sees to that), and a line of the old version's length
-// read again is taken for the old one when its content is the same, so an
-// event without a time is not delivered twice, nor a bad line counted twice.
+// stream goes on. A file read again from its start (truncated and written
+// again, or replaced) may repeat what was read before. An event with a time
+// is delivered once anyway (the runner sees to that); among as many first
+// lines as the old version had, a line the old version had too is taken for
+// that one, so that an event without a time is not delivered twice, nor a
+// bad line counted twice.
 type NDJSON struct {
 	name, path string
 	clock      Clock
@@ -56,9 +57,8 @@ type NDJSON struct {
 }
 
 // fileVersion numbers the contents a followed path has had: each
-// truncation or replacement starts a new one. Lines counts the complete
-// lines of the current one read so far; prevLines those of the one before,
-// the part of the new one that may repeat it.
+// truncation or replacement starts a new one. prevLines counts the complete
+// lines read of the one before: the part of the new one that may repeat it.
 type fileVersion struct {
 	n, prevLines int
 }
