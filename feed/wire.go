@@ -1335,6 +1335,7 @@ func (d *wireDecoder) array(data []byte, emit func(model.Event, bool), fail func
 	}
 	p.probs = p.probs[:0]
 	if p.ws(); p.pos < len(data) {
+		d.drop(data[p.pos:], DropBadEntry) // whatever it is, it is not read
 		p.syntax("", "%s after the list of events, expected the end of input", p.unexpected())
 		d.report(data, fail)
 	}
