@@ -42,8 +42,9 @@ type Exec struct {
 	// Poll's error instead.
 	OnError func(error)
 
-	mu   sync.Mutex // one run at a time
-	seen *seenSet
+	mu    sync.Mutex // one run at a time
+	seen  *seenSet
+	drops entryDrops
 }
 
 // Limits of an exec source.
@@ -120,7 +121,7 @@ func (x *Exec) Poll(ctx context.Context) ([]model.Event, error) {
 		return nil, fmt.Errorf("%s: %v", what, err)
 	}
 	res := decodeFresh(stdout.buf.Bytes(), x.name, x.clock, x.seen)
-	events, err := res.report(x.name, x.OnError)
+	events, err := res.report(x.name, x.OnError, &x.drops)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -199,3 +200,7 @@ func slicesDeleteEmpty(l []string) []string {
 	}
 	return out
 }
+
+// Dropped counts, by reason, the entries of good output that were not
+// events; an entry the command keeps printing counts once.
+func (x *Exec) Dropped() []model.DropCount { return x.drops.counts.counts() }

@@ -185,3 +185,14 @@ func TestExecPartlyBad(t *testing.T) {
 		t.Errorf("reported %v", reported)
 	}
 }
+
+func TestExecDropped(t *testing.T) {
+	x := NewExec("script", []string{`printf '%s\n' '{"at":"1m","note":{"author":"ic","text":"a"}}' '{"at":"1m","note":{}}' '{"at":"+1h","news":{}}'`}, testClock)
+	x.Shell = true
+	for range 2 { // the same output twice: counted once
+		if _, err := x.Poll(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		wantDrops(t, x.Dropped(), DropBadEntry, 1, DropUnknownKind, 1)
+	}
+}

@@ -36,6 +36,7 @@ type HTTP struct {
 	mu           sync.Mutex // one poll at a time
 	etag, lastMo string     // validators of the last good response
 	seen         *seenSet
+	drops        entryDrops
 }
 
 // defaultMaxBody caps what an HTTP or exec source reads per poll.
@@ -112,7 +113,7 @@ func (h *HTTP) Poll(ctx context.Context) ([]model.Event, error) {
 		return nil, fmt.Errorf("GET %s: body larger than the limit of %s", where, sizeText(limit))
 	}
 	res := decodeFresh(body, h.name, h.clock, h.seen)
-	events, err := res.report(h.name, h.OnError)
+	events, err := res.report(h.name, h.OnError, &h.drops)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", where, err)
 	}
@@ -142,3 +143,7 @@ func sizeText(n int64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// Dropped counts, by reason, the entries of good responses that were not
+// events; an entry a document keeps listing counts once.
+func (h *HTTP) Dropped() []model.DropCount { return h.drops.counts.counts() }

@@ -241,3 +241,38 @@ func TestHTTPCredentialsNotShown(t *testing.T) {
 		t.Errorf("Poll = %v: want an error without the credentials", err)
 	}
 }
+
+// Entries of a good document that are not events are counted by reason,
+// each once however many polls list it; a document with no good entry is
+// the poll's error, not a count.
+func TestHTTPDropped(t *testing.T) {
+	const (
+		badJSON = "{bad\n"
+		badTime = `{"time":"yesterday","note":{"author":"ic","text":"t"}}` + "\n"
+		kind    = `{"at":"1m","incident":{"id":"x"}}` + "\n"
+		noKind  = `{"at":"1m"}` + "\n"
+		array   = `[{"at":"1m","note":{"author":"ic","text":"a"}},{"at":"1m","note":{}},{"at":"bad","note":{"author":"ic","text":"b"}}]`
+	)
+	steps := []struct {
+		body  string
+		want  []any
+		error bool
+	}{
+		{ndjsonNote("a") + badJSON + badTime + kind + noKind, []any{DropBadEntry, 2, DropBadTime, 1, DropUnknownKind, 1}, false},
+		{ndjsonNote("a") + badJSON + badTime + kind + noKind, []any{DropBadEntry, 2, DropBadTime, 1, DropUnknownKind, 1}, false},
+		{ndjsonNote("b") + badJSON + badJSON + kind, []any{DropBadEntry, 3, DropBadTime, 1, DropUnknownKind, 1}, false},
+		{badJSON + "<html>\n", []any{DropBadEntry, 3, DropBadTime, 1, DropUnknownKind, 1}, true},
+		{array, []any{DropBadEntry, 4, DropBadTime, 2, DropUnknownKind, 1}, false},
+		{array, []any{DropBadEntry, 4, DropBadTime, 2, DropUnknownKind, 1}, false},
+	}
+	s, srv := newEventServer(t, "")
+	h := NewHTTP("api", srv.URL, nil, testClock)
+	for i, st := range steps {
+		s.set(func(s *eventServer) { s.body = st.body })
+		_, err := h.Poll(context.Background())
+		if (err != nil) != st.error {
+			t.Fatalf("step %d: error %v, want one: %v", i, err, st.error)
+		}
+		wantDrops(t, h.Dropped(), st.want...)
+	}
+}

@@ -21,7 +21,13 @@ import (
 // from the start; when it does not exist yet it is waited for. Following
 // polls the file (no inotify), so it works on any file system.
 //
-// A bad line is reported to OnError and skipped; the stream goes on.
+// A bad line is reported to OnError, skipped and counted (Dropped); the
+// stream goes on. A file read again from its start (truncated and written
+// again, or replaced) may repeat what was read before. An event with a time
+// is delivered once anyway (the runner sees to that); among as many first
+// lines as the old version had, a line the old version had too is taken for
+// that one, so that an event without a time is not delivered twice, nor a
+// bad line counted twice.
 type NDJSON struct {
 	name, path string
 	clock      Clock
@@ -40,9 +46,25 @@ type NDJSON struct {
 	// (missing, unreadable). It is called on Stream's goroutine, like emit.
 	OnError func(error)
 
-	mu   sync.Mutex
-	mark fileMark // where a followed file was left, for a restarted Stream
+	mu      sync.Mutex
+	mark    fileMark    // where a followed file was left, for a restarted Stream
+	version fileVersion // the version of the file being followed
+
+	drops    dropCounter
+	seenVer  int        // the version Stream read last
+	badLines *rereadSet // of a followed file's version and the one before
+	undated  *rereadSet // events without a time, likewise
 }
+
+// fileVersion numbers the contents a followed path has had: each
+// truncation or replacement starts a new one. prevLines counts the complete
+// lines read of the one before: the part of the new one that may repeat it.
+type fileVersion struct {
+	n, prevLines int
+}
+
+// Dropped counts, by reason, the lines that were not events.
+func (n *NDJSON) Dropped() []model.DropCount { return n.drops.counts() }
 
 // Defaults of an NDJSON stream.
 const (
@@ -68,10 +90,11 @@ var ErrEndOfInput = errors.New("end of input")
 // ndjsonChunk is what the reading goroutine hands Stream: complete lines, a
 // problem, or the end of the input.
 type ndjsonChunk struct {
-	data []byte // complete lines, newline-terminated; owned by the receiver
-	line int    // the number of data's first line
-	err  error  // a problem reading, reported to OnError
-	end  error  // non-nil: the input ended, with this error
+	data []byte      // complete lines, newline-terminated; owned by the receiver
+	line int         // the number of data's first line
+	err  error       // a problem reading, reported to OnError
+	end  error       // non-nil: the input ended, with this error
+	ver  fileVersion // of a followed file: lines up to ver.prevLines may be read again
 }
 
 // Stream reads until ctx ends; for standard input, until it ends too, when
@@ -129,7 +152,25 @@ func (n *NDJSON) Stream(ctx context.Context, emit func([]model.Event)) error {
 			n.OnError(err)
 		}
 	}
-	add := func(e model.Event, _ bool) {
+	follow := n.path != "-"
+	if n.badLines == nil {
+		n.badLines, n.undated = newRereadSet(), newRereadSet()
+	}
+	reread := false // the lines being decoded may repeat the file's last version
+	var key []byte
+	dec.dropped = func(raw []byte, reason string) {
+		if follow && n.badLines.repeat(raw, reread) {
+			return
+		}
+		n.drops.add(reason, 1)
+	}
+	add := func(e model.Event, timed bool) {
+		if follow && !timed {
+			var err error
+			if key, err = appendEvent(key[:0], e, time.Time{}, false); err == nil && n.undated.repeat(key, reread) {
+				return
+			}
+		}
 		if e.Source == "" {
 			e.Source = n.name
 		}
@@ -154,8 +195,17 @@ func (n *NDJSON) Stream(ctx context.Context, emit func([]model.Event)) error {
 				onError(c.err)
 			}
 			if len(c.data) > 0 {
+				if c.ver.n != n.seenVer {
+					n.seenVer = c.ver.n
+					n.badLines.next()
+					n.undated.next()
+				}
 				dec.p.hasNow = false
-				dec.lines(c.data, c.line, add, onError)
+				again, rest := splitLines(c.data, c.ver.prevLines-c.line+1)
+				reread = true
+				dec.lines(again, c.line, add, onError)
+				reread = false
+				dec.lines(rest, c.line+bytes.Count(again, []byte{'\n'}), add, onError)
 			}
 			if c.end != nil {
 				flush()
@@ -167,6 +217,19 @@ func (n *NDJSON) Stream(ctx context.Context, emit func([]model.Event)) error {
 			}
 		}
 	}
+}
+
+// splitLines cuts data after its first k lines (none when k <= 0).
+func splitLines(data []byte, k int) (first, rest []byte) {
+	i := 0
+	for ; k > 0 && i < len(data); k-- {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			return data, nil
+		}
+		i += j + 1
+	}
+	return data[:i], data[i:]
 }
 
 // lineSplitter cuts a byte stream into complete lines, numbering them, and
@@ -304,13 +367,17 @@ func (n *NDJSON) follow(ctx context.Context, ch chan<- ndjsonChunk) {
 		}
 	)
 	timer.Stop()
+	n.mu.Lock()
+	ver := n.version
+	n.mu.Unlock()
 	defer func() {
+		n.mu.Lock()
+		n.version = ver
 		if f != nil {
-			n.mu.Lock()
 			n.mark = fileMark{info: info, off: off, head: head, splitter: s}
-			n.mu.Unlock()
 			f.Close()
 		}
+		n.mu.Unlock()
 	}()
 	for ctx.Err() == nil {
 		if f == nil {
@@ -333,15 +400,24 @@ func (n *NDJSON) follow(ctx context.Context, ch chan<- ndjsonChunk) {
 				}
 				continue
 			}
-			problem, off, s, rotated, head = "", 0, newLineSplitter(n.path), false, nil
 			n.mu.Lock()
 			m := n.mark
 			n.mark = fileMark{}
 			n.mu.Unlock()
+			before := s // of the file read before, if any
+			if m.info != nil {
+				before = m.splitter
+			}
+			problem, off, s, rotated, head = "", 0, newLineSplitter(n.path), false, nil
+			resumed := false
 			if m.info != nil && os.SameFile(m.info, info) && info.Size() >= m.off {
 				if _, err := f.Seek(m.off, io.SeekStart); err == nil {
 					off, s, head = m.off, m.splitter, m.head // a restarted stream goes on where it was
+					resumed = true
 				}
+			}
+			if !resumed && before.line > 0 {
+				ver = fileVersion{n: ver.n + 1, prevLines: before.line - 1} // a new file at the path
 			}
 		}
 		nr, err := f.Read(buf)
@@ -351,7 +427,7 @@ func (n *NDJSON) follow(ctx context.Context, ch chan<- ndjsonChunk) {
 			}
 			off += int64(nr)
 			out, first, lerr := s.feed(buf[:nr])
-			if (out != nil || lerr != nil) && !sendChunk(ctx, ch, ndjsonChunk{data: out, line: first, err: lerr}) {
+			if (out != nil || lerr != nil) && !sendChunk(ctx, ch, ndjsonChunk{data: out, line: first, err: lerr, ver: ver}) {
 				return
 			}
 			continue
@@ -368,7 +444,7 @@ func (n *NDJSON) follow(ctx context.Context, ch chan<- ndjsonChunk) {
 		// At the end of f.
 		if rotated {
 			out, first := s.finish()
-			if out != nil && !sendChunk(ctx, ch, ndjsonChunk{data: out, line: first}) {
+			if out != nil && !sendChunk(ctx, ch, ndjsonChunk{data: out, line: first, ver: ver}) {
 				return
 			}
 			f.Close()
@@ -392,6 +468,7 @@ func (n *NDJSON) follow(ctx context.Context, ch chan<- ndjsonChunk) {
 				f = nil
 				continue
 			}
+			ver = fileVersion{n: ver.n + 1, prevLines: s.line - 1}
 			off, s, head = 0, newLineSplitter(n.path), head[:0]
 		}
 	}

@@ -333,3 +333,79 @@ func TestNDJSONStopsWithContext(t *testing.T) {
 		t.Errorf("Stream took %s to stop", d)
 	}
 }
+
+// A followed file read again from its start — truncated and written again,
+// or replaced — repeats what was delivered: none of it is delivered twice,
+// a bad line is counted once, and only what is new gets through.
+func TestNDJSONReadAgainDeliversNothingTwice(t *testing.T) {
+	const (
+		timed   = `{"at":"1m","note":{"author":"ic","text":"timed"}}` + "\n"
+		undated = `{"note":{"author":"ic","text":"undated"}}` + "\n"
+		hosts   = `{"at":"2m","hosts":{"group":"wms","recovered":244,"total":1240}}` + "\n"
+		bad     = "{bad\n"
+		v1      = timed + undated + bad + hosts
+		v2      = v1 + `{"at":"3m","note":{"author":"ic","text":"timed later"}}` + "\n" +
+			`{"note":{"author":"ic","text":"undated later"}}` + "\n" +
+			`{"at":"1m30s","hosts":{"group":"wms","recovered":198,"total":1240}}` + "\n" + // older than 2m
+			"{worse\n"
+	)
+	rewrite := map[string]func(t *testing.T, path string){
+		"truncated, then written again": func(t *testing.T, path string) {
+			if err := os.Truncate(path, 0); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(60 * time.Millisecond) // the follower sees it empty
+			appendToFile(t, path, v2)
+		},
+		"replaced by a new file": func(t *testing.T, path string) {
+			if err := os.WriteFile(path+".tmp", []byte(v2), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(path+".tmp", path); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	for name, rw := range rewrite {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "events.ndjson")
+			appendToFile(t, path, v1)
+			// A clock that moves: an undated line read again has a new time.
+			began := time.Now()
+			clock := Clock{Origin: testClock.Origin, Now: func() time.Time { return testClock.Now().Add(time.Since(began)) }}
+			src := NewNDJSON("tail", path, clock)
+			src.Poll = 10 * time.Millisecond
+			var c collector
+			r := NewRunner(clock, c.sink)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { r.Stream(ctx, src, Schedule{Interval: time.Hour}); close(done) }()
+			defer func() { cancel(); <-done }()
+			delivered := func() []string {
+				c.mu.Lock()
+				defer c.mu.Unlock()
+				var out []string
+				for _, e := range c.events {
+					switch b := e.Body.(type) {
+					case model.Note:
+						out = append(out, b.Text)
+					case model.HostStatus:
+						out = append(out, fmt.Sprint("hosts ", b.Recovered))
+					}
+				}
+				return out
+			}
+			waitFor(t, "the first version", func() bool { return len(delivered()) == 3 })
+			rw(t, path)
+			want := []string{"timed", "undated", "hosts 244", "timed later", "undated later"}
+			waitFor(t, "the second version", func() bool { return len(delivered()) >= len(want) })
+			time.Sleep(50 * time.Millisecond) // anything more would come now
+			if got := delivered(); strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("delivered %q, want %q", got, want)
+			}
+			// "{bad" read again is the old one; "{worse" is new. The older
+			// hosts report is the runner's to count.
+			wantDrops(t, src.Dropped(), DropBadEntry, 2)
+		})
+	}
+}

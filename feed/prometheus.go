@@ -87,7 +87,13 @@ type Prometheus struct {
 
 	mu         sync.Mutex // Poll may be called from more than one goroutine
 	backfilled bool
+	noGroupAt  time.Time // the sample time of the last report without a group, counted
+	drops      dropCounter
 }
+
+// Dropped counts, by reason, the reports never returned: host series
+// without the group label (once a sample).
+func (p *Prometheus) Dropped() []model.DropCount { return p.drops.counts() }
 
 // NewPrometheus checks cfg and makes the source. A nil client means
 // http.DefaultClient's settings; put the poll timeout on Poll's ctx.
@@ -285,10 +291,20 @@ func (p *Prometheus) pollHosts(ctx context.Context, now time.Time) ([]model.Even
 		}
 	}
 	groups := make([]string, 0, len(recovered))
-	for g := range recovered {
-		if g != "" { // a series without the label names no group
+	for g, smp := range recovered {
+		if g != "" {
 			groups = append(groups, g)
+			continue
 		}
+		// A series without the label names no group: its report is
+		// dropped, counted once a sample (a poll between two scrapes
+		// reads the same one).
+		p.mu.Lock()
+		if smp.at.After(p.noGroupAt) {
+			p.noGroupAt = smp.at
+			p.drops.add(DropNoGroup, 1)
+		}
+		p.mu.Unlock()
 	}
 	sort.Strings(groups)
 	events := make([]model.Event, 0, len(groups))

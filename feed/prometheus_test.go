@@ -176,6 +176,18 @@ func TestPrometheusSumsSeriesAndSkipsBadSamples(t *testing.T) {
 	if h := events[0].Body.(model.HostStatus); h != (model.HostStatus{Group: "wms", Recovered: 15}) {
 		t.Errorf("host status = %+v, want wms 15 recovered, total and state unknown", h)
 	}
+	// The series without a group is a dropped report, counted once a
+	// sample: polled again before a new scrape, it is the same one.
+	wantDrops(t, p.Dropped(), DropNoGroup, 1)
+	if _, err := p.Poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantDrops(t, p.Dropped(), DropNoGroup, 1)
+	f.set("rec", `{"resultType":"vector","result":[{"metric":{"region":"eu"},"value":[4102444800,"4"]}]}`)
+	if _, err := p.Poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	wantDrops(t, p.Dropped(), DropNoGroup, 2)
 }
 
 // Without a failed query, the hosts not back count as failing for the state.

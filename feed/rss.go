@@ -64,7 +64,13 @@ type RSS struct {
 	mu    sync.Mutex
 	valid httpValidators
 	seen  rssKeys
+	drops dropCounter
 }
+
+// Dropped counts, by reason, the items never returned: dated before T+0, or
+// a second item with the key of one in the same document. An item returned
+// before and listed again is not counted.
+func (r *RSS) Dropped() []model.DropCount { return r.drops.counts() }
 
 // NewRSS reads the feed at url and maps its items as the mapping says. A nil
 // client means http.DefaultClient; put the poll timeout on Poll's ctx.
@@ -121,7 +127,8 @@ func (r *RSS) Poll(ctx context.Context) ([]model.Event, error) {
 // decode parses a feed document and maps its new items. It is the whole of
 // Poll but the fetching, and what the fuzz test drives.
 func (r *RSS) decode(data []byte) ([]model.Event, error) {
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
+	// One bad character must not lose every item: see xmlLegalChars.
+	f, err := gofeed.NewParser().Parse(bytes.NewReader(xmlLegalChars(data)))
 	if err != nil {
 		return nil, fmt.Errorf("not an RSS or Atom feed: %w", err)
 	}
@@ -134,6 +141,7 @@ func (r *RSS) decode(data []byte) ([]model.Event, error) {
 // r.mu.
 func (r *RSS) mapItems(f *gofeed.Feed) []model.Event {
 	var events []model.Event
+	added := map[[16]byte]bool{} // keys first seen in this document
 	// Feeds list the newest first: walk them oldest first, so that items
 	// without dates keep their order once sorted by time.
 	for i := len(f.Items) - 1; i >= 0; i-- {
@@ -143,11 +151,16 @@ func (r *RSS) mapItems(f *gofeed.Feed) []model.Event {
 		}
 		key := rssItemKey(it)
 		if !r.seen.add(key) {
+			if added[key.sum] {
+				r.drops.add(DropDuplicate, 1) // twice in one document: the other one is returned
+			}
 			continue
 		}
+		added[key.sum] = true
 		t, dated := rssItemTime(it)
 		if dated && !r.clock.Origin.IsZero() && t.Before(r.clock.Origin) {
-			continue // before T+0: not part of this incident
+			r.drops.add(DropBeforeStart, 1) // not part of this incident; once, as the key is remembered
+			continue
 		}
 		at := r.clock.Since()
 		if dated {

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -119,6 +120,72 @@ func TestRSSComplaints(t *testing.T) {
 	}
 	spDiff(t, "first poll", rssPoll(t, r), want)
 	spDiff(t, "same feed again", rssPoll(t, r), nil)
+	// Dropped, and counted once however often the feed lists it.
+	wantDrops(t, r.Dropped(), DropBeforeStart, 1)
+}
+
+// wantDrops checks counts of dropped items given as reason, count, ...
+func wantDrops(t *testing.T, got []model.DropCount, want ...any) {
+	t.Helper()
+	var w []model.DropCount
+	for i := 0; i+1 < len(want); i += 2 {
+		w = append(w, model.DropCount{Reason: want[i].(string), Count: want[i+1].(int)})
+	}
+	if !reflect.DeepEqual(got, w) {
+		t.Errorf("dropped %v, want %v", got, w)
+	}
+}
+
+// TestRSSBadCharacters: references to characters XML does not allow, raw
+// control bytes, non-characters and bytes that are not UTF-8, in RSS and in
+// Atom, lose those characters and nothing else: every item is kept.
+func TestRSSBadCharacters(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want []model.Event
+	}{
+		{"forum-bad-chars.rss", []model.Event{
+			// Decimal and hex references, raw U+FFFE/U+FFFF and a
+			// surrogate are gone; legal references are decoded.
+			rssComplaint(hm(8, 31, 0), "Meadowlark Quilts",
+				"Escaped, not a reference: bold text: Tab and ABC are fine. Caf\uFFFD bytes that are not UTF-8 become a replacement character."),
+			rssComplaint(hm(8, 50, 0), "Atlas Auto Parts",
+				"Form feed in the title: Surrogates , non-characters and are not characters; raw ones neither."),
+			// "&#x1b;" in CDATA is text for XML: the HTML reading decodes
+			// it and the sanitiser strips the sequence it starts.
+			rssComplaint(hm(9, 2, 0), "Harbor & Pine",
+				"Next-day promise we can’t keep: In CDATA is text, as HTML it is then stripped; a raw byte goes too. Orders from Aisle 4 ship late."),
+			// The item of the issue: the references go, their text stays.
+			rssComplaint(hm(9, 15, 0), "Copperleaf Kitchen",
+				"Labels still failing [31mURGENT[0m: Pasted from our terminal: [2Jlabel service returns 503"),
+			// The item of Jul 10 is before T+0.
+		}},
+		{"notices-bad-chars.atom", []model.Event{
+			rssComplaint(hm(4, 40, 0), "Parcelway service notices", "Label API errors resolved: Requests succeed again. in CDATA is text."),
+			rssComplaint(hm(5, 10, 0), "Network Operations", "Hub sort delays ]0;pwned: Parcels sorted at the Louisville hub may miss today’s flights."),
+		}},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			data := rssTestdata(t, c.file)
+			if _, err := gofeed.NewParser().Parse(bytes.NewReader(data)); err == nil {
+				t.Fatalf("gofeed parses %s as it is: it no longer shows the problem", c.file)
+			}
+			srv := newRSSTestServer(t, data, false)
+			r := NewRSS("forums", srv.URL, RSSMapping{Channel: "forums"}, rssTestClock, srv.Client())
+			spDiff(t, "first poll", rssPoll(t, r), c.want)
+			spDiff(t, "again", rssPoll(t, r), nil)
+			if c.file == "forum-bad-chars.rss" {
+				wantDrops(t, r.Dropped(), DropBeforeStart, 1)
+			} else {
+				wantDrops(t, r.Dropped())
+			}
+		})
+	}
+}
+
+func rssComplaint(at time.Duration, seller, text string) model.Event {
+	return model.Event{At: at, Source: "forums", Body: model.SellerComplaint{
+		Seller: seller, Channel: "forums", Topic: "other", Text: text}}
 }
 
 func TestRSSDefaults(t *testing.T) {
@@ -208,18 +275,25 @@ func TestRSSDedupAcrossPolls(t *testing.T) {
 	steps := []struct {
 		body []byte
 		want []string
+		dups int // dropped as duplicates so far
 	}{
-		{feed(a, b), []string{"A", "B"}},
-		{feed(c, b, a), []string{"C"}},
-		{feed(d, c, b, a2), []string{"C"}}, // d; a2 has a's guid
-		{feed(e, e, d), []string{"E"}},     // twice in one document: once
-		{feed(e, d, c, b, a), nil},
+		{feed(a, b), []string{"A", "B"}, 0},
+		{feed(c, b, a), []string{"C"}, 0},
+		{feed(d, c, b, a2), []string{"C"}, 0}, // d; a2 has a's guid, and a was returned
+		{feed(e, e, d), []string{"E"}, 1},     // twice in one document: once, the other dropped
+		{feed(e, d, c, b, a), nil, 1},
+		{feed(e, e), nil, 1}, // returned before: not news, not dropped
 	}
 	for i, s := range steps {
 		srv.set(s.body)
 		got := titles(rssPoll(t, r))
 		if !reflect.DeepEqual(got, s.want) {
 			t.Errorf("step %d: %q, want %q", i, got, s.want)
+		}
+		if s.dups == 0 {
+			wantDrops(t, r.Dropped())
+		} else {
+			wantDrops(t, r.Dropped(), DropDuplicate, s.dups)
 		}
 	}
 }
@@ -396,7 +470,7 @@ func TestRSSKeysBounded(t *testing.T) {
 }
 
 func FuzzRSSDecode(f *testing.F) {
-	for _, name := range []string{"forum.rss", "notices.atom", "malformed.xml"} {
+	for _, name := range []string{"forum.rss", "notices.atom", "malformed.xml", "forum-bad-chars.rss", "notices-bad-chars.atom"} {
 		f.Add(rssTestdata(f, name), false)
 		f.Add(rssTestdata(f, name), true)
 	}

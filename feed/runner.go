@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,17 +19,22 @@ type Schedule struct {
 	Feeds    []model.Kind  // what the source produces: the panes that show its health
 }
 
-// staleAfter is how many intervals without fresh data make a source stale.
+// staleAfter is how many intervals without fresh data make a quiet source
+// stale, and a failing one an error.
 const staleAfter = 2
 
 // maxBackoff caps the wait between retries of a failing source.
 const maxBackoff = 5 * time.Minute
 
 // Runner keeps sources running, retries failures with exponential backoff
-// and jitter, and reports each source's health as SourceHealth events: ok,
-// stale (no fresh data for two intervals) or error (with the last error).
-// Every source runs on its own goroutine, so a dead or hung source never
-// blocks another one or the console.
+// and jitter, and reports each source's health as SourceHealth events: ok;
+// stale when a stream goes quiet, or when a source fails while its last
+// data is still the newest there is (for two intervals); error past that,
+// or at once for a source that never delivered data. Every source runs on
+// its own goroutine, so a dead or hung source never blocks another one or
+// the console. Between each source and the sink stands a deliveryGuard: a
+// source never delivers an event twice, nor a host or backlog report older
+// than one it delivered.
 type Runner struct {
 	clock Clock
 	sink  func([]model.Event) // receives events and health; must be safe for concurrent use
@@ -41,79 +45,21 @@ func NewRunner(clock Clock, sink func([]model.Event)) *Runner {
 	return &Runner{clock: clock, sink: sink}
 }
 
-// health tracks one source and reports changes.
-type health struct {
-	mu       sync.Mutex
-	r        *Runner
-	name     string
-	feeds    []model.Kind
-	status   model.HealthStatus
-	err      string
-	lastData time.Duration
-	reported bool
-	newFeeds bool // kinds seen that the last report did not list
-}
-
-// sawEvents adds the kinds of events the source produced to what it feeds:
-// an http, exec or ndjson source declares nothing, and its events may carry
-// their own source names, so only the runner knows where they came from.
-func (h *health) sawEvents(events []model.Event) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for _, e := range events {
-		if e.Body == nil || e.Body.Kind() == model.KindSourceHealth || slices.Contains(h.feeds, e.Body.Kind()) {
-			continue
-		}
-		h.feeds = append(slices.Clip(h.feeds), e.Body.Kind())
-		h.newFeeds = true
-	}
-}
-
-func (r *Runner) health(name string, feeds []model.Kind) *health {
-	return &health{r: r, name: name, feeds: feeds, lastData: -1}
-}
-
-func (h *health) set(status model.HealthStatus, err string, fresh bool) {
-	h.mu.Lock()
-	now := h.r.clock.Since()
-	if fresh {
-		h.lastData = now
-	}
-	changed := !h.reported || status != h.status || err != h.err || h.newFeeds
-	h.status, h.err, h.reported, h.newFeeds = status, err, true, false
-	ev := model.Event{At: now, Source: h.name, Body: model.SourceHealth{
-		Source: h.name, Status: status, Error: err, LastData: h.lastData, Feeds: h.feeds}}
-	h.mu.Unlock()
-	if changed {
-		h.r.sink([]model.Event{ev})
-	}
-}
-
-// staleIfQuiet marks the source stale when its last fresh data is older than
-// staleAfter intervals (and it is not already failing).
-func (h *health) staleIfQuiet(interval time.Duration) {
-	h.mu.Lock()
-	quiet := h.status == model.HealthOK && h.r.clock.Since()-h.lastData > staleAfter*interval
-	h.mu.Unlock()
-	if quiet {
-		h.set(model.HealthStale, fmt.Sprintf("no fresh data for %d intervals", staleAfter), false)
-	}
-}
-
 // Poll runs p every interval until ctx ends.
 func (r *Runner) Poll(ctx context.Context, p Poller, sch Schedule) {
-	h := r.health(p.Name(), sch.Feeds)
+	h := r.health(p, sch)
 	failures := 0
 	next := time.NewTimer(0)
 	defer next.Stop()
-	watch := time.NewTicker(sch.Interval)
-	defer watch.Stop()
+	due := time.NewTimer(time.Hour)
+	defer due.Stop()
 	for {
+		h.arm(due, sch.Interval, false)
 		select {
 		case <-ctx.Done():
 			return
-		case <-watch.C:
-			h.staleIfQuiet(sch.Interval)
+		case <-due.C:
+			h.elapse()
 			continue
 		case <-next.C:
 		}
@@ -125,14 +71,10 @@ func (r *Runner) Poll(ctx context.Context, p Poller, sch Schedule) {
 		if err != nil {
 			failures++
 			delay = backoff(sch.Interval, failures)
-			h.set(model.HealthError, err.Error(), false)
+			h.failed(err)
 		} else {
 			failures = 0
-			if len(events) > 0 {
-				h.sawEvents(events)
-				r.sink(events)
-			}
-			h.set(model.HealthOK, "", true)
+			h.deliver(events)
 		}
 		next.Reset(delay)
 	}
@@ -172,19 +114,21 @@ func pollOnce(ctx context.Context, p Poller, timeout time.Duration) ([]model.Eve
 // Stream keeps s streaming until ctx ends, restarting it with backoff when
 // it fails.
 func (r *Runner) Stream(ctx context.Context, s Streamer, sch Schedule) {
-	h := r.health(s.Name(), sch.Feeds)
-	h.set(model.HealthOK, "", false)
+	h := r.health(s, sch)
+	h.listening()
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	go func() {
-		t := time.NewTicker(sch.Interval)
+		t := time.NewTimer(time.Hour)
 		defer t.Stop()
 		for {
+			h.arm(t, sch.Interval, true)
 			select {
 			case <-watchCtx.Done():
 				return
+			case <-h.wake: // something changed: look again when the next thing is due
 			case <-t.C:
-				h.staleIfQuiet(sch.Interval)
+				h.elapse()
 			}
 		}
 	}()
@@ -192,22 +136,20 @@ func (r *Runner) Stream(ctx context.Context, s Streamer, sch Schedule) {
 	for {
 		err := s.Stream(ctx, func(events []model.Event) {
 			failures.Store(0)
-			h.sawEvents(events)
-			r.sink(events)
-			h.set(model.HealthOK, "", true)
+			h.deliver(events)
 		})
 		if ctx.Err() != nil {
 			return
 		}
 		if errors.Is(err, ErrEndOfInput) { // stdin closed: nothing will come again
-			h.set(model.HealthStale, "end of input", false)
+			h.endOfInput("end of input")
 			return
 		}
 		n := failures.Add(1)
 		if err == nil {
 			err = errors.New("stream ended")
 		}
-		h.set(model.HealthError, err.Error(), false)
+		h.failed(err)
 		select {
 		case <-ctx.Done():
 			return

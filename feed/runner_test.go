@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,13 +92,17 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 func TestRunnerHealthAndBackoff(t *testing.T) {
 	boom := func(context.Context) ([]model.Event, error) { return nil, errors.New("connection refused") }
-	ok := func(context.Context) ([]model.Event, error) { return note() }
+	n := 0
+	ok := func(context.Context) ([]model.Event, error) {
+		n++
+		return []model.Event{{At: time.Duration(n), Body: model.Note{Author: "x", Text: fmt.Sprint("note ", n)}}}, nil
+	}
 	p := &scripted{script: []func(context.Context) ([]model.Event, error){ok, boom, boom, boom, ok}}
 	var c collector
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r := NewRunner(Clock{Origin: time.Now()}, c.sink)
-	go r.Poll(ctx, p, Schedule{Interval: 20 * time.Millisecond, Timeout: time.Second, Feeds: []model.Kind{model.KindNote}})
+	go r.Poll(ctx, p, Schedule{Interval: 60 * time.Millisecond, Timeout: time.Second, Feeds: []model.Kind{model.KindNote}})
 	waitFor(t, "recovery after three failures", func() bool { return c.notes() == 2 })
 	cancel()
 
@@ -105,12 +110,16 @@ func TestRunnerHealthAndBackoff(t *testing.T) {
 	for _, h := range c.health() {
 		states = append(states, h.Status)
 	}
-	want := []model.HealthStatus{model.HealthOK, model.HealthError, model.HealthOK}
-	if len(states) < 3 || states[0] != want[0] || states[1] != want[1] || states[len(states)-1] != want[2] {
-		t.Fatalf("health went %v, want ok, error (reported once for three failures), ok", states)
+	// The first failure comes one interval after the data: stale; the
+	// window of two intervals passes during the retries: error.
+	want := []model.HealthStatus{model.HealthOK, model.HealthStale, model.HealthError, model.HealthOK}
+	if !slices.Equal(states, want) {
+		t.Fatalf("health went %v, want %v (each reported once for three failures)", states, want)
 	}
-	if h := c.health()[1]; h.Error != "connection refused" || h.LastData < 0 || len(h.Feeds) != 1 || h.Feeds[0] != model.KindNote {
-		t.Errorf("error health %+v", h)
+	for _, h := range c.health()[1:3] {
+		if h.Error != "connection refused" || h.LastData < 0 || len(h.Feeds) != 1 || h.Feeds[0] != model.KindNote {
+			t.Errorf("failing health %+v", h)
+		}
 	}
 	// Retries back off: the gaps between the failing polls grow.
 	times := p.pollTimes()

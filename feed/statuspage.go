@@ -42,9 +42,15 @@ type Statuspage struct {
 	clock              Clock
 	client             *http.Client
 
-	mu   sync.Mutex // Poll may be called from more than one goroutine
-	seen map[string]spSeen
+	mu    sync.Mutex // Poll may be called from more than one goroutine
+	seen  map[string]spSeen
+	noID  *rereadSet // the incidents without an id of the last document
+	drops dropCounter
 }
+
+// Dropped counts, by reason, the incidents never returned: resolved before
+// T+0, without an id, or listed twice in one document (counted once).
+func (s *Statuspage) Dropped() []model.DropCount { return s.drops.counts() }
 
 // spSeen is what the last poll saw of one incident: a change to any of it is
 // news.
@@ -63,7 +69,7 @@ func NewStatuspage(name, url, carrier string, clock Clock, client *http.Client) 
 		client = http.DefaultClient
 	}
 	return &Statuspage{name: name, url: url, carrier: carrier, clock: clock, client: client,
-		seen: map[string]spSeen{}}
+		seen: map[string]spSeen{}, noID: newRereadSet()}
 }
 
 // Name is the source's name from the config.
@@ -213,12 +219,26 @@ func (s *Statuspage) diff(doc *spDocument) []model.Event {
 			incidents = append(incidents, m)
 		}
 	}
+	fresh := map[string]bool{} // ids first seen in this document
+	s.noID.next()
 	for i := range incidents {
 		inc := &incidents[i]
-		if inc.ID == "" || listed[inc.ID] {
+		switch {
+		case inc.ID == "":
+			if !s.noID.repeat([]byte(inc.Name+"\x00"+inc.CreatedAt), true) {
+				s.drops.add(DropNoID, 1)
+			}
+			continue
+		case listed[inc.ID]:
+			if fresh[inc.ID] {
+				s.drops.add(DropDuplicate, 1)
+			}
 			continue
 		}
 		listed[inc.ID] = true
+		if _, known := s.seen[inc.ID]; !known {
+			fresh[inc.ID] = true
+		}
 		events = append(events, s.incidentEvents(inc)...)
 	}
 	if doc.Status != nil {
@@ -294,7 +314,8 @@ func (s *Statuspage) incidentEvents(inc *spIncident) []model.Event {
 	if !known {
 		if now.resolved && !s.clock.Origin.IsZero() {
 			if t, ok := parseSPTime(spDeref(inc.ResolvedAt), spUpdateTime(latest), inc.UpdatedAt); ok && t.Before(s.clock.Origin) {
-				return nil // over before T+0: history, not part of this incident
+				s.drops.add(DropBeforeStart, 1) // once: it is known from now on
+				return nil                      // over before T+0: history, not part of this incident
 			}
 		}
 		issued := w

@@ -237,6 +237,7 @@ func TestStatuspageIncidents(t *testing.T) {
 		spEv(hm(9, 48, 30), phase(portal, model.WarningResolved)),
 	})
 	spDiff(t, "second poll", spPoll(t, sp), nil)
+	wantDrops(t, sp.Dropped(), DropBeforeStart, 1) // the old one, once
 
 	// With T+0 before it, the old incident is part of the story: it comes
 	// whole, issued and resolved.
@@ -560,5 +561,38 @@ func spCheckFuzzEvents(t *testing.T, evs []model.Event) {
 		if !strings.HasPrefix(w.ID, w.Carrier+":") {
 			t.Fatalf("event %d id %q not of carrier %q", i, w.ID, w.Carrier)
 		}
+	}
+}
+
+// Incidents never returned are counted once: without an id, or listed
+// twice in one document.
+func TestStatuspageDropped(t *testing.T) {
+	doc := func(ids ...string) []byte {
+		var incs []string
+		for _, id := range ids {
+			incs = append(incs, `{"id":"`+id+`","name":"Hub outage `+id+`","status":"investigating","impact":"major",`+
+				`"created_at":"2024-07-19T06:00:00Z","updated_at":"2024-07-19T06:00:00Z","incident_updates":[]}`)
+		}
+		return []byte(`{"page":{"id":"p"},"status":{"indicator":"major"},"incidents":[` + strings.Join(incs, ",") + `]}`)
+	}
+	sp := NewStatuspage("s", "", "ups", spTestClock, nil)
+	steps := []struct {
+		doc    []byte
+		issued int
+		drops  []any
+	}{
+		{doc("a", "", "a", "b"), 2, []any{DropDuplicate, 1, DropNoID, 1}},
+		{doc("a", "", "a", "b"), 0, []any{DropDuplicate, 1, DropNoID, 1}}, // the same document: nothing new
+		{doc("a", "b", "c", "c"), 1, []any{DropDuplicate, 2, DropNoID, 1}},
+	}
+	for i, st := range steps {
+		evs, err := sp.decode(st.doc)
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if len(evs) != st.issued {
+			t.Errorf("step %d: %d events, want %d: %+v", i, len(evs), st.issued, evs)
+		}
+		wantDrops(t, sp.Dropped(), st.drops...)
 	}
 }

@@ -166,6 +166,7 @@ type wireParser struct {
 	now     time.Duration // clock.Since() for events without a time, once per read
 	hasNow  bool
 	rates   []float64 // a slab handing out the backlog rates' pointers
+	why     string    // why the event being read is not one: a Drop reason
 }
 
 func (p *wireParser) reset(data []byte) {
@@ -785,6 +786,7 @@ func (p *wireParser) missing(off int, field, expected string) {
 func (p *wireParser) event() (e model.Event, timed, ok bool) {
 	before := len(p.probs)
 	start := p.pos
+	p.why = DropBadEntry
 	if p.peek() != '{' {
 		if p.pos >= len(p.data) {
 			p.syntax("", "unexpected end of input, expected an event object")
@@ -797,15 +799,20 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 		return e, false, false
 	}
 	var (
-		seen   uint32
-		kind   string // the first kind key
-		kinds  int
-		hasAt  bool
-		timeOK bool
+		seen    uint32
+		kind    string // the first kind key
+		kinds   int
+		hasAt   bool
+		timeOK  bool
+		unknown bool // a field that is no field of an event: a kind of a newer format?
+		badTime bool
 	)
 	p.members("", func(key []byte, off int) {
 		i := p.member(eventF, &seen, key, off)
 		if i < 0 {
+			if !slices.Contains(eventFields, string(key)) {
+				unknown = true
+			}
 			return
 		}
 		name := eventFields[i]
@@ -816,6 +823,7 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 			if name == "at" {
 				expected = "an offset such as +6h42m or T+06:42"
 			}
+			badTime = true // until it proves good
 			if p.peek() != '"' {
 				p.wrongType(name, expected)
 				return
@@ -835,7 +843,7 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 					p.fail(voff, name, "bad timestamp %q: expected %s", model.Sanitize(string(b), model.MaxNameLen), expected)
 					return
 				}
-				e.At, timeOK = p.clock.Offset(t), true
+				e.At, timeOK, badTime = p.clock.Offset(t), true, false
 				return
 			}
 			at, err := model.ParseOffset(string(b))
@@ -847,7 +855,7 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 				p.fail(voff, name, "negative offset %q: offsets count from T+0 and must not be negative", b)
 				return
 			}
-			e.At, timeOK = at, true
+			e.At, timeOK, badTime = at, true, false
 		case "source":
 			e.Source = p.str(name, model.MaxNameLen)
 		case "text":
@@ -868,6 +876,12 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 	}
 	if kinds == 0 {
 		p.fail(start, "", "no event kind: expected exactly one of %s", wireKindsList)
+	}
+	switch {
+	case kinds == 0 && unknown:
+		p.why = DropUnknownKind
+	case badTime:
+		p.why = DropBadTime
 	}
 	if !hasAt {
 		if !p.hasNow {
@@ -1188,6 +1202,10 @@ var longLine = fmt.Sprintf("line longer than the limit of %s: skipped", sizeText
 type wireDecoder struct {
 	name string
 	p    wireParser
+	// dropped, when set, is told about each entry that is not an event (a
+	// line, an element of an array, or what is left of an array after a
+	// syntax error), with its bytes and why.
+	dropped func(raw []byte, reason string)
 
 	// Where report has counted lines and columns to: the byte offset, and
 	// the line and column there; base is the number of the input's first
@@ -1243,6 +1261,7 @@ func (d *wireDecoder) oneLine(l []byte, n int, emit func(model.Event, bool), fai
 		return // blank
 	}
 	if len(l) > maxLineLen {
+		d.drop(l, DropBadEntry)
 		fail(&DecodeError{model.Problem{File: d.name, Line: n, Col: 1, Message: longLine}})
 		return
 	}
@@ -1257,8 +1276,15 @@ func (d *wireDecoder) oneLine(l []byte, n int, emit func(model.Event, bool), fai
 		emit(e, timed)
 		return
 	}
+	d.drop(l, p.why)
 	d.scanFrom(n)
 	d.report(l, fail)
+}
+
+func (d *wireDecoder) drop(raw []byte, reason string) {
+	if d.dropped != nil {
+		d.dropped(raw, reason)
+	}
 }
 
 // array reads a JSON array of events. An element's problems do not affect
@@ -1275,10 +1301,16 @@ func (d *wireDecoder) array(data []byte, emit func(model.Event, bool), fail func
 	} else {
 		for {
 			p.probs = p.probs[:0]
+			start := p.pos
 			e, timed, ok := p.event()
 			if ok {
 				emit(e, timed)
 			} else {
+				raw, why := data[start:p.pos], p.why
+				if p.bad { // nothing after it can be trusted: the rest is one bad entry
+					raw, why = data[start:], DropBadEntry
+				}
+				d.drop(raw, why)
 				d.report(data, fail)
 			}
 			if p.bad {
@@ -1296,12 +1328,14 @@ func (d *wireDecoder) array(data []byte, emit func(model.Event, bool), fail func
 				break
 			}
 			p.syntax("", "%s in the list of events, expected ',' or ']'", p.unexpected())
+			d.drop(data[p.pos:], DropBadEntry)
 			d.report(data, fail)
 			return
 		}
 	}
 	p.probs = p.probs[:0]
 	if p.ws(); p.pos < len(data) {
+		d.drop(data[p.pos:], DropBadEntry) // whatever it is, it is not read
 		p.syntax("", "%s after the list of events, expected the end of input", p.unexpected())
 		d.report(data, fail)
 	}
@@ -1539,20 +1573,50 @@ func (s *seenSet) fresh(events []model.Event, timed []bool) []model.Event {
 	defer s.mu.Unlock()
 	out := events[:0]
 	for i, e := range events {
-		b, err := appendEvent(s.buf[:0], e, time.Unix(0, int64(e.At)), timed[i])
-		if err != nil {
-			continue
+		if fresh, known := s.addLocked(e, timed[i]); fresh && known {
+			out = append(out, e)
 		}
-		s.buf = b
-		h := maphash.Bytes(s.seed, b)
-		if _, ok := s.set[h]; ok {
-			continue
-		}
-		s.add(h)
-		out = append(out, e)
 	}
 	clear(events[len(out):]) // let go of the duplicates
 	return out
+}
+
+// addEvent remembers e, with its time or without, and says whether it is
+// new. An event the wire format has no form for is never remembered and
+// always new.
+func (s *seenSet) addEvent(e model.Event, withTime bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fresh, known := s.addLocked(e, withTime)
+	return fresh || !known
+}
+
+// addLocked remembers e; known is false for an event without a wire form
+// (then fresh says nothing). The caller holds s.mu.
+func (s *seenSet) addLocked(e model.Event, withTime bool) (fresh, known bool) {
+	b, err := appendEvent(s.buf[:0], e, time.Unix(0, int64(e.At)), withTime)
+	if err != nil {
+		return false, false
+	}
+	s.buf = b
+	h := maphash.Bytes(s.seed, b)
+	if _, ok := s.set[h]; ok {
+		return false, true
+	}
+	s.add(h)
+	return true, true
+}
+
+// addBytes remembers b (by its hash) and says whether it is new.
+func (s *seenSet) addBytes(b []byte) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := maphash.Bytes(s.seed, b)
+	if _, ok := s.set[h]; ok {
+		return false
+	}
+	s.add(h)
+	return true
 }
 
 func (s *seenSet) add(h uint64) {
@@ -1568,10 +1632,11 @@ func (s *seenSet) add(h uint64) {
 
 // pollResult is what a poller read, decoded.
 type pollResult struct {
-	events []model.Event // good and not seen before
-	good   int           // good events, seen before or not
-	errs   []error       // the first maxReported problems
-	bad    int           // all problems
+	events  []model.Event // good and not seen before
+	good    int           // good events, seen before or not
+	errs    []error       // the first maxReported problems
+	bad     int           // all problems
+	dropped []badEntry    // the entries that were not events
 }
 
 // err joins the problems into one error, listing the first few.
@@ -1591,6 +1656,7 @@ func decodeFresh(data []byte, name string, clock Clock, seen *seenSet) pollResul
 		timed []bool
 	)
 	d := newWireDecoder(name, clock)
+	d.dropped = func(raw []byte, reason string) { r.dropped = append(r.dropped, badEntry{raw, reason}) }
 	d.decode(data, func(e model.Event, t bool) {
 		if e.Source == "" {
 			e.Source = name
@@ -1608,16 +1674,19 @@ func decodeFresh(data []byte, name string, clock Clock, seen *seenSet) pollResul
 }
 
 // report settles a poll's decoded output: when nothing in it was good, its
-// problems are the poll's error; otherwise the good events are returned and
-// the problems go to onError (when set), so that one bad entry does not
-// throw away the rest.
-func (r pollResult) report(name string, onError func(error)) ([]model.Event, error) {
+// problems are the poll's error; otherwise the good events are returned,
+// the entries that were not events are counted in drops, and the problems
+// go to onError (when set), so that one bad entry does not throw away the
+// rest.
+func (r pollResult) report(name string, onError func(error), drops *entryDrops) ([]model.Event, error) {
 	if r.bad == 0 {
+		drops.read(nil)
 		return r.events, nil
 	}
 	if r.good == 0 {
 		return nil, r.err(name)
 	}
+	drops.read(r.dropped)
 	if onError != nil {
 		onError(r.err(name))
 	}

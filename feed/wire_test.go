@@ -434,6 +434,38 @@ func FuzzDecodeEvents(f *testing.F) {
 				t.Fatalf("error %v (%T) does not name a position", err, err)
 			}
 		}
+		// Every entry that is not an event is dropped, once, with a
+		// reason; there are problems exactly when some entry was dropped;
+		// and in NDJSON each line that is not blank is one or the other.
+		d := newWireDecoder("fuzz", testClock)
+		good, dropped := 0, 0
+		d.dropped = func(raw []byte, reason string) {
+			dropped++
+			switch reason {
+			case DropBadEntry, DropBadTime, DropUnknownKind:
+			default:
+				t.Fatalf("drop reason %q", reason)
+			}
+			if len(raw) > 0 && !bytes.Contains(data, raw) {
+				t.Fatalf("dropped %q is not part of the input", raw)
+			}
+		}
+		d.decode(data, func(model.Event, bool) { good++ }, func(error) {})
+		if good != len(events) || (dropped > 0) != (len(errs) > 0) {
+			t.Fatalf("%d good, %d dropped; DecodeEvents: %d events, %d problems", good, dropped, len(events), len(errs))
+		}
+		body := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		if first := bytes.TrimLeft(body, " \t\r\n"); len(first) == 0 || first[0] != '[' {
+			lines := 0
+			for _, l := range bytes.Split(body, []byte("\n")) {
+				if len(bytes.Trim(l, " \t\r")) > 0 {
+					lines++
+				}
+			}
+			if good+dropped != lines {
+				t.Fatalf("%d lines: %d good and %d dropped", lines, good, dropped)
+			}
+		}
 		// Whatever the decoder accepts, encoding/json accepts too.
 		if len(errs) == 0 && len(bytes.TrimSpace(data)) > 0 {
 			first := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf")

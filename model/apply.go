@@ -331,7 +331,8 @@ func noteFeed(s *State, source string, kind Kind) {
 }
 
 func applySourceHealth(s *State, at time.Duration, b SourceHealth) {
-	st := SourceStatus{Name: b.Source, Status: b.Status, Error: b.Error, At: at, LastData: b.LastData, Feeds: b.Feeds}
+	st := SourceStatus{Name: b.Source, Status: b.Status, Error: b.Error, At: at, LastData: b.LastData, Feeds: b.Feeds,
+		Dropped: b.Dropped}
 	s.Rev.Sources++
 	for i := range s.Sources {
 		if s.Sources[i].Name == b.Source {

@@ -232,6 +232,25 @@ type SourceHealth struct {
 	Error    string        // the last error, kept while the status is not ok
 	LastData time.Duration // offset of the last fresh data; negative: none yet
 	Feeds    []Kind        // the kinds of events the source produces: which panes it feeds
+	// Dropped counts, by reason, the items the source read since it started
+	// and never delivered (an RSS item dated before T+0, a bad NDJSON line, a
+	// report older than one already delivered), most first; nil: none.
+	Dropped []DropCount
+}
+
+// DropCount is how many items a source dropped for one reason.
+type DropCount struct {
+	Reason string // "before T+0", "bad entry", "older than the latest", ...
+	Count  int
+}
+
+// DroppedTotal sums the counts.
+func DroppedTotal(d []DropCount) int {
+	n := 0
+	for _, c := range d {
+		n += c.Count
+	}
+	return n
 }
 
 func (HostStatus) Kind() Kind         { return KindHostStatus }

@@ -253,6 +253,7 @@ type SourceStatus struct {
 	At       time.Duration // when this status was reported
 	LastData time.Duration // offset of the last fresh data; negative: none yet
 	Feeds    []Kind
+	Dropped  []DropCount // items read and never delivered, by reason, most first; shared by clones, never modified
 }
 
 // NewState is the state before any event: everything the scenario declares,

@@ -2,7 +2,9 @@
 // responders' actions, and hands views immutable snapshots. Several views can
 // share a room; each subscribes and receives the latest snapshot whenever the
 // picture changes. While a replay is paused the room runs no timer at all; a
-// live room wakes once a minute to move its clock.
+// live room wakes once a minute to move its clock, once a second while a
+// source is stale or failing (the console shows its data's age to the
+// second).
 package room
 
 import (
@@ -256,15 +258,27 @@ func (r *Room) Ingest(events []model.Event) {
 
 // liveClock moves a following room's clock at each new minute, the
 // resolution the console shows time at, so the header stays current when no
-// data arrives.
+// data arrives; at each new second while a source is stale or failing with
+// data under an hour old, whose age the console shows in minutes and
+// seconds. It learns of such a source from the snapshots the room publishes,
+// its own included: no polling, and a healthy room still wakes once a
+// minute.
 func (r *Room) liveClock(stop chan struct{}) {
+	snaps, unsubscribe := r.Subscribe()
+	defer unsubscribe()
+	tick := liveTick(r.Snapshot()) // what was published before it subscribed
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
 	for {
 		off := r.nowOffset()
-		wait := time.Minute - off%time.Minute
+		timer.Reset(tick - off%tick)
 		select {
 		case <-stop:
 			return
-		case <-time.After(wait):
+		case s := <-snaps:
+			tick = liveTick(s)
+			continue
+		case <-timer.C:
 		}
 		r.mu.Lock()
 		if r.following {
@@ -273,6 +287,21 @@ func (r *Room) liveClock(stop chan struct{}) {
 		}
 		r.mu.Unlock()
 	}
+}
+
+// liveTick is how often a live room's clock must move for what s shows: a
+// second while a source in trouble has data under an hour old (its age shows
+// seconds), else a minute.
+func liveTick(s Snapshot) time.Duration {
+	if !s.Following {
+		return time.Minute // the clock stands still anyway
+	}
+	for _, src := range s.State.Sources {
+		if src.Status != model.HealthOK && src.LastData >= 0 && s.Clock-src.LastData < time.Hour {
+			return time.Second
+		}
+	}
+	return time.Minute
 }
 
 // Next and Prev step one event; they pause a playing replay.

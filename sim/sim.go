@@ -49,12 +49,22 @@ func New(sc *model.Scenario, speed float64, start time.Duration, now func() time
 	if now == nil {
 		now = time.Now
 	}
+	return NewTimeline(sc, Timeline{Scenario: sc.Name, Speed: speed, Start: start, Began: now()}, now)
+}
+
+// NewTimeline serves sc on a timeline that may have begun before: a
+// simulator restarted on the timeline it had goes on with the same incident
+// at the same times (see ContinueTimeline).
+func NewTimeline(sc *model.Scenario, tl Timeline, now func() time.Time) *Simulator {
+	if now == nil {
+		now = time.Now
+	}
 	s := &Simulator{
 		sc:    sc,
-		speed: max(speed, 0),
-		start: start,
+		speed: max(tl.Speed, 0),
+		start: tl.Start,
 		now:   now,
-		t0:    now(),
+		t0:    tl.Began,
 		cur:   model.NewCursor(model.NewState(sc), sc.Events),
 	}
 	s.registry = prometheus.NewRegistry()

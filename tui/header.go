@@ -47,8 +47,8 @@ func header(st *Styles, s *room.Snapshot, scrubbed bool, w int) string {
 		speed := " ×" + strconv.FormatFloat(s.Speed, 'f', -1, 64)
 		play = [3]string{playP.on(sym+" "+word) + speed, playP.on(sym) + speed, playP.on(sym) + speed}
 	}
-	srcLong := sourcesSummary(st, s.State.Sources, true)
-	srcShort := sourcesSummary(st, s.State.Sources, false)
+	srcLong := sourcesSummary(st, s.State.Sources, s.Clock, true)
+	srcShort := sourcesSummary(st, s.State.Sources, s.Clock, false)
 
 	// The forms to try, longest first, each with the least title it must
 	// leave. Live, the play state's words outrank the title's.

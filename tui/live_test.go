@@ -36,10 +36,18 @@ func health(name string, st model.HealthStatus, errText string, lastData time.Du
 		Source: name, Status: st, Error: errText, LastData: lastData, Feeds: feeds}}
 }
 
+// withDrops adds counts of dropped items to a health report.
+func withDrops(e model.Event, d ...model.DropCount) model.Event {
+	h := e.Body.(model.SourceHealth)
+	h.Dropped = d
+	e.Body = h
+	return e
+}
+
 // liveRoom is a live room on the default scenario's declarations, its clock
 // fixed at T+06:30, fed the scenario's events up to then (injects aside) by
-// three sources: prometheus (hosts) is ok, wms-backlog (backlog) is stale,
-// ups-status (carrier warnings) fails.
+// three sources: prometheus (hosts) is ok, wms-backlog (backlog) is stale
+// (and dropped 12 items), ups-status (carrier warnings) fails.
 func liveRoom(tb testing.TB) *room.Room {
 	tb.Helper()
 	sc := defaultScenario(tb)
@@ -61,7 +69,8 @@ func liveRoom(tb testing.TB) *room.Room {
 	r.Ingest(in)
 	r.Ingest([]model.Event{
 		health("prometheus", model.HealthOK, "", liveNow, model.KindHostStatus),
-		health("wms-backlog", model.HealthStale, "no new sample for 5 scrapes", liveNow-4*time.Minute, model.KindBacklog),
+		withDrops(health("wms-backlog", model.HealthStale, "no new sample for 5 scrapes", liveNow-4*time.Minute, model.KindBacklog),
+			model.DropCount{Reason: "before T+0", Count: 9}, model.DropCount{Reason: "bad entry", Count: 3}),
 		health("ups-status", model.HealthError, "Get \"https://status.ups.example/api\": dial tcp 10.2.0.7:443: connect: connection refused",
 			liveNow-47*time.Minute, model.KindWarning),
 	})
@@ -90,7 +99,7 @@ func TestLiveHeader(t *testing.T) {
 	a := New(r, Options{Responder: "ic"}).(*app)
 	view(t, a, 120, 40)
 	h := head(a)
-	for _, want := range []string{"LIVE ● following", "src ✓1 ok ⚠1 stale ✗1 error", "T+06:30"} {
+	for _, want := range []string{"LIVE ● following", "src ✓1 ok ⚠1 stale 4m00s ✗1 error", "T+06:30"} {
 		if !strings.Contains(h, want) {
 			t.Errorf("header should show %q: %q", want, h)
 		}
@@ -169,10 +178,10 @@ func TestSourceAlertsOnBorders(t *testing.T) {
 			p := paneLines(t, screen, title)
 			return p[len(p)-1]
 		}
-		if b := bottom("2 Delivery backlog"); !strings.Contains(b, "⚠ wms-backlog stale 4m") {
-			t.Errorf("%v: backlog pane should show the stale source: %q", size, b)
+		if b := bottom("2 Delivery backlog"); !strings.Contains(b, "⚠ wms-backlog stale 4m00s") {
+			t.Errorf("%v: backlog pane should show the stale source and its data's age: %q", size, b)
 		}
-		if b := bottom("3 Carrier warnings"); !strings.Contains(b, "✗ ups-status error") || !strings.Contains(b, "47m") {
+		if b := bottom("3 Carrier warnings"); !strings.Contains(b, "✗ ups-status error 47m00s") {
 			t.Errorf("%v: carriers pane should show the failing source and its data's age: %q", size, b)
 		}
 		for _, title := range []string{"1 Hosts", "6 Timeline"} {
@@ -181,8 +190,11 @@ func TestSourceAlertsOnBorders(t *testing.T) {
 			}
 		}
 		if size[0] == 120 {
-			if b := bottom("3 Carrier warnings"); !strings.Contains(b, "error: Get ") {
+			if b := bottom("3 Carrier warnings"); !strings.Contains(b, "error 47m00s: Get ") {
 				t.Errorf("120 columns have room for the error: %q", b)
+			}
+			if b := bottom("2 Delivery backlog"); !strings.Contains(b, "stale 4m00s: no new sample for 5 scrapes") {
+				t.Errorf("a stale source shows its last error too: %q", b)
 			}
 		}
 	}
@@ -199,7 +211,7 @@ func TestSourceAlertsOnBorders(t *testing.T) {
 	if b := last("3 Carrier warnings"); strings.Contains(b, "ups-status") {
 		t.Errorf("a recovered source should leave the border: %q", b)
 	}
-	if b := last("4 Seller complaints"); !strings.Contains(b, "✗ seller-forum error: HTTP 429 (no data yet)") {
+	if b := last("4 Seller complaints"); !strings.Contains(b, "✗ seller-forum error (no data yet): HTTP 429") {
 		t.Errorf("complaints pane: %q", b)
 	}
 	if b := last("6 Timeline"); !strings.Contains(b, "⚠ mystery stale 2h") {
@@ -221,10 +233,11 @@ func TestSourcesOverlay(t *testing.T) {
 		}
 		all := strings.Join(seen, "\n")
 		for _, want := range []string{
-			"✓ 1 ok · ⚠ 1 stale · ✗ 1 error",
-			"✗ error ups-status", "data 47m old", "feeds warning→3", "10.2.0.7:443",
-			"⚠ stale wms-backlog", "data 4m old", "feeds backlog→2", "reason no new sample for 5 scrapes",
-			"✓ ok    prometheus", "feeds hosts→1",
+			"✓ 1 ok · ⚠ 1 stale · ✗ 1 error · 12 dropped",
+			"✗ error ups-status", "data 47m00s old", "feeds warning→3", "10.2.0.7:443",
+			"⚠ stale wms-backlog", "data 4m00s old", "feeds backlog→2", "reason no new sample for 5 scrapes",
+			"dropped 12 (9 before T+0, 3 bad entry)",
+			"✓ ok    prometheus", "data <1m old", "feeds hosts→1",
 		} {
 			if !strings.Contains(all, want) {
 				t.Errorf("%v: sources overlay should show %q:\n%s", size, want, all)
@@ -295,5 +308,89 @@ func TestLiveIdleWritesNothing(t *testing.T) {
 	if idle, _ := io.ReadAll(tm.Output()); len(idle) != 0 {
 		t.Errorf("idle live console wrote %d bytes", len(idle))
 	}
+	finish(t, tm)
+}
+
+func TestDataAge(t *testing.T) {
+	s := time.Second
+	clock := 100 * time.Hour
+	cases := []struct {
+		status model.HealthStatus
+		age    time.Duration // -1: no data
+		want   string
+	}{
+		{model.HealthOK, 0, "<1m"},
+		{model.HealthOK, 59 * s, "<1m"},
+		{model.HealthOK, 80 * s, "1m"},
+		{model.HealthOK, 3 * time.Hour, "3h"},
+		{model.HealthStale, 0, "0s"},
+		{model.HealthStale, 45 * s, "45s"},
+		{model.HealthStale, 80 * s, "1m20s"},
+		{model.HealthStale, 12*time.Minute + 5*s, "12m05s"},
+		{model.HealthError, 59*time.Minute + 59*s + 999*time.Millisecond, "59m59s"},
+		{model.HealthError, time.Hour, "1h"},
+		{model.HealthStale, 2*time.Hour + 30*time.Minute, "2h"},
+		{model.HealthError, 50 * time.Hour, "2d"},
+		{model.HealthError, -1, "no data yet"},
+		{model.HealthStale, -3 * s, "0s"}, // data stamped after the clock
+	}
+	for _, c := range cases {
+		src := model.SourceStatus{Status: c.status, LastData: clock - c.age}
+		if c.age == -1 {
+			src.LastData = -1
+		}
+		if got := dataAge(src, clock); got != c.want {
+			t.Errorf("%s data %v old: %q, want %q", c.status, c.age, got, c.want)
+		}
+	}
+}
+
+// TestHealthTick: the health views key on the second only while a source
+// in trouble shows an age under an hour.
+func TestHealthTick(t *testing.T) {
+	at := func(c time.Duration, srcs ...model.SourceStatus) int64 { return healthTick(srcs, c) }
+	ok := model.SourceStatus{Status: model.HealthOK, LastData: 0}
+	stale := model.SourceStatus{Status: model.HealthStale, LastData: 0}
+	never := model.SourceStatus{Status: model.HealthError, LastData: -1}
+	for _, c := range []struct {
+		name    string
+		srcs    []model.SourceStatus
+		a, b    time.Duration
+		differs bool
+	}{
+		{"ok sources: by the minute", []model.SourceStatus{ok}, 10 * time.Second, 11 * time.Second, false},
+		{"ok sources: a new minute", []model.SourceStatus{ok}, 59 * time.Second, 61 * time.Second, true},
+		{"a stale source: by the second", []model.SourceStatus{ok, stale}, 10 * time.Second, 11 * time.Second, true},
+		{"stale over an hour: by the minute", []model.SourceStatus{stale}, time.Hour + time.Second, time.Hour + 2*time.Second, false},
+		{"failing without data: by the minute", []model.SourceStatus{never}, time.Second, 2 * time.Second, false},
+	} {
+		if got := at(c.a, c.srcs...) != at(c.b, c.srcs...); got != c.differs {
+			t.Errorf("%s: ticks differ %v, want %v", c.name, got, c.differs)
+		}
+	}
+}
+
+// TestStaleAgesKeepMoving: on a live room with a real clock, the age of a
+// stale source's data goes on counting on screen, second by second, with
+// nothing arriving.
+func TestStaleAgesKeepMoving(t *testing.T) {
+	sc := defaultScenario(t)
+	sc.Events = nil
+	sc.Meta.Start = time.Now().Add(-time.Hour)
+	r := room.NewLive(sc)
+	t.Cleanup(r.Close)
+	now := time.Since(sc.Meta.Start)
+	r.Ingest([]model.Event{{At: now, Source: "fleet", Body: model.SourceHealth{Source: "fleet", Status: model.HealthStale,
+		Error: "connection refused", LastData: now - 80*time.Second, Feeds: []model.Kind{model.KindHostStatus}}}})
+	tm := start(t, r, 120, 40)
+	seen := map[string]bool{}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, s := range []string{"1m20s", "1m21s", "1m22s", "1m23s"} {
+			if strings.Contains(string(b), "fleet stale "+s) {
+				seen[s] = true
+			}
+		}
+		return len(seen) >= 3
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(50*time.Millisecond))
 	finish(t, tm)
 }

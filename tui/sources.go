@@ -49,17 +49,40 @@ func healthMark(st *Styles, h model.HealthStatus) (sym, word string, p paint) {
 // healthy reports whether a source needs no attention.
 func healthy(src model.SourceStatus) bool { return src.Status == model.HealthOK }
 
-// dataAge is how old a source's last fresh data is at the clock: "<1m",
-// "12m", "3h", or "no data yet".
+// dataAge is how old a source's last fresh data is at the clock. For a
+// source in trouble, whose age is what one watches, it is to the second
+// under an hour: "45s", "1m20s", "12m05s", then "3h"; for an ok source, to
+// the minute: "<1m", "12m". "no data yet" for a source that never
+// delivered.
 func dataAge(src model.SourceStatus, clock time.Duration) string {
 	if src.LastData < 0 {
 		return "no data yet"
 	}
 	d := max(clock-src.LastData, 0)
-	if d < time.Minute {
+	switch {
+	case d >= time.Hour:
+		return fmtAge(d)
+	case healthy(src) && d < time.Minute:
 		return "<1m"
+	case healthy(src):
+		return fmtAge(d)
+	case d < time.Minute:
+		return itoa(int(d/time.Second)) + "s"
 	}
-	return fmtAge(d)
+	sec := int(d/time.Second) % 60
+	return itoa(int(d/time.Minute)) + "m" + string(rune('0'+sec/10)) + string(rune('0'+sec%10)) + "s"
+}
+
+// healthTick is the clock at the resolution the sources' health is shown
+// at: by the second while a source in trouble shows an age under an hour,
+// else by the minute. Views of the health key their caches on it.
+func healthTick(srcs []model.SourceStatus, clock time.Duration) int64 {
+	for _, src := range srcs {
+		if !healthy(src) && src.LastData >= 0 && clock-src.LastData < time.Hour {
+			return int64(clock/time.Second) << 1 // apart from the minutes below
+		}
+	}
+	return minute(clock)<<1 | 1
 }
 
 // paneAlerts are the stale and failing sources that feed one pane, worst
@@ -70,21 +93,26 @@ type paneAlerts struct {
 	clock time.Duration
 }
 
-// alertItem is a failing source as a pane border shows it:
-// "⚠ prometheus stale 2m", "✗ ups error: connection refused (3m)"; msgW
-// cells of the error message at most (negative: all of it, 0: none).
+// alertItem is a stale or failing source as a pane border shows it, the age
+// of its data after its state and its last error after that:
+// "⚠ prometheus stale 1m20s: connection refused", "✗ ups error 2h: HTTP
+// 503", "✗ forum error (no data yet): HTTP 429"; msgW cells of the error
+// at most (negative: all of it, 0: none).
 func alertItem(st *Styles, src model.SourceStatus, clock time.Duration, msgW int) string {
 	sym, word, p := healthMark(st, src.Status)
 	age := dataAge(src, clock)
-	txt := sym + " " + clean(src.Name) + " " + word
+	if src.LastData < 0 {
+		age = "(" + age + ")"
+	}
+	txt := sym + " " + clean(src.Name) + " " + word + " " + age
 	msg := strings.TrimSpace(clean(src.Error))
-	if src.Status != model.HealthError || msg == "" || msgW == 0 {
-		return p.on(txt + " " + age)
+	if msg == "" || msgW == 0 {
+		return p.on(txt)
 	}
 	if msgW > 0 {
 		msg = trunc(msg, msgW)
 	}
-	return p.on(txt + ": " + msg + " (" + age + ")")
+	return p.on(txt + ": " + msg)
 }
 
 // line is the alerts in w cells at most: every one in full if they fit;
@@ -106,15 +134,15 @@ func (a paneAlerts) line(st *Styles, w int) string {
 		return full
 	}
 	bare := join(func(int) int { return 0 })
-	first := -1
+	first := -1 // the worst source with a message: errors come first
 	for i, src := range a.srcs {
-		if src.Status == model.HealthError && strings.TrimSpace(clean(src.Error)) != "" {
+		if strings.TrimSpace(clean(src.Error)) != "" {
 			first = i
 			break
 		}
 	}
-	// A message adds ": " and "()" around the age: 4 cells besides itself.
-	if room := w - width(bare) - 4; first >= 0 && room >= 8 {
+	// A message adds ": " before it.
+	if room := w - width(bare) - 2; first >= 0 && room >= 8 {
 		return trunc(join(func(i int) int {
 			if i == first {
 				return room
@@ -126,17 +154,17 @@ func (a paneAlerts) line(st *Styles, w int) string {
 }
 
 // alertsKey is what the pane alerts depend on: the sources and, for the
-// ages, the clock by the minute.
+// ages, the clock by the second or the minute (healthTick).
 type alertsKey struct {
 	rev, epoch int
-	minute     int64
+	tick       int64
 }
 
 // Alerts is, per pane, the stale and failing sources that feed it, worst
 // first (errors, then stale ones, by name); empty for a pane whose sources
 // are all well.
 func (f *facts) Alerts(st *Styles, s *room.Snapshot) *[paneCount + 1]paneAlerts {
-	k := alertsKey{s.State.Rev.Sources, s.State.Epoch, minute(s.Clock)}
+	k := alertsKey{s.State.Rev.Sources, s.State.Epoch, healthTick(s.State.Sources, s.Clock)}
 	if f.alOK && k == f.alKey {
 		return &f.alerts
 	}
@@ -199,27 +227,51 @@ func healthCounts(srcs []model.SourceStatus) (ok, stale, failed int) {
 }
 
 // sourcesSummary is the header's source health: long, "src ✓3 ok ⚠1 stale
-// ✗1 error", or short, "src 3✓ 1⚠ 1✗"; "" without sources. Counts of zero
-// are left out, except ok.
-func sourcesSummary(st *Styles, srcs []model.SourceStatus, long bool) string {
+// 1m20s ✗1 error", the stale ones with the age of the oldest data they hold
+// (the data the panes still show as current), or short, "src 3✓ 1⚠ 1✗"; ""
+// without sources. Counts of zero are left out, except ok.
+func sourcesSummary(st *Styles, srcs []model.SourceStatus, clock time.Duration, long bool) string {
 	if len(srcs) == 0 {
 		return ""
 	}
 	ok, stale, failed := healthCounts(srcs)
-	part := func(n int, sym, word string, p paint) string {
-		if long {
-			return p.on(sym + itoa(n) + " " + word)
+	part := func(n int, sym, word string, p paint, status model.HealthStatus) string {
+		if !long {
+			return p.on(itoa(n) + sym)
 		}
-		return p.on(itoa(n) + sym)
+		txt := sym + itoa(n) + " " + word
+		if status == model.HealthStale {
+			if age := oldestStale(srcs, clock); age != "" {
+				txt += " " + age
+			}
+		}
+		return p.on(txt)
 	}
-	parts := []string{"src", part(ok, "✓", "ok", st.Good)}
+	parts := []string{"src", part(ok, "✓", "ok", st.Good, model.HealthOK)}
 	if stale > 0 {
-		parts = append(parts, part(stale, "⚠", "stale", st.Warn))
+		parts = append(parts, part(stale, "⚠", "stale", st.Warn, model.HealthStale))
 	}
 	if failed > 0 {
-		parts = append(parts, part(failed, "✗", "error", st.Bad))
+		parts = append(parts, part(failed, "✗", "error", st.Bad, model.HealthError))
 	}
 	return strings.Join(parts, " ")
+}
+
+// oldestStale is the age of the oldest data among the stale sources (every
+// status but ok and error counts as stale), "" when none has data.
+func oldestStale(srcs []model.SourceStatus, clock time.Duration) string {
+	var oldest *model.SourceStatus
+	for i := range srcs {
+		src := &srcs[i]
+		stale := src.Status != model.HealthOK && src.Status != model.HealthError
+		if stale && src.LastData >= 0 && (oldest == nil || src.LastData < oldest.LastData) {
+			oldest = src
+		}
+	}
+	if oldest == nil {
+		return ""
+	}
+	return dataAge(*oldest, clock)
 }
 
 // sourcesOverlay is :sources — every live source with its status, what it
@@ -233,7 +285,7 @@ type sourcesOverlay struct {
 
 type sourcesKey struct {
 	rev, epoch int
-	minute     int64
+	tick       int64 // healthTick
 	w, panes   int
 }
 
@@ -263,7 +315,7 @@ func (a *app) sourcesKeyMsg(msg tea.KeyMsg) tea.Cmd {
 func (o *sourcesOverlay) refresh(a *app, lay layout) {
 	s := &a.snap
 	bw := max(min(a.w-4, 100), 20)
-	k := sourcesKey{s.State.Rev.Sources, s.State.Epoch, minute(s.Clock), bw, lay.panesH}
+	k := sourcesKey{s.State.Rev.Sources, s.State.Epoch, healthTick(s.State.Sources, s.Clock), bw, lay.panesH}
 	if k == o.key {
 		return
 	}
@@ -309,8 +361,16 @@ func sourcesLines(st *Styles, s *room.Snapshot, w int) []string {
 		return cmp.Compare(a.Name, b.Name)
 	})
 	ok, stale, failed := healthCounts(srcs)
+	dropped := ""
+	total := 0
+	for _, src := range srcs {
+		total += model.DroppedTotal(src.Dropped)
+	}
+	if total > 0 {
+		dropped = " · " + st.Warn.on(itoa(total)+" dropped")
+	}
 	out := []string{trunc(st.Good.on("✓ "+itoa(ok)+" ok")+" · "+st.Warn.on("⚠ "+itoa(stale)+" stale")+" · "+
-		st.Bad.on("✗ "+itoa(failed)+" error")+st.Dim.on(" · ages at "+model.FormatOffset(s.Clock)), w)}
+		st.Bad.on("✗ "+itoa(failed)+" error")+dropped+st.Dim.on(" · ages at "+model.FormatOffset(s.Clock)), w)}
 	nameW := 8
 	for _, src := range srcs {
 		nameW = max(nameW, width(clean(src.Name)))
@@ -328,6 +388,9 @@ func sourcesLines(st *Styles, s *room.Snapshot, w int) []string {
 			"  " + age + st.Dim.on(" · reported "+model.FormatOffset(src.At))
 		out = append(out, "", trunc(head, w))
 		out = append(out, hanging(indent+"feeds ", feedsText(src.Feeds), w, paint{})...)
+		if d := droppedText(src.Dropped); d != "" {
+			out = append(out, hanging(indent+"dropped ", d, w, st.Warn)...)
+		}
 		if e := strings.TrimSpace(clean(src.Error)); e != "" {
 			label := "error "
 			switch src.Status {
@@ -341,6 +404,23 @@ func sourcesLines(st *Styles, s *room.Snapshot, w int) []string {
 	}
 	out = append(out, "")
 	return append(out, prefixed(wrap("A stale or failing source also shows on the border of each pane it feeds.", w), st.Dim)...)
+}
+
+// droppedText is what a source dropped: "12 (9 before T+0, 3 bad entry)",
+// or "3 before T+0" for one reason; "" for nothing.
+func droppedText(d []model.DropCount) string {
+	total := model.DroppedTotal(d)
+	if total == 0 {
+		return ""
+	}
+	if len(d) == 1 {
+		return itoa(total) + " " + clean(d[0].Reason)
+	}
+	parts := make([]string, 0, len(d))
+	for _, c := range d {
+		parts = append(parts, itoa(c.Count)+" "+clean(c.Reason))
+	}
+	return itoa(total) + " (" + strings.Join(parts, ", ") + ")"
 }
 
 // feedsText lists the kinds a source produces with the pane each shows in:

@@ -22,6 +22,7 @@ func newSimulateCmd() *cobra.Command {
 	var (
 		scenario, listen, start string
 		speed                   float64
+		fresh                   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -31,7 +32,9 @@ func newSimulateCmd() *cobra.Command {
 			"/statuspage/CARRIER/api/v2/summary.json, seller complaints as RSS on\n" +
 			"/rss/complaints.xml and every event as NDJSON on /events.ndjson. Documents\n" +
 			"carry real time, so a live console (warroom run --config\n" +
-			"fixtures/live-example.yaml) can be drilled end to end.",
+			"fixtures/live-example.yaml) can be drilled end to end. Restarted, it goes\n" +
+			"on with the same incident at the same times, as a real system would, until\n" +
+			"the scenario is over; --fresh starts it over.",
 		Example: "  warroom simulate --scenario crowdstrike-primeday-2024 --start T+4h --speed 60",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -46,15 +49,27 @@ func newSimulateCmd() *cobra.Command {
 			if speed < 0 || speed > model.MaxSpeed {
 				return fmt.Errorf("--speed %v: want 0 (frozen) to %d", speed, model.MaxSpeed)
 			}
-			s := sim.New(sc, speed, from, nil)
+			out := cmd.OutOrStdout()
+			tl := sim.Timeline{Scenario: sc.Name, Speed: speed, Start: from, Began: time.Now()}
+			continued := false
+			if path, err := sim.TimelinePath(sc.Name); err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			} else if tl, continued, err = sim.ContinueTimeline(path, sc, speed, from, tl.Began, fresh); err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", err)
+			}
+			s := sim.NewTimeline(sc, tl, nil)
 			s.StampRealTime()
 			ln, err := net.Listen("tcp", listen)
 			if err != nil {
 				return fmt.Errorf("--listen: %w", err)
 			}
 			base := "http://" + ln.Addr().String()
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "simulating %s from %s at %v× on %s (ctrl+c to stop)\n", sc.Name, model.FormatOffset(from), speed, base)
+			if continued {
+				fmt.Fprintf(out, "simulating %s at %v× on %s, going on at %s with the incident begun %s (--fresh starts over; ctrl+c to stop)\n",
+					sc.Name, speed, base, model.FormatOffset(s.Offset()), tl.Began.Local().Format("15:04:05"))
+			} else {
+				fmt.Fprintf(out, "simulating %s from %s at %v× on %s (ctrl+c to stop)\n", sc.Name, model.FormatOffset(from), speed, base)
+			}
 			fmt.Fprintf(out, "  %s/metrics\n  %s/events.ndjson\n  %s/rss/complaints.xml\n", base, base, base)
 			for _, c := range sc.Carriers {
 				fmt.Fprintf(out, "  %s/statuspage/%s/api/v2/summary.json\n", base, c.ID)
@@ -79,5 +94,6 @@ func newSimulateCmd() *cobra.Command {
 	f.StringVar(&listen, "listen", "127.0.0.1:9464", "address to serve on")
 	f.StringVar(&start, "start", "T+0", "scenario time to start from, e.g. T+4h")
 	f.Float64Var(&speed, "speed", 1, "simulated seconds per real second (0 freezes the clock)")
+	f.BoolVar(&fresh, "fresh", false, "start the incident over instead of going on with the last run's")
 	return cmd
 }
