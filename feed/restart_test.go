@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,25 +17,6 @@ import (
 	"github.com/warroom/warroom/room"
 	"github.com/warroom/warroom/sim"
 )
-
-// fakeNow is a clock the test moves, shared by the simulator, the sources
-// and the room.
-type fakeNow struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeNow) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeNow) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // roomPicture is what a restart must not change: every pane's content, and
 // the timeline without the lines about the sources' health.
@@ -69,7 +49,7 @@ func TestRestartedSimulatorChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &fakeNow{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clk := &stepClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	live := *sc
 	live.Events, live.Meta.Start = nil, clk.now() // the console's T+0: when it starts
 	r := room.NewLive(&live, room.WithClock(clk.now))

@@ -15,7 +15,7 @@ import "strings"
 //     what Sanitize removed);
 //   - | (table cells); # (a heading's closing sequence); $ (math on GitHub).
 func mdText(s string) string {
-	s = oneLine(Sanitize(s, 0))
+	s = OneLine(Sanitize(s, 0))
 	if !strings.ContainsAny(s, mdSpecial) {
 		return s
 	}
@@ -32,10 +32,10 @@ func mdText(s string) string {
 
 const mdSpecial = "\\`*_~[]<&|#$"
 
-// oneLine puts sanitised text on one line: newlines and tabs become spaces.
+// OneLine puts sanitised text on one line: newlines and tabs become spaces.
 // Text outputs use it for names and lines, so that no text can start a line
 // that reads like one warroom wrote.
-func oneLine(s string) string {
+func OneLine(s string) string {
 	if !strings.ContainsAny(s, "\n\t") {
 		return s
 	}

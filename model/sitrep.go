@@ -268,7 +268,7 @@ func (r Sitrep) Markdown() string {
 // oneLine is the sitrep with every text from the scenario or a source
 // sanitised onto one line, for Text.
 func (r Sitrep) oneLine() Sitrep {
-	l := func(s string) string { return oneLine(Sanitize(s, 0)) }
+	l := func(s string) string { return OneLine(Sanitize(s, 0)) }
 	r.Title, r.Severity = l(r.Title), l(r.Severity)
 	r.Hosts.Groups = slices.Clone(r.Hosts.Groups)
 	for i := range r.Hosts.Groups {

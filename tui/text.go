@@ -61,16 +61,7 @@ func center(s string, w int) string {
 // clean flattens what is left onto one line, newlines and tabs becoming
 // spaces, so no text can move the cursor, change colours or break the layout.
 func clean(s string) string {
-	s = model.Sanitize(s, 0)
-	if !strings.ContainsAny(s, "\n\t") {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, s)
+	return model.OneLine(model.Sanitize(s, 0))
 }
 
 // cleanBlock is clean for multi-line text (a notice body): newlines stay,
