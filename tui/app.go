@@ -4,6 +4,8 @@
 package tui
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -372,45 +374,79 @@ func (a *app) setSpeed(change func() room.Snapshot) {
 	a.apply(change())
 }
 
-// multiRune handles several runes that arrived in one message.
+// multiRune handles several runes that arrived in one message: keys typed
+// fast over SSH, or held down, or a paste. A paste (bracketed) is text: it
+// fills the command line or the filter when it starts with ':' or '/', and
+// is otherwise ignored, saying so. Typed keys act one by one, as long as
+// each only changes what this console shows (focus, zoom, scrolling, the
+// help, stepping and speed): up to a ':' or '/', which opens the input line
+// with the rest as its text (":seek T+20h" typed fast). A burst holding a
+// key that changes the room or ends the console (a, x, q, space, r, F …)
+// could be text pasted without bracketed paste, so none of it acts.
 func (a *app) multiRune(msg tea.KeyMsg) tea.Cmd {
-	if len(msg.Runes) == 0 {
-		return nil
-	}
-	if r := msg.Runes[0]; r == ':' || r == '/' {
-		// The first rune acts as the key it is; if that opened an input
-		// line, the rest is its text.
-		cmd := a.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[:1]})
-		if a.mode == inputNone || len(msg.Runes) == 1 {
-			return cmd
-		}
-		rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[1:], Paste: msg.Paste}
-		return tea.Batch(cmd, a.inputKey(rest))
-	}
-	scrolls := a.overlay == overlayNone || a.overlay == overlayInject || a.overlay == overlayDebrief ||
-		a.overlay == overlaySources || a.overlay == overlayHelp
-	if one, ok := repeatedKey(msg); ok && !msg.Paste && scrolls &&
-		key.Matches(one, a.keys.Up, a.keys.Down, a.keys.Next, a.keys.Prev, a.keys.Faster, a.keys.Slower) {
-		for range msg.Runes {
-			a.handleKey(one)
-		}
+	runes := msg.Runes
+	if len(runes) == 0 {
 		return nil
 	}
 	if msg.Paste {
+		if r := runes[0]; r == ':' || r == '/' {
+			return a.typeInto(runes)
+		}
 		a.info("paste ignored: start it with : for a command or / for a filter")
+		return nil
 	}
-	return nil
-}
-
-// repeatedKey reports whether a multi-rune message is one rune repeated,
-// and that rune as a key of its own.
-func repeatedKey(msg tea.KeyMsg) (tea.KeyMsg, bool) {
-	for _, r := range msg.Runes[1:] {
-		if r != msg.Runes[0] {
-			return tea.KeyMsg{}, false
+	keys := runes
+	if i := slices.IndexFunc(runes, func(r rune) bool { return r == ':' || r == '/' }); i >= 0 {
+		keys = runes[:i]
+	}
+	if len(keys) > maxBurstKeys {
+		a.fail(fmt.Sprintf("%d keys arrived at once: ignored (a key held down too long, or text pasted outside the command line)", len(keys)))
+		return nil
+	}
+	for _, r := range keys {
+		if !a.burstSafe(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}) {
+			a.fail(fmt.Sprintf("%q arrived with other keys at once: ignored, in case it was pasted text; %q acts when pressed on its own",
+				string(runes), string(r)))
+			return nil
 		}
 	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[:1]}, true
+	var cmds []tea.Cmd
+	for _, r := range keys {
+		cmds = append(cmds, a.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+	}
+	if len(keys) < len(runes) {
+		cmds = append(cmds, a.typeInto(runes[len(keys):]))
+	}
+	return tea.Batch(cmds...)
+}
+
+// typeInto acts on runes[0] (':' or '/') as the key it is and, if that
+// opened an input line, types the rest into it.
+func (a *app) typeInto(runes []rune) tea.Cmd {
+	cmd := a.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: runes[:1]})
+	if a.mode == inputNone || len(runes) == 1 {
+		return cmd
+	}
+	a.insertText(runes[1:])
+	if a.mode == inputFilter {
+		a.complaints.setFilter(strings.TrimSpace(a.input.Value()))
+	}
+	return cmd
+}
+
+// maxBurstKeys is the most keys one message acts on: a held key repeats
+// thirty times a second, and a longer run is not typing.
+const maxBurstKeys = 64
+
+// burstSafe reports whether a key may act when it arrives with others: it
+// changes only what this console shows.
+func (a *app) burstSafe(k tea.KeyMsg) bool {
+	m := &a.keys
+	if a.overlay == overlayInject && key.Matches(k, m.Check) {
+		return false // digits score the inject there
+	}
+	return key.Matches(k, m.Focus, m.Zoom, m.Up, m.Down, m.Top, m.Bottom, m.Help, m.Next, m.Prev,
+		m.Faster, m.Slower, m.NextInject, m.ShowInject, m.Debrief, m.Live)
 }
 
 // back is esc: close the zoom, then clear a filter, then the status.
