@@ -47,6 +47,10 @@ type Cursor struct {
 	pauseOnInject bool
 	// maxEvents bounds the events kept for scrubbing back in a live feed.
 	maxEvents int
+	// base is how many events compaction folded into start: events[0] is
+	// the incident's event number base. A journal records positions in
+	// the whole list, which compaction does not change.
+	base int
 	// ahead is, while the cursor is behind the furthest state it built (it
 	// went back, or a rewrite refolds), that state's lists: folding forward
 	// again splices onto their arrays (which only the cursor can append to)
@@ -87,6 +91,11 @@ func (c *Cursor) State() *State { return &c.state }
 // Pos is how many events are applied; Len how many there are.
 func (c *Cursor) Pos() int { return c.pos }
 func (c *Cursor) Len() int { return len(c.events) }
+
+// Base is how many events compaction folded into the starting state: the
+// events the cursor keeps are numbered from Base on in the incident's whole
+// list, and Base+Pos is the whole list's position.
+func (c *Cursor) Base() int { return c.base }
 
 // Clock is the replay time.
 func (c *Cursor) Clock() time.Duration { return c.clock }
@@ -338,13 +347,7 @@ func (c *Cursor) NextInject() bool {
 // Seek puts the cursor at time t with every event at or before t applied.
 func (c *Cursor) Seek(t time.Duration) {
 	t = min(max(t, 0, c.Start()), max(c.End(), c.clock))
-	k, _ := slices.BinarySearchFunc(c.events, t, func(e Event, t time.Duration) int {
-		if e.At <= t {
-			return -1
-		}
-		return 1
-	})
-	c.goTo(k)
+	c.goTo(c.PosAt(t))
 	c.setClock(t)
 	if c.AtEnd() {
 		c.playing = false
@@ -415,6 +418,67 @@ func (c *Cursor) Merge(events []Event) (rewrote bool) {
 	return rewrote
 }
 
+// MergePositions sorts events as Merge will (stably, by time) and returns
+// the position in the incident's whole list (Base on) each will take: after
+// every known event at or before its time, and after the batch's earlier
+// ones. A journal records them before Merge runs, so that a room rebuilt
+// from it places every event where it was.
+func (c *Cursor) MergePositions(events []Event) []int {
+	slices.SortStableFunc(events, func(a, b Event) int { return cmp.Compare(a.At, b.At) })
+	pos := make([]int, len(events))
+	for j, e := range events {
+		after, _ := slices.BinarySearchFunc(c.events, e.At, func(k Event, t time.Duration) int {
+			if k.At <= t {
+				return -1
+			}
+			return 1
+		})
+		pos[j] = c.base + after + j
+	}
+	return pos
+}
+
+// InsertPos is where Insert puts an event now, in the whole list.
+func (c *Cursor) InsertPos() int { return c.base + c.pos }
+
+// GoTo puts the cursor after the events before whole-list position pos,
+// with the clock at clock (a room restored to where its journal says it
+// was). A position before the events kept is the earliest kept.
+func (c *Cursor) GoTo(pos int, clock time.Duration) {
+	c.goTo(pos - c.base)
+	c.setClock(max(clock, c.lastAt(), c.Start()))
+}
+
+// StateAt is the state after the first k events kept, at clock, without
+// moving the cursor: a console looking back on its own while the room goes
+// on. It is a state of its own (folded from the nearest snapshot).
+func (c *Cursor) StateAt(k int, clock time.Duration) State {
+	k = min(max(k, 0), len(c.events))
+	var st State
+	if k == c.pos {
+		st = c.state.Clone()
+	} else {
+		s := c.snaps[c.nearestSnapshot(k)]
+		st = s.state.Clone()
+		for _, e := range c.events[s.pos:k] {
+			Apply(&st, e)
+		}
+	}
+	st.Now = max(clock, st.Now)
+	return st
+}
+
+// PosAt is how many kept events are at or before t.
+func (c *Cursor) PosAt(t time.Duration) int {
+	k, _ := slices.BinarySearchFunc(c.events, t, func(e Event, t time.Duration) int {
+		if e.At <= t {
+			return -1
+		}
+		return 1
+	})
+	return k
+}
+
 // rewrite rebuilds the state after the history changed from event first on,
 // before the cursor: it drops the snapshots that change spoils and refolds
 // from the last one left to the same time.
@@ -474,7 +538,13 @@ func (c *Cursor) compact() {
 	}
 	c.snaps = snaps
 	c.pos -= base.pos
+	c.base += base.pos
 }
+
+// Compact folds the oldest events into the starting state when more than
+// the events kept for scrubbing back are held (a room restored from a long
+// journal); Merge does so itself.
+func (c *Cursor) Compact() { c.compact() }
 
 // Start is the earliest time the cursor can go back to.
 func (c *Cursor) Start() time.Duration { return c.start.Now }

@@ -137,6 +137,15 @@ const (
 	StepBlocked StepState = "blocked"
 )
 
+// Valid reports whether s is one of the step states.
+func (s StepState) Valid() bool {
+	switch s {
+	case StepPending, StepActive, StepDone, StepSkipped, StepBlocked:
+		return true
+	}
+	return false
+}
+
 // RunbookStepChange moves a runbook step to a new state.
 type RunbookStepChange struct {
 	Step  string

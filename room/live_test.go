@@ -50,7 +50,7 @@ func TestLiveRoomFollowsScrubsAndReturns(t *testing.T) {
 		t.Fatalf("back to live: following %v recovered %d pos %d", s.Following, s.State.Hosts[0].Recovered, s.Pos)
 	}
 	// An action in a live room happens now.
-	s = r.Act("ic", model.Note{Author: "ic", Text: "hi"}, "")
+	s, _ = r.Act("ic", model.Note{Author: "ic", Text: "hi"}, "")
 	if last := s.State.Timeline[len(s.State.Timeline)-1]; last.At != 2*time.Hour+10*time.Minute {
 		t.Errorf("note at %v, want now", last.At)
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 )
 
@@ -35,6 +36,26 @@ type Snapshot struct {
 	// Shown is the real time each delivered inject reached the room (for the
 	// debrief's time to decide). Read only.
 	Shown map[string]time.Time
+	// Present is who is in the room, by name (read only); Presenter the
+	// view a commander shares for the consoles that follow it.
+	Present   []Presence
+	Presenter View
+	// Journaled says the room keeps a journal; JournalErr is its last
+	// failure to write, "" while it writes.
+	Journaled  bool
+	JournalErr string
+}
+
+// Members is how many members are in the room (a member with two
+// sessions counts once).
+func (s Snapshot) Members() int {
+	n := 0
+	for i, p := range s.Present {
+		if i == 0 || p.Name != s.Present[i-1].Name {
+			n++
+		}
+	}
+	return n
 }
 
 // Wall is the wall-clock time of the snapshot's clock.
@@ -58,6 +79,14 @@ type Room struct {
 	live      bool
 	following bool
 	stopLive  chan struct{} // closed by Close to end the live clock
+
+	seats     seats
+	presenter View
+
+	log        journal.Log   // nil: no journal
+	logged     journal.Clock // the clock as last journaled
+	checkpoint time.Time     // when a playing clock was last journaled
+	journalErr string
 }
 
 // Option configures a Room.
@@ -76,18 +105,25 @@ func WithClock(now func() time.Time) Option { return func(r *Room) { r.now = now
 // New opens a room on a scenario, paused at T+0 with the events at T+0
 // applied.
 func New(sc *model.Scenario, opts ...Option) *Room {
+	r := newRoom(sc, sc.Events, opts)
+	r.cur.Seek(0)
+	return r
+}
+
+// newRoom is a room on events (sorted by time), nothing applied.
+func newRoom(sc *model.Scenario, events []model.Event, opts []Option) *Room {
 	r := &Room{
 		scenario: sc,
-		cur:      model.NewCursor(model.NewState(sc), sc.Events),
+		cur:      model.NewCursor(model.NewState(sc), events),
 		subs:     map[int]chan Snapshot{},
 		shown:    map[string]time.Time{},
+		seats:    seats{},
 		frame:    100 * time.Millisecond,
 		now:      time.Now,
 	}
 	for _, o := range opts {
 		o(r)
 	}
-	r.cur.Seek(0)
 	return r
 }
 
@@ -119,7 +155,31 @@ func (r *Room) snapshotLocked() Snapshot {
 		Shown:         r.shown,
 		Live:          r.live,
 		Following:     r.live && r.following,
+		Present:       r.presenceLocked(),
+		Presenter:     r.presenter,
+		Journaled:     r.log != nil,
+		JournalErr:    r.journalErr,
 	}
+}
+
+// SnapshotAt is the room as it was after whole-list position pos, at
+// clock: a console looking back on its own while the room goes on. It is
+// never ahead of the room: a later position is the room's own. Everything
+// but the state and the clock is the room's now.
+func (r *Room) SnapshotAt(pos int, clock time.Duration) Snapshot {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.snapshotLocked()
+	k := pos - r.cur.Base()
+	if k >= r.cur.Pos() {
+		return s
+	}
+	k, clock = max(k, 0), min(clock, r.cur.Clock())
+	s.State = r.cur.StateAt(k, clock)
+	s.State.Epoch = r.epoch
+	s.Clock, s.Pos = clock, k
+	s.Playing = false
+	return s
 }
 
 // Subscribe returns a channel that always holds the latest snapshot not yet
@@ -170,6 +230,7 @@ func (r *Room) markShownLocked() {
 	shown := maps.Clone(r.shown)
 	shown[in.ID] = r.now().UTC()
 	r.shown = shown
+	r.journalLocked([]journal.Entry{{Kind: journal.KindShown, Wall: shown[in.ID], Shown: journal.Shown{Inject: in.ID}}}, false)
 	if r.cur.PauseOnInject() && r.cur.Playing() {
 		r.cur.SetPlaying(false)
 		r.syncPlayLocked()
@@ -183,6 +244,7 @@ func (r *Room) change(f func(c *model.Cursor)) Snapshot {
 	defer r.mu.Unlock()
 	f(r.cur)
 	r.syncPlayLocked()
+	r.journalClockLocked()
 	return r.publishLocked()
 }
 
@@ -230,12 +292,17 @@ func NewLive(sc *model.Scenario, opts ...Option) *Room {
 	r := New(sc, opts...)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.startLiveLocked()
+	return r
+}
+
+// startLiveLocked makes the room live: following now, with a clock.
+func (r *Room) startLiveLocked() {
 	r.live, r.following = true, true
 	r.cur.SetPauseOnInject(false)
 	r.cur.Follow(r.nowOffset())
 	r.stopLive = make(chan struct{})
 	go r.liveClock(r.stopLive)
-	return r
 }
 
 // Ingest adds events from live sources, in any order; late ones are placed
@@ -247,6 +314,14 @@ func (r *Room) Ingest(events []model.Event) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	// Journaled before anyone sees them, at the places Merge will put them.
+	pos := r.cur.MergePositions(events)
+	entries := make([]journal.Entry, len(events))
+	now := r.now().UTC()
+	for i, e := range events {
+		entries[i] = journal.Entry{Kind: journal.KindEvent, Pos: pos[i], Wall: now, Event: e}
+	}
+	r.journalLocked(entries, false)
 	if r.cur.Merge(events) {
 		r.epoch++ // a late event rewrote history the views have seen
 	}
@@ -346,21 +421,41 @@ func (r *Room) SetSpeed(x float64) Snapshot {
 
 // Act records a responder's action (an acknowledgement, a runbook step
 // change, a note, a decision, a facilitator's inject control) as an event at
-// the current time. Inserting it rewrites the history after this point, so
-// the epoch moves and views refresh. A decision without a wall time gets the
-// room's.
-func (r *Room) Act(by string, body model.Body, text string) Snapshot {
+// the current time, without checking a role: consoles act through a Seat,
+// which does. Its text is sanitised as text from outside is, since it shows
+// on everyone's terminal. An action about something that does not exist is
+// refused (ErrRefused). It is journaled, with a synchronous commit, before
+// anyone sees it; when the journal cannot take it, it is not taken either.
+// Inserting it rewrites the history after this point, so the epoch moves
+// and views refresh. A decision without a wall time gets the room's.
+func (r *Room) Act(by string, body model.Body, text string) (Snapshot, error) {
+	return r.act(by, body, text)
+}
+
+func (r *Room) act(by string, body model.Body, text string) (Snapshot, error) {
 	if d, ok := body.(model.Decision); ok && d.Wall.IsZero() {
 		d.Wall = r.now().UTC()
 		body = d
 	}
-	return r.change(func(c *model.Cursor) {
-		if r.following {
-			c.Follow(r.nowOffset()) // an action in a live room happens now
-		}
-		c.Insert(model.Event{Source: "responder:" + by, Text: text, Body: body})
-		r.epoch++
-	})
+	e := model.SanitizeEvent(model.Event{Source: "responder:" + by, Text: text, Body: body})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.cur
+	if r.following {
+		c.Follow(r.nowOffset()) // an action in a live room happens now
+	}
+	if err := validLocked(c.State(), e.Body); err != nil {
+		return r.snapshotLocked(), err
+	}
+	e.At = c.Clock()
+	if err := r.journalLocked([]journal.Entry{{Kind: journal.KindAction, Pos: c.InsertPos(), Wall: r.now().UTC(), Event: e}}, true); err != nil {
+		return r.snapshotLocked(), err
+	}
+	c.Insert(e)
+	r.epoch++
+	r.syncPlayLocked()
+	r.journalClockLocked()
+	return r.publishLocked(), nil
 }
 
 // SetPauseOnInject turns pausing at delivered injects on or off.
@@ -368,10 +463,13 @@ func (r *Room) SetPauseOnInject(on bool) Snapshot {
 	return r.change(func(c *model.Cursor) { c.SetPauseOnInject(on) })
 }
 
-// Close stops the play loop. Subscribers receive nothing more.
+// Close stops the play loop and journals where the clock stands.
+// Subscribers receive nothing more. The journal stays open: it is its
+// opener's to close.
 func (r *Room) Close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.journalClockLocked()
 	if r.stopPlay != nil {
 		close(r.stopPlay)
 		r.stopPlay = nil
@@ -418,11 +516,16 @@ func (r *Room) play(stop chan struct{}) {
 		// Publish only what a view can show: a new event or a new minute
 		// (the finest time the console displays).
 		if r.cur.Advance(now.Sub(last)) && (r.cur.Pos() != pos || r.cur.Clock()/time.Minute != minute) {
+			if now.Sub(r.checkpoint) >= time.Second {
+				r.checkpoint = now
+				r.journalClockLocked()
+			}
 			r.publishLocked()
 		}
 		last = now
 		if !r.cur.Playing() {
 			r.stopPlay = nil
+			r.journalClockLocked()
 			r.publishLocked() // the replay ended: views show it paused
 			r.mu.Unlock()
 			return

@@ -48,7 +48,7 @@ func TestSnapshotsAreImmutable(t *testing.T) {
 func TestActInsertsAtClockAndMovesEpoch(t *testing.T) {
 	r := New(scenario())
 	r.Seek(90 * time.Minute)
-	s := r.Act("ic", model.Acknowledgement{Warning: "w", By: "ic"}, "")
+	s, _ := r.Act("ic", model.Acknowledgement{Warning: "w", By: "ic"}, "")
 	if w, _ := s.State.Warning("w"); !w.Acked || w.AckedAt != 90*time.Minute {
 		t.Fatalf("warning %+v", w)
 	}
@@ -167,7 +167,7 @@ func TestPlayStopsAtInjectAndDecisionGetsWallTime(t *testing.T) {
 			break
 		}
 	}
-	s := r.Act("ana", model.Decision{By: "ana", Text: "hold the line"}, "")
+	s, _ := r.Act("ana", model.Decision{By: "ana", Text: "hold the line"}, "")
 	d := s.State.Decisions[0]
 	if d.Inject != "i" || d.At != 3*time.Hour || d.Wall.IsZero() || d.By != "ana" {
 		t.Fatalf("decision %+v", d)
@@ -201,7 +201,7 @@ func TestDeliveryRecordsRealTimeOnceAndPausesOnFire(t *testing.T) {
 	r2 := New(scenario(), WithClock(func() time.Time { return fake }), WithFrame(time.Hour))
 	defer r2.Close()
 	r2.SetPlaying(true)
-	s = r2.Act("fac", model.InjectControl{Inject: "i", Action: model.InjectFire}, "")
+	s, _ = r2.Act("fac", model.InjectControl{Inject: "i", Action: model.InjectFire}, "")
 	if s.Playing || s.State.Injects[0].Status != model.InjectFired {
 		t.Fatalf("fire while playing: playing %v status %v", s.Playing, s.State.Injects[0].Status)
 	}

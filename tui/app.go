@@ -34,6 +34,11 @@ type Options struct {
 	// DebriefOut, when set, is where Run writes the debrief (Markdown) when
 	// the program ends.
 	DebriefOut string
+	// Seat is the console's seat in a room shared with others (an SSH
+	// session's): its member's name and role say who acts and what they
+	// may do, and :as cannot change them. Nil seats a commander named
+	// Responder in a room of one, who leaves when the console quits.
+	Seat *room.Seat
 }
 
 // snapshotMsg carries a snapshot the room published.
@@ -56,6 +61,7 @@ const (
 	overlayInject
 	overlayDebrief
 	overlaySources
+	overlayWho
 )
 
 // app is the bubbletea model. It is a pointer so that the panes' render
@@ -91,14 +97,23 @@ type app struct {
 	inject      injectOverlay
 	debrief     debriefOverlay
 	sources     sourcesOverlay
+	who         whoOverlay
 	helpPg      pager
 	helpFullKey helpOverlayKey // what helpPg holds the lines of
 
+	seat    *room.Seat
+	ownSeat bool // New seated it: it leaves when the console quits
+
 	as         string // the responder handle; :as changes it
 	atEndShown bool   // the debrief opened by itself at the end once
-	// scrubbed says this console left the present of a live room by moving
-	// through history (n, p, :seek …) rather than by freezing it (space).
-	scrubbed bool
+
+	// shared is the room's latest snapshot. While look is set this console
+	// looks back on its own and snap shows the look; else snap is shared.
+	shared room.Snapshot
+	look   *lookBack
+	// following is set while this console follows a commander's view (f).
+	following bool
+	shown     room.View // the view this console last shared (a commander's)
 
 	status    string
 	statusErr bool
@@ -137,7 +152,13 @@ func New(r *room.Room, opts Options) tea.Model {
 		r: r, opts: opts, st: st, keys: DefaultKeyMap(), help: h,
 		focus: paneHosts, lower1: paneCarriers, lower2: paneTimeline,
 		input: in, as: opts.Responder, timeline: newTimelinePane(),
+		seat: opts.Seat,
 	}
+	if a.seat == nil {
+		a.seat = r.Join(room.Member{Name: a.responder(), Role: room.RoleCommander}, "console")
+		a.ownSeat = true
+	}
+	a.as = a.seat.Member().Name
 	// The first snapshot counts as a change from nothing at its own clock:
 	// an inject delivered at that very moment (the room paused on it) is
 	// shown, older ones are not.
@@ -145,6 +166,7 @@ func New(r *room.Room, opts Options) tea.Model {
 	a.snap = s
 	a.snap.State = model.State{Current: -1}
 	a.apply(s)
+	a.shared = s
 	return a
 }
 
@@ -175,6 +197,44 @@ func (a *app) responder() string {
 	return "responder"
 }
 
+// whoAmI is the footer's "you are …": the name, and the role in a shared
+// room.
+func (a *app) whoAmI() string {
+	if !a.sharedRoom() {
+		return clean(a.responder())
+	}
+	m := a.member()
+	return clean(m.Name) + " (" + string(m.Role) + ")"
+}
+
+// member is who sits at this console, as the room knows them.
+func (a *app) member() room.Member { return a.seat.Member() }
+
+// sharedRoom reports whether the console sits in a room shared with others
+// (an SSH session): names come from the team file, not from :as.
+func (a *app) sharedRoom() bool { return !a.ownSeat }
+
+// movesRoom reports whether this console's moves through history move the
+// room: a commander's in a replay. Everyone else, and everyone in a live
+// room (whose clock is now), looks back on their own.
+func (a *app) movesRoom() bool { return a.member().Role.MovesClock() && !a.snap.Live }
+
+// do takes the snapshot an action or a move returned, or says why it was
+// refused; it reports whether it was taken.
+func (a *app) do(s room.Snapshot, err error) bool {
+	if a.look == nil {
+		a.apply(s)
+	}
+	if err != nil {
+		a.fail(err.Error())
+		return false
+	}
+	return true
+}
+
+// act records an action as this console's member.
+func (a *app) act(body model.Body) bool { return a.do(a.seat.Act(body, "")) }
+
 // facilitator reports whether this console may see and do the
 // facilitator's part of an exercise.
 func (a *app) facilitator() bool { return a.opts.Role == RoleFacilitator }
@@ -188,9 +248,6 @@ func (a *app) apply(s room.Snapshot) {
 	}
 	prev := a.snap
 	a.snap = s
-	if s.Following {
-		a.scrubbed = false
-	}
 	a.injectDelivered(prev)
 	a.reachedEnd(prev)
 	switch a.overlay {
@@ -206,6 +263,9 @@ func (a *app) quit() tea.Cmd {
 		a.unsub()
 		a.unsub = nil
 	}
+	if a.ownSeat {
+		a.seat.Leave()
+	}
 	return tea.Quit
 }
 
@@ -215,8 +275,23 @@ func (a *app) fail(s string) { a.status, a.statusErr = s, true }
 func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case snapshotMsg:
-		a.apply(msg.snap)
-		return a, a.wait()
+		a.shared = msg.snap
+		if a.look != nil {
+			a.refreshLook()
+		} else {
+			a.apply(msg.snap)
+		}
+		var cmd tea.Cmd
+		if a.following {
+			cmd = a.adopt(msg.snap.Presenter)
+		}
+		return a, tea.Batch(a.wait(), cmd)
+	case whoTickMsg:
+		if a.overlay == overlayWho {
+			a.uiRev++
+			return a, whoTick()
+		}
+		return a, nil
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height
 		a.help.Width = msg.Width
@@ -228,7 +303,15 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case tea.KeyMsg:
 		a.uiRev++
-		return a, a.handleKey(msg)
+		a.seat.Touch()
+		if a.following && !key.Matches(msg, a.keys.Follow) {
+			a.following = false
+			a.seat.Follow("")
+			a.info("no longer following: this console is yours again")
+		}
+		cmd := a.handleKey(msg)
+		a.shareView()
+		return a, cmd
 	}
 	return a, nil
 }
@@ -273,15 +356,17 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Live):
 		a.returnLive()
 	case key.Matches(msg, k.Next):
-		a.navigate(a.r.Next)
+		a.navigate(a.seat.Next, a.r.LookNext)
 	case key.Matches(msg, k.Prev):
-		a.navigate(a.r.Prev)
+		a.navigate(a.seat.Prev, a.r.LookPrev)
 	case key.Matches(msg, k.NextInject):
 		a.nextInject()
 	case key.Matches(msg, k.Faster):
-		a.setSpeed(a.r.Faster)
+		a.setSpeed(a.seat.Faster)
 	case key.Matches(msg, k.Slower):
-		a.setSpeed(a.r.Slower)
+		a.setSpeed(a.seat.Slower)
+	case key.Matches(msg, k.Follow):
+		return a.toggleFollow()
 	case key.Matches(msg, k.Restart):
 		a.restart()
 	case key.Matches(msg, k.FocusNext):
@@ -325,28 +410,99 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 // restart goes back to T+0. The exercise runs again, so its injects show
 // again as they are delivered.
 func (a *app) restart() {
+	if !a.movesRoom() {
+		a.setLook(a.r.LookAt(0))
+		a.info("looking back at T+00:00 on your own · L rejoins the room")
+		return
+	}
 	a.inject.seen = nil
 	a.atEndShown = false
-	a.navigate(a.r.Restart)
+	a.navigate(a.seat.Restart, nil)
 	a.info("restarted at T+00:00")
 }
 
-// navigate moves through history (in a live room it leaves the present,
-// which the room does; the header then says the view was scrubbed back).
-func (a *app) navigate(move func() room.Snapshot) {
-	a.apply(move())
+// navigate moves through history: a commander in a replay moves the room
+// (shared); anyone else, and anyone in a live room, looks back on their own
+// (private, from where this console looks), while the room goes on.
+func (a *app) navigate(shared func() (room.Snapshot, error), private func(room.Look) room.Look) {
 	a.timeline.follow() // the events at the new clock are the news
-	a.scrubbed = a.snap.Live && !a.snap.Following
+	if a.movesRoom() || private == nil {
+		a.do(shared())
+		return
+	}
+	a.setLook(private(a.lookingAt()))
+}
+
+// lookingAt is where this console looks: its own look, or the room's place.
+func (a *app) lookingAt() room.Look {
+	if a.look != nil {
+		return a.look.Look
+	}
+	return a.r.Here()
+}
+
+// lookBack is a console looking back on its own: where, and the room's
+// epoch when it was taken (a rewritten history moves positions).
+type lookBack struct {
+	room.Look
+	epoch int
+}
+
+// setLook shows history at l, privately; reaching the room's own place
+// rejoins it.
+func (a *app) setLook(l room.Look) {
+	if here := a.r.Here(); l.Pos >= here.Pos {
+		a.rejoin()
+		return
+	}
+	if a.look == nil {
+		a.shared = a.snap
+	}
+	a.look = &lookBack{Look: l, epoch: a.shared.State.Epoch}
+	a.snap = a.r.SnapshotOf(l)
+	a.seat.LookBack(true, l.Clock)
+}
+
+// refreshLook brings a private look up to date with the room: only the
+// room's part of the snapshot changes, unless history was rewritten before
+// the look (a live event arrived late), when the look is taken again at its
+// clock.
+func (a *app) refreshLook() {
+	if a.shared.State.Epoch != a.look.epoch {
+		a.look.Look = a.r.LookAt(a.look.Clock)
+		a.look.epoch = a.shared.State.Epoch
+		a.snap = a.r.SnapshotOf(a.look.Look)
+		return
+	}
+	st, clock, pos, playing := a.snap.State, a.snap.Clock, a.snap.Pos, a.snap.Playing
+	a.snap = a.shared
+	a.snap.State, a.snap.Clock, a.snap.Pos, a.snap.Playing = st, clock, pos, playing
+}
+
+// rejoin ends a private look: the console shows the room again, and what
+// the room delivered meanwhile (an inject) shows as it would have.
+func (a *app) rejoin() {
+	if a.look == nil {
+		return
+	}
+	a.look = nil
+	a.snap = a.shared
+	a.apply(a.r.Snapshot())
+	a.seat.LookBack(false, a.snap.Clock)
+	a.timeline.follow()
 }
 
 // togglePlay is space: play or pause a replay; freeze a live room's view or
-// follow the present again.
+// follow the present again. Only a commander moves the room's clock.
 func (a *app) togglePlay() {
-	a.apply(a.r.TogglePlay())
-	if !a.snap.Live {
+	if a.look != nil {
+		a.rejoin()
+		a.info("back with the room at " + model.FormatOffset(a.snap.Clock))
 		return
 	}
-	a.scrubbed = false
+	if !a.do(a.seat.TogglePlay()) || !a.snap.Live {
+		return
+	}
 	if a.snap.Following {
 		a.info("following live")
 		return
@@ -354,24 +510,101 @@ func (a *app) togglePlay() {
 	a.info("frozen at " + model.FormatOffset(a.snap.Clock) + " · space or L returns to live")
 }
 
-// returnLive is L: back to the present of a live room.
+// returnLive is L: back with the room from a private look; in a live room
+// frozen by a commander, back to the present.
 func (a *app) returnLive() {
-	if !a.snap.Live {
-		a.fail("not live: L returns a live room to the present; this is a replay")
-		return
+	switch {
+	case a.look != nil:
+		a.rejoin()
+		a.info("back with the room at " + model.FormatOffset(a.snap.Clock))
+	case a.snap.Live && !a.snap.Following:
+		if a.do(a.seat.ReturnLive()) {
+			a.info("following live at " + model.FormatOffset(a.snap.Clock))
+		}
+	case a.snap.Live:
+		a.info("already following live")
+	default:
+		a.info("already with the room at " + model.FormatOffset(a.snap.Clock))
 	}
-	a.apply(a.r.ReturnLive())
-	a.scrubbed = false
-	a.info("following live at " + model.FormatOffset(a.snap.Clock))
 }
 
 // setSpeed is ] and [: a replay's speed; a live room's clock is real time.
-func (a *app) setSpeed(change func() room.Snapshot) {
+func (a *app) setSpeed(change func() (room.Snapshot, error)) {
 	if a.snap.Live {
 		a.fail("live: the clock follows real time; there is no replay speed")
 		return
 	}
-	a.apply(change())
+	a.do(change())
+}
+
+// toggleFollow is f: follow the view a commander shares (focus, zoom,
+// overlays) for a briefing, or stop; any other key stops it too.
+func (a *app) toggleFollow() tea.Cmd {
+	if a.following {
+		a.following = false
+		a.seat.Follow("")
+		a.info("no longer following")
+		return nil
+	}
+	v := a.shared.Presenter
+	switch {
+	case v.By == "":
+		a.fail("no commander has shared a view yet: f follows a commander's focus, zoom and overlays")
+		return nil
+	case v.By == a.member().Name:
+		a.fail("you are the one presenting: the others follow you with f")
+		return nil
+	}
+	a.following = true
+	a.seat.Follow(v.By)
+	cmd := a.adopt(v)
+	a.info("following " + clean(v.By) + " · any key stops")
+	return cmd
+}
+
+// shareView publishes a commander's view when it changed, for the consoles
+// that follow it.
+func (a *app) shareView() {
+	if !a.member().Role.MovesClock() || a.following {
+		return
+	}
+	v := room.View{Focus: int(a.focus), Zoom: a.zoom, Overlay: overlayName(a.overlay), Item: a.overlayItem()}
+	if v == a.shown {
+		return
+	}
+	a.shown = v
+	a.seat.Present(v)
+}
+
+// adopt shows a commander's shared view.
+func (a *app) adopt(v room.View) tea.Cmd {
+	if v.By == "" {
+		return nil
+	}
+	a.setFocus(paneID(v.Focus))
+	a.zoom = v.Zoom
+	a.uiRev++
+	switch overlayByName(v.Overlay) {
+	case overlayNone:
+		a.overlay = overlayNone
+	case overlayHelp:
+		a.openHelp()
+	case overlayNotice:
+		if w, ok := a.snap.State.Warning(v.Item); ok {
+			a.showNotice(w.ID)
+		}
+	case overlayInject:
+		if in, ok := a.snap.State.InjectByID(v.Item); ok {
+			a.openInject(in)
+		}
+	case overlayDebrief:
+		a.openDebrief()
+	case overlaySources:
+		a.openSources()
+	case overlayWho:
+		return a.openWho()
+	}
+	return nil
 }
 
 // multiRune handles several runes that arrived in one message: keys typed
@@ -475,8 +708,12 @@ func (a *app) setFocus(p paneID) {
 // nextInject jumps to the next inject due on schedule; its delivery opens
 // the inject overlay.
 func (a *app) nextInject() {
+	if !a.movesRoom() {
+		a.fail("only a commander moves the room to the next inject")
+		return
+	}
 	before := a.snap.Pos
-	a.navigate(a.r.NextInject)
+	a.navigate(a.seat.NextInject, nil)
 	if a.snap.Pos == before {
 		a.info("no more injects")
 		return
@@ -540,8 +777,9 @@ func (a *app) ackWarning(w model.Warning) {
 	case w.Acked:
 		a.info("already acknowledged by " + clean(w.AckedBy))
 	default:
-		a.apply(a.r.Act(a.responder(), model.Acknowledgement{Warning: w.ID, By: a.responder()}, ""))
-		a.info("acknowledged " + clean(w.CarrierName) + ": " + clean(w.Headline))
+		if a.act(model.Acknowledgement{Warning: w.ID, By: a.responder()}) {
+			a.info("acknowledged " + clean(w.CarrierName) + ": " + clean(w.Headline))
+		}
 	}
 }
 
@@ -556,8 +794,9 @@ func (a *app) tick() {
 		return
 	}
 	next := nextStepState(st.State)
-	a.apply(a.r.Act(a.responder(), model.RunbookStepChange{Step: st.ID, State: next, By: a.responder()}, ""))
-	a.info("step " + itoa(a.runbook.sel+1) + " " + string(next))
+	if a.act(model.RunbookStepChange{Step: st.ID, State: next, By: a.responder()}) {
+		a.info("step " + itoa(a.runbook.sel+1) + " " + string(next))
+	}
 }
 
 // openInput opens the command line or the filter input at the bottom.

@@ -15,7 +15,7 @@ import (
 
 // commandHelp lists the command line's commands for errors and the help
 // screen.
-const commandHelp = ":note TEXT · :decide TEXT · :as NAME · :seek T+12:30 · :goto 12h30m · :speed 300 · :play · :pause · :restart · :sources (live sources' health) · :help · :q"
+const commandHelp = ":note TEXT · :decide TEXT · :as NAME · :seek T+12:30 · :goto 12h30m · :speed 300 · :play · :pause · :restart · :sources (live sources' health) · :who (who is here) · :help · :q"
 
 // commandHelpFacilitator is the facilitator's extra commands.
 const commandHelpFacilitator = ":whatif 0.8 from T+8h (shipping capacity ×0.8 from T+08:00) · :whatif 2 (from now) · :whatif off"
@@ -36,16 +36,23 @@ func (a *app) runCommand(line string) tea.Cmd {
 			a.fail("usage: :note TEXT")
 			return nil
 		}
-		a.apply(a.r.Act(a.responder(), model.Note{Author: a.responder(), Text: arg}, ""))
-		a.info("note added at " + model.FormatOffset(a.snap.Clock))
+		if a.act(model.Note{Author: a.responder(), Text: arg}) {
+			a.info("note added at " + model.FormatOffset(a.snap.Clock))
+		}
 	case "seek", "goto", "g":
 		d, err := parseOffset(arg)
 		if err != nil {
 			a.fail(err.Error())
 			return nil
 		}
-		a.navigate(func() room.Snapshot { return a.r.Seek(d) })
-		a.info("at " + model.FormatOffset(a.snap.Clock))
+		a.navigate(func() (room.Snapshot, error) { return a.seat.Seek(d) },
+			func(room.Look) room.Look { return a.r.LookAt(d) })
+		switch {
+		case a.look != nil:
+			a.info("looking back at " + model.FormatOffset(a.snap.Clock) + " on your own · L rejoins the room")
+		case a.status == "":
+			a.info("at " + model.FormatOffset(a.snap.Clock))
+		}
 	case "speed":
 		if a.snap.Live {
 			a.fail("live: the clock follows real time; there is no replay speed")
@@ -56,12 +63,13 @@ func (a *app) runCommand(line string) tea.Cmd {
 			a.fail(fmt.Sprintf("speed: want a number of seconds per second, like :speed 300, not %q", arg))
 			return nil
 		}
-		a.apply(a.r.SetSpeed(x))
-		a.info("speed ×" + strconv.FormatFloat(a.snap.Speed, 'f', -1, 64))
+		if a.do(a.seat.SetSpeed(x)) {
+			a.info("speed ×" + strconv.FormatFloat(a.snap.Speed, 'f', -1, 64))
+		}
 	case "play":
-		a.apply(a.r.SetPlaying(true))
+		a.do(a.seat.SetPlaying(true))
 	case "pause":
-		a.apply(a.r.SetPlaying(false))
+		a.do(a.seat.SetPlaying(false))
 	case "restart":
 		a.restart()
 	case "decide", "decision":
@@ -72,6 +80,8 @@ func (a *app) runCommand(line string) tea.Cmd {
 		a.whatIf(arg)
 	case "help":
 		a.openHelp()
+	case "who":
+		return a.openWho()
 	case "sources", "source", "src":
 		a.openSources()
 	default:
@@ -91,17 +101,23 @@ func (a *app) decide(text string) {
 		a.fail("usage: :decide TEXT")
 		return
 	}
-	a.apply(a.r.Act(a.responder(), model.Decision{By: a.responder(), Text: text}, ""))
-	a.info("decision recorded on " + clean(in.Title))
+	if a.act(model.Decision{By: a.responder(), Text: text}) {
+		a.info("decision recorded on " + clean(in.Title))
+	}
 }
 
 // setResponder is :as: two people sharing a keyboard take turns.
 func (a *app) setResponder(name string) {
 	name = strings.TrimSpace(clean(name))
-	if name == "" {
+	switch {
+	case a.sharedRoom():
+		a.fail("in a shared room your name is the team file's: you are " + clean(a.member().Name))
+		return
+	case name == "":
 		a.fail("usage: :as NAME")
 		return
 	}
+	a.seat.Rename(name)
 	a.as = name
 	a.info("you are " + name)
 }

@@ -52,8 +52,9 @@ func (a *app) facilitatorKey(msg tea.KeyMsg) bool {
 	case key.Matches(msg, k.Hold):
 		a.control(model.InjectHold)
 	case key.Matches(msg, k.PauseOnInject):
-		a.apply(a.r.SetPauseOnInject(!a.snap.PauseOnInject))
-		a.info("pause on inject: " + onOff(a.snap.PauseOnInject))
+		if a.do(a.seat.SetPauseOnInject(!a.snap.PauseOnInject)) {
+			a.info("pause on inject: " + onOff(a.snap.PauseOnInject))
+		}
 	}
 	return true
 }
@@ -69,7 +70,9 @@ func (a *app) control(action model.InjectAction) {
 	if action == model.InjectHold && next.Status == model.InjectHeld {
 		action = model.InjectRelease
 	}
-	a.apply(a.r.Act(a.responder(), model.InjectControl{Inject: next.ID, Action: action, By: a.responder()}, ""))
+	if !a.act(model.InjectControl{Inject: next.ID, Action: action, By: a.responder()}) {
+		return
+	}
 	after, _ := a.snap.State.InjectByID(next.ID)
 	if after.Status == next.Status {
 		a.fail(fmt.Sprintf("%s: not possible while it is %s", action, next.Status))

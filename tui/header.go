@@ -3,6 +3,7 @@ package tui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/room"
@@ -12,7 +13,7 @@ import (
 // and speed; live, whether the view follows the present, and the sources'
 // health. When the width is short the title is abbreviated first, then the
 // words go ("playing", "REPLAY", the year), never the figures.
-func header(st *Styles, s *room.Snapshot, scrubbed bool, w int) string {
+func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 	meta := s.Scenario.Meta
 	title := clean(meta.Title)
 	if title == "" {
@@ -26,17 +27,21 @@ func header(st *Styles, s *room.Snapshot, scrubbed bool, w int) string {
 	mode := "REPLAY"
 	if s.Live {
 		mode = "LIVE"
+	}
+	switch {
+	case look != nil:
+		room := model.FormatOffset(look.roomClock)
+		play = [3]string{st.Paused.on("◀ viewing "+model.FormatOffset(s.Clock)) + " · room at " + room + " · L to rejoin",
+			st.Paused.on("◀ viewing") + " · room " + room + " · L", st.Paused.on("◀") + " L"}
+	case s.Live:
 		switch {
 		case s.Following:
 			play = [3]string{st.Playing.on("● following"), st.Playing.on("● following"), st.Playing.on("●")}
-		case scrubbed:
-			play = [3]string{st.Paused.on("◀ scrubbed back") + " · L for live", st.Paused.on("◀ back") + " · L",
-				st.Paused.on("◀") + " L"}
 		default:
 			play = [3]string{st.Paused.on("❚❚ frozen") + " · L for live", st.Paused.on("❚❚ frozen") + " · L",
 				st.Paused.on("❚❚") + " L"}
 		}
-	} else {
+	default:
 		sym, word, playP := "❚❚", "paused", st.Paused
 		switch {
 		case s.Playing:
@@ -49,6 +54,8 @@ func header(st *Styles, s *room.Snapshot, scrubbed bool, w int) string {
 	}
 	srcLong := sourcesSummary(st, s.State.Sources, s.Clock, true)
 	srcShort := sourcesSummary(st, s.State.Sources, s.Clock, false)
+	extraLong, extraShort := roomExtras(st, s)
+	srcLong, srcShort = joinSpaced(srcLong, extraLong), joinSpaced(srcShort, extraShort)
 
 	// The forms to try, longest first, each with the least title it must
 	// leave. Live, the play state's words outrank the title's.
@@ -100,6 +107,34 @@ func header(st *Styles, s *room.Snapshot, scrubbed bool, w int) string {
 		t = st.Title.on(trunc(title, space))
 	}
 	return fit(" "+t+repeat(" ", w-width(right)-1-width(t))+right, w)
+}
+
+// headerLook is what the header says of a console looking back on its own:
+// where the room is.
+type headerLook struct{ roomClock time.Duration }
+
+// roomExtras is the header's word on the shared room: how many are in it
+// ("3 in the room", short "3 here"), and a journal that cannot be written.
+func roomExtras(st *Styles, s *room.Snapshot) (long, short string) {
+	if n := s.Members(); n > 1 {
+		long, short = itoa(n)+" in the room", itoa(n)+" here"
+	}
+	if s.JournalErr != "" {
+		bad := st.Bad.on("journal ✗")
+		long, short = joinSpaced(long, bad), joinSpaced(short, bad)
+	}
+	return long, short
+}
+
+// joinSpaced joins the parts that are not empty with two spaces.
+func joinSpaced(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, "  ")
 }
 
 // summary is the compact layout's strip of the four figures that must stay

@@ -119,7 +119,9 @@ func (a *app) toggleExpected(i int) {
 		return
 	}
 	done := i >= len(in.Checked) || !in.Checked[i]
-	a.apply(a.r.Act(a.responder(), model.ExpectedCheck{Inject: in.ID, Item: i, Done: done, By: a.responder()}, ""))
+	if !a.act(model.ExpectedCheck{Inject: in.ID, Item: i, Done: done, By: a.responder()}) {
+		return
+	}
 	mark := "unchecked "
 	if done {
 		mark = "checked "

@@ -20,6 +20,8 @@ type KeyMap struct {
 	// the facilitator's (Check only while the inject overlay is open).
 	ShowInject, Debrief                    key.Binding
 	Fire, Skip, Hold, PauseOnInject, Check key.Binding
+	// Shared room: follow a commander's view (a briefing)
+	Follow key.Binding
 	// App
 	Help, Quit key.Binding
 }
@@ -65,6 +67,8 @@ func DefaultKeyMap() KeyMap {
 		Hold:          b("H", "hold/release next", "H"),
 		PauseOnInject: b("P", "pause on inject", "P"),
 		Check:         b("1-9", "check expected action", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+
+		Follow: b("f", "follow commander", "f"),
 
 		Help: b("?", "help", "?"),
 		Quit: b("q", "quit", "q", "ctrl+c"),
@@ -121,7 +125,7 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 		{play, k.Live, k.Next, k.Prev, k.NextInject, k.Faster, k.Slower, k.Restart},
 		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Help, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Ack, k.Open, k.Tick, k.Filter, k.Command},
+		{k.Ack, k.Open, k.Tick, k.Filter, k.Command, k.Follow},
 	}
 }
 

@@ -116,10 +116,13 @@ func TestLiveHeader(t *testing.T) {
 		t.Errorf("space again should follow: %q", h)
 	}
 	a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("p")})
-	if h := head(a); !strings.Contains(h, "LIVE ◀ scrubbed back · L for live") || r.Snapshot().Following {
-		t.Errorf("p should leave the present: %q", h)
+	if h := head(a); !strings.Contains(h, "LIVE ◀ viewing") || !strings.Contains(h, "room at T+06:30 · L to rejoin") {
+		t.Errorf("p should look back on its own: %q", h)
 	}
-	if got := lastLine(a.View(), 2); !strings.Contains(got, "L returns to live") {
+	if !r.Snapshot().Following {
+		t.Error("a console looking back must not stop the room following the present")
+	}
+	if got := lastLine(a.View(), 2); !strings.Contains(got, "L rejoins") {
 		t.Errorf("status line should say how to get back: %q", got)
 	}
 	a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("]")})
@@ -135,33 +138,34 @@ func TestLiveHeader(t *testing.T) {
 	}
 }
 
-// TestLiveReturn: p scrubs back, L returns to the present; in a replay L
-// only says the room is not live.
+// TestLiveReturn: p looks back on this console's own while the room goes
+// on following the present; L rejoins it. In a replay L says the console is
+// with the room already.
 func TestLiveReturn(t *testing.T) {
 	r := liveRoom(t)
-	tm := start(t, r, 120, 40)
-	keys(tm, "p", "p")
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "scrubbed back") },
-		teatest.WithDuration(3*time.Second))
-	if s := r.Snapshot(); s.Following || s.Pos != s.Len-2 {
-		t.Fatalf("p p: following %v at %d/%d", s.Following, s.Pos, s.Len)
+	a := New(r, Options{Responder: "ic"}).(*app)
+	view(t, a, 120, 40, keyMsgs("p", "p")...)
+	if s := r.Snapshot(); !s.Following || s.Pos != s.Len {
+		t.Fatalf("p p moved the room: following %v at %d/%d", s.Following, s.Pos, s.Len)
 	}
-	keys(tm, "L")
-	screen := finish(t, tm)
-	if s := r.Snapshot(); !s.Following || s.Pos != s.Len || s.Clock != liveNow {
-		t.Errorf("L: following %v at %d/%d clock %v", s.Following, s.Pos, s.Len, s.Clock)
+	if a.look == nil || a.snap.Pos != r.Snapshot().Len-2 {
+		t.Fatalf("p p: this console should look at event %d, it shows %d", r.Snapshot().Len-2, a.snap.Pos)
 	}
-	if !strings.Contains(screen, "LIVE ● following") || !strings.Contains(screen, "following live at T+06:30") {
-		t.Errorf("L should say it follows the present again:\n%s", screen)
+	screen := view(t, a, 120, 40, keyMsgs("L")...)
+	if a.look != nil || a.snap.Pos != r.Snapshot().Len {
+		t.Errorf("L: still looking back at %d", a.snap.Pos)
+	}
+	if !strings.Contains(screen, "LIVE ● following") || !strings.Contains(screen, "back with the room at T+06:30") {
+		t.Errorf("L should say it is back with the room:\n%s", screen)
 	}
 
 	replay := newRoom(t, 6*time.Hour)
 	before := replay.Snapshot()
-	tm = start(t, replay, 120, 40)
+	tm := start(t, replay, 120, 40)
 	keys(tm, "L")
 	screen = finish(t, tm)
-	if !strings.Contains(screen, "✗ not live") {
-		t.Errorf("L in a replay should say not live:\n%s", screen)
+	if !strings.Contains(screen, "already with the room") {
+		t.Errorf("L in a replay with the room should say so:\n%s", screen)
 	}
 	if after := replay.Snapshot(); after.Pos != before.Pos || after.Clock != before.Clock {
 		t.Error("L in a replay moved it")

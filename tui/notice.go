@@ -27,7 +27,15 @@ func (a *app) openNotice() {
 		a.fail("no warning selected")
 		return
 	}
-	a.notice = notice{id: w.ID, vp: viewport.New(1, 1)}
+	a.showNotice(w.ID)
+}
+
+// showNotice opens the notice of warning id.
+func (a *app) showNotice(id string) {
+	if a.overlay == overlayNotice && a.notice.id == id {
+		return
+	}
+	a.notice = notice{id: id, vp: viewport.New(1, 1)}
 	a.overlay = overlayNotice
 	a.notice.refresh(a)
 }
@@ -124,6 +132,8 @@ func (a *app) overlayKey(msg tea.KeyMsg) tea.Cmd {
 		return a.debriefKeyMsg(msg)
 	case overlaySources:
 		return a.sourcesKeyMsg(msg)
+	case overlayWho:
+		return a.whoKeyMsg(msg)
 	}
 	k := &a.keys
 	switch {

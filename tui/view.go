@@ -36,7 +36,11 @@ func (a *app) render() []string {
 	}
 	s := &a.snap
 	out := make([]string, 0, a.h)
-	out = append(out, header(a.st, s, a.scrubbed, a.w))
+	var look *headerLook
+	if a.look != nil {
+		look = &headerLook{roomClock: a.shared.Clock}
+	}
+	out = append(out, header(a.st, s, look, a.w))
 	if lay.compact {
 		a.carriers.sync(s)
 		out = append(out, summary(a.st, s, a.facts.Forecast(s), a.carriers.unacked, a.w))
@@ -62,6 +66,8 @@ func (a *app) render() []string {
 		panes = a.splice(panes, a.inject.view(a, lay))
 	case overlaySources:
 		panes = a.splice(panes, a.sources.view(a, lay))
+	case overlayWho:
+		panes = a.splice(panes, a.who.view(a, lay))
 	}
 	out = append(out, panes...)
 	return append(out, a.footer(lay)...)
@@ -115,7 +121,7 @@ func (a *app) footer(lay layout) []string {
 		return []string{fit(" "+status, a.w)}
 	}
 	if status == "" {
-		status = st.Dim.on(a.position() + " · you are " + clean(a.responder()))
+		status = st.Dim.on(a.position() + " · you are " + a.whoAmI())
 	}
 	out := []string{fit(" "+status, a.w), fit(" "+helpLine, a.w)}
 	if a.facilitator() {
@@ -153,6 +159,8 @@ func (a *app) splice(panes, box []string) []string {
 func (a *app) position() string {
 	s := &a.snap
 	switch {
+	case a.look != nil:
+		return "looking back on your own · the room is at " + model.FormatOffset(a.shared.Clock) + " · L rejoins it"
 	case !s.Live:
 		return "event " + itoa(s.Pos) + "/" + itoa(s.Len) + " · ends " + model.FormatOffset(s.End)
 	case s.Following:

@@ -23,7 +23,9 @@ func (a *app) whatIf(arg string) {
 		return
 	}
 	w.By = a.responder()
-	a.apply(a.r.Act(a.responder(), w, ""))
+	if !a.act(w) {
+		return
+	}
 	if w.Factor == 0 {
 		a.info("what-if cleared")
 		return

@@ -1,0 +1,206 @@
+package room
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/warroom/warroom/journal"
+	"github.com/warroom/warroom/model"
+)
+
+// Open opens a room on a scenario with its journal. A journal that holds
+// entries restores the room exactly as it was: the same events in the same
+// places (the scenario's, and every responder's action), the same clock
+// position, playing state and speed, the same inject times. An empty one
+// gets the scenario's events, so that the journal alone holds the whole
+// exercise. log must belong to this scenario (see Identity).
+func Open(sc *model.Scenario, log journal.Log, opts ...Option) (*Room, error) {
+	return open(sc, log, false, opts)
+}
+
+// OpenLive opens a live room with its journal, restoring what its sources
+// and responders brought it before; the clock follows now.
+func OpenLive(sc *model.Scenario, log journal.Log, opts ...Option) (*Room, error) {
+	return open(sc, log, true, opts)
+}
+
+// restored is what a journal holds, read back.
+type restored struct {
+	entries int
+	events  []model.Event // the incident's whole list, each event in its place
+	clock   *journal.Clock
+	shown   map[string]time.Time
+	open    map[string]journal.Presence // sessions that joined and never left
+}
+
+func readJournal(log journal.Log) (restored, error) {
+	rs := restored{shown: map[string]time.Time{}, open: map[string]journal.Presence{}}
+	err := log.Entries(func(e journal.Entry) error {
+		rs.entries++
+		switch e.Kind {
+		case journal.KindEvent, journal.KindAction:
+			if e.Pos < 0 || e.Pos > len(rs.events) {
+				return fmt.Errorf("entry %d: position %d, but only %d events come before it", e.Seq, e.Pos, len(rs.events))
+			}
+			if e.Pos == len(rs.events) {
+				rs.events = append(rs.events, e.Event)
+			} else {
+				rs.events = slices.Insert(rs.events, e.Pos, e.Event)
+			}
+		case journal.KindClock:
+			c := e.Clock
+			rs.clock = &c
+		case journal.KindShown:
+			rs.shown[e.Shown.Inject] = e.Wall
+		case journal.KindPresence:
+			if e.Presence.Joined {
+				rs.open[e.Presence.Session] = e.Presence
+			} else {
+				delete(rs.open, e.Presence.Session)
+			}
+		}
+		return nil
+	})
+	return rs, err
+}
+
+func open(sc *model.Scenario, log journal.Log, live bool, opts []Option) (*Room, error) {
+	rs, err := readJournal(log)
+	if err != nil {
+		return nil, fmt.Errorf("restore the room: %w", err)
+	}
+	events := rs.events
+	if rs.entries == 0 {
+		events = sc.Events
+	}
+	r := newRoom(sc, events, opts)
+	r.log = log
+	r.shown = rs.shown
+	if rs.entries == 0 && len(events) > 0 {
+		// The scenario's events, in order, as the journal's first batch.
+		now := r.now().UTC()
+		entries := make([]journal.Entry, len(events))
+		for i, e := range events {
+			entries[i] = journal.Entry{Kind: journal.KindEvent, Pos: i, Wall: now, Event: e}
+		}
+		if _, err := log.Append(entries, true); err != nil {
+			return nil, fmt.Errorf("journal the scenario's events: %w", err)
+		}
+	}
+	// Sessions the journal saw join and never leave ended with the process
+	// that served them.
+	var left []journal.Entry
+	for _, p := range rs.open {
+		p.Joined = false
+		left = append(left, journal.Entry{Kind: journal.KindPresence, Wall: r.now().UTC(), Presence: p})
+	}
+	slices.SortFunc(left, func(a, b journal.Entry) int { return cmpString(a.Presence.Session, b.Presence.Session) })
+	if _, err := log.Append(left, false); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	c := r.cur
+	switch {
+	case rs.clock != nil:
+		c.SetSpeed(rs.clock.Speed)
+		c.SetPauseOnInject(rs.clock.PauseOnInject)
+		c.GoTo(rs.clock.Pos, rs.clock.At)
+		r.logged = *rs.clock
+	default:
+		c.Seek(0)
+	}
+	if live {
+		r.mu.Lock()
+		r.startLiveLocked()
+		r.mu.Unlock()
+	}
+	c.Compact()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rs.clock != nil && rs.clock.Playing && !live {
+		c.SetPlaying(true)
+		r.syncPlayLocked()
+	}
+	r.journalClockLocked()
+	return r, nil
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// journalLocked appends entries to the journal, if the room keeps one. A
+// failure is kept for the header to show and returned; the room goes on.
+func (r *Room) journalLocked(entries []journal.Entry, durable bool) error {
+	if r.log == nil || len(entries) == 0 {
+		return nil
+	}
+	if _, err := r.log.Append(entries, durable); err != nil {
+		r.journalErr = model.Sanitize(err.Error(), model.MaxTextLen)
+		return fmt.Errorf("not recorded: the journal cannot be written (%w)", err)
+	}
+	r.journalErr = ""
+	return nil
+}
+
+// journalClockLocked journals where the shared clock stands when it moved
+// since it was last journaled (a position, a speed, playing or not); a
+// playing clock is journaled at most once a second (see play).
+func (r *Room) journalClockLocked() {
+	if r.log == nil {
+		return
+	}
+	c := r.cur
+	now := journal.Clock{At: c.Clock(), Pos: c.Base() + c.Pos(), Playing: c.Playing(), Speed: c.Speed(),
+		PauseOnInject: c.PauseOnInject()}
+	if now == r.logged {
+		return
+	}
+	if r.journalLocked([]journal.Entry{{Kind: journal.KindClock, Wall: r.now().UTC(), Clock: now}}, false) == nil {
+		r.logged = now
+	}
+}
+
+// Identity is the digest a journal of this room is known by: the
+// scenario's declarations and, for a replay, its events. A journal opened
+// for another identity is refused, never mixed.
+func Identity(sc *model.Scenario, live bool) string {
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	kind := "scenario"
+	if live {
+		kind = "live"
+	}
+	_ = enc.Encode([]any{kind, sc.Meta, sc.HostGroups, sc.Carriers, sc.Topics, sc.Runbook})
+	if !live {
+		for _, e := range sc.Events {
+			_ = enc.Encode([]any{e.At, e.Source, e.Text, kindOf(e.Body), e.Body})
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func kindOf(b model.Body) model.Kind {
+	if b == nil {
+		return ""
+	}
+	return b.Kind()
+}
+
+// JournalHeader is the header a journal of this room carries.
+func JournalHeader(sc *model.Scenario, live bool) journal.Header {
+	kind := "scenario"
+	if live {
+		kind = "live"
+	}
+	return journal.Header{Kind: kind, Name: sc.Meta.Title, Identity: Identity(sc, live)}
+}
