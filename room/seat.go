@@ -235,12 +235,14 @@ func (s *Seat) clock(move func() Snapshot) (Snapshot, error) {
 }
 
 // The moves of the shared clock: a commander's only.
-func (s *Seat) TogglePlay() (Snapshot, error)       { return s.clock(s.r.TogglePlay) }
-func (s *Seat) SetPlaying(on bool) (Snapshot, error) { return s.clock(func() Snapshot { return s.r.SetPlaying(on) }) }
-func (s *Seat) ReturnLive() (Snapshot, error)        { return s.clock(s.r.ReturnLive) }
-func (s *Seat) Next() (Snapshot, error)              { return s.clock(s.r.Next) }
-func (s *Seat) Prev() (Snapshot, error)              { return s.clock(s.r.Prev) }
-func (s *Seat) NextInject() (Snapshot, error)        { return s.clock(s.r.NextInject) }
+func (s *Seat) TogglePlay() (Snapshot, error) { return s.clock(s.r.TogglePlay) }
+func (s *Seat) SetPlaying(on bool) (Snapshot, error) {
+	return s.clock(func() Snapshot { return s.r.SetPlaying(on) })
+}
+func (s *Seat) ReturnLive() (Snapshot, error) { return s.clock(s.r.ReturnLive) }
+func (s *Seat) Next() (Snapshot, error)       { return s.clock(s.r.Next) }
+func (s *Seat) Prev() (Snapshot, error)       { return s.clock(s.r.Prev) }
+func (s *Seat) NextInject() (Snapshot, error) { return s.clock(s.r.NextInject) }
 func (s *Seat) Seek(t time.Duration) (Snapshot, error) {
 	return s.clock(func() Snapshot { return s.r.Seek(t) })
 }

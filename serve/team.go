@@ -86,7 +86,7 @@ func LoadTeam(file string, data []byte) (*Team, error) {
 	if members == nil {
 		return nil, l.problems
 	}
-	names := map[string]string{}   // name → where first given
+	names := map[string]string{}    // name → where first given
 	keyOwner := map[string]string{} // key → member that has it
 	for i, node := range members.Values {
 		field := fmt.Sprintf("members[%d]", i)
