@@ -71,7 +71,16 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 		{short, mode, play[1], srcShort, 16},
 		{short, "", play[1], srcShort, 16},
 	}
-	if s.Live {
+	if look != nil { // where the room is matters more than the wall time's year
+		variants = []variant{
+			{long, mode, play[0], srcLong, 16},
+			{short, mode, play[0], srcShort, 16},
+			{short, "", play[0], srcShort, 16},
+			{short, "", play[0], srcShort, 10},
+			{short, "", play[1], srcShort, 10},
+			{short, "", play[2], srcShort, 10},
+		}
+	} else if s.Live {
 		variants = []variant{
 			{long, mode, play[0], srcLong, 16},
 			{long, mode, play[0], srcShort, 16},
