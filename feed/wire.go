@@ -71,13 +71,16 @@ func (e *DecodeError) Error() string {
 // without a time it happened now, clock.Since(). A bad event's error is a
 // *DecodeError, or several joined with errors.Join.
 func DecodeEvent(data []byte, clock Clock) (model.Event, error) {
-	ev, _, err := decodeOne(data, clock)
+	ev, _, err := decodeOne(data, clock, false)
 	return ev, err
 }
 
-// decodeOne decodes one event; timed says whether it had a time of its own.
-func decodeOne(data []byte, clock Clock) (ev model.Event, timed bool, err error) {
+// decodeOne decodes one event, with record one of the room's own record
+// (see wireParser); timed says whether it had a time of its own.
+func decodeOne(data []byte, clock Clock, record bool) (ev model.Event, timed bool, err error) {
 	d := newWireDecoder("", clock)
+	d.p.oneShot = true // interning and slabs pay off over a stream, not for one event
+	d.p.record = record
 	var (
 		n    int
 		errs []error
@@ -193,7 +196,13 @@ type wireParser struct {
 	now     time.Duration // clock.Since() for events without a time, once per read
 	hasNow  bool
 	rates   []float64 // a slab handing out the backlog rates' pointers
+	oneShot bool      // reading one event: no interning, no slab
 	why     string    // why the event being read is not one: a Drop reason
+	// record: reading the room's own record (its journal), which holds
+	// whatever the room accepted: values are taken as they are (empty,
+	// negative, implausible, of no known enumeration) and only their form
+	// is checked. Text is sanitised all the same.
+	record bool
 }
 
 func (p *wireParser) reset(data []byte) {
@@ -651,7 +660,7 @@ func (p *wireParser) str(field string, maxLen int) string {
 	if !ok {
 		return ""
 	}
-	if maxLen == model.MaxNameLen && len(b) <= maxInternLen {
+	if maxLen == model.MaxNameLen && len(b) <= maxInternLen && !p.oneShot {
 		if s, ok := p.intern[string(b)]; ok {
 			return s
 		}
@@ -672,7 +681,7 @@ func (p *wireParser) str(field string, maxLen int) string {
 func (p *wireParser) reqStr(field string, maxLen int) string {
 	off := p.pos
 	s := p.str(field, maxLen)
-	if s == "" && !p.bad && p.data[off] == '"' {
+	if s == "" && !p.bad && p.data[off] == '"' && !p.record {
 		p.fail(off, field, "must not be empty")
 	}
 	return s
@@ -694,6 +703,9 @@ func (p *wireParser) enum(field string, values []string) string {
 		if string(b) == v {
 			return v
 		}
+	}
+	if p.record {
+		return model.Sanitize(string(b), model.MaxNameLen)
 	}
 	if len(b) == 0 {
 		p.fail(off, field, "empty value: expected one of %s", strings.Join(values, ", "))
@@ -718,6 +730,9 @@ var (
 // integer reads an integer >= min. A number with a fraction or exponent is
 // taken when its value is a whole number.
 func (p *wireParser) integer(field string, min int64) (int64, bool) {
+	if p.record {
+		min = math.MinInt64
+	}
 	c := p.peek()
 	if c != '-' && (c < '0' || c > '9') {
 		p.wrongType(field, fmt.Sprintf("an integer >= %d", min))
@@ -729,6 +744,9 @@ func (p *wireParser) integer(field string, min int64) (int64, bool) {
 		return 0, false
 	}
 	n, ok := parseWireInt(b)
+	if !ok {
+		n, ok = parseLongInt(b)
+	}
 	if !ok {
 		f, err := strconv.ParseFloat(string(b), 64)
 		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
@@ -742,6 +760,25 @@ func (p *wireParser) integer(field string, min int64) (int64, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// parseLongInt parses an integer of 19 digits, which parseWireInt leaves
+// to the slow path: the largest int64s.
+func parseLongInt(b []byte) (int64, bool) {
+	if bytes.ContainsAny(b, ".eE") {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil
+}
+
+// capInt is a count as the model keeps it: capped at MaxInt32 from the
+// outside, as it was from the room's own record.
+func (p *wireParser) capInt(n int64) int {
+	if !p.record {
+		n = min(n, math.MaxInt32)
+	}
+	return int(n)
 }
 
 // parseWireInt parses a plain decimal integer that fits an int64 (and an int).
@@ -772,6 +809,9 @@ func (p *wireParser) rate(field string) *float64 {
 	if !ok {
 		return nil
 	}
+	if p.oneShot {
+		return &f
+	}
 	if len(p.rates) == 0 {
 		p.rates = make([]float64, 128)
 	}
@@ -799,7 +839,7 @@ func (p *wireParser) float(field string) (float64, bool) {
 	} else if f, _ = strconv.ParseFloat(string(b), 64); math.IsInf(f, 0) {
 		f = math.NaN()
 	}
-	if math.IsNaN(f) || f < 0 {
+	if math.IsNaN(f) || (f < 0 && !p.record) {
 		p.fail(off, field, "must be a number >= 0, got %s", b)
 		return 0, false
 	}
@@ -815,7 +855,7 @@ func (p *wireParser) strList(field string, maxLen int) []string {
 	var out []string
 	p.elements(field, func(i int) {
 		item := field + "[" + strconv.Itoa(i) + "]"
-		if s := p.reqStr(item, maxLen); s != "" {
+		if s := p.reqStr(item, maxLen); s != "" || p.record {
 			out = append(out, s)
 		}
 	})
@@ -1021,12 +1061,13 @@ func (p *wireParser) hosts() model.Body {
 	if seen&(1<<1) == 0 {
 		p.missing(start, "hosts.recovered", "an integer >= 0")
 	}
-	if okT && okR && rec > total {
+	switch {
+	case p.record:
+	case okT && okR && rec > total:
 		p.fail(recOff, "hosts.recovered", "recovered (%d) exceeds total (%d)", rec, total)
-	} else if okT && okR && okF && failed > total-rec {
+	case okT && okR && okF && failed > total-rec:
 		p.fail(failOff, "hosts.failed", "recovered + failed (%d + %d) exceeds total (%d)", rec, failed, total)
-	}
-	if rec > math.MaxInt32 || total > math.MaxInt32 || failed > math.MaxInt32 {
+	case rec > math.MaxInt32 || total > math.MaxInt32 || failed > math.MaxInt32:
 		p.fail(start, "hosts", "host counts above %d are not plausible", math.MaxInt32)
 	}
 	h.Recovered, h.Total, h.Failed = int(rec), int(total), int(failed)
@@ -1096,7 +1137,7 @@ func (p *wireParser) warning() model.Body {
 	if seen&(1<<2) == 0 {
 		w.Phase = model.WarningIssued
 	}
-	if w.Phase == model.WarningIssued && phaseOK {
+	if w.Phase == model.WarningIssued && phaseOK && !p.record {
 		if w.Carrier == "" {
 			p.missing(start, "warning.carrier", "a carrier id (required when phase is issued)")
 		}
@@ -1308,7 +1349,7 @@ func (p *wireParser) dropList(field string) []model.DropCount {
 				d.Reason = p.reqStr(path, model.MaxNameLen)
 			case 1:
 				n, _ := p.integer(path, 0)
-				d.Count = int(min(n, math.MaxInt32))
+				d.Count = p.capInt(n)
 			}
 		})
 		if !ok {
@@ -1380,7 +1421,7 @@ func (p *wireParser) check() model.Body {
 			c.Inject = p.reqStr(path, model.MaxNameLen)
 		case 1:
 			n, _ := p.integer(path, 0)
-			c.Item = int(min(n, math.MaxInt32))
+			c.Item = p.capInt(n)
 		case 2:
 			c.Done = p.boolean(path)
 		case 3:
@@ -1711,11 +1752,11 @@ func appendEvent(b []byte, e model.Event, origin time.Time, withTime bool) ([]by
 		str("group", x.Group)
 		key("recovered")
 		b = strconv.AppendInt(b, int64(x.Recovered), 10)
-		if x.Total > 0 {
+		if x.Total != 0 {
 			key("total")
 			b = strconv.AppendInt(b, int64(x.Total), 10)
 		}
-		if x.Failed > 0 {
+		if x.Failed != 0 {
 			key("failed")
 			b = strconv.AppendInt(b, int64(x.Failed), 10)
 		}
