@@ -126,11 +126,13 @@ func (r *Report) verifyEntries(j *SQLite, tx *sql.Tx, start [32]byte) {
 		r.Entries++
 		r.ByKind[e.Kind]++
 		gap := e.Seq != want
+		// An entry's hash takes in the one before it: after a gap the entry
+		// itself cannot be checked, only the ones after it.
 		switch {
 		case e.Seq > want+1:
-			r.add(e.Seq, fmt.Sprintf("follows entry %d: entries %d to %d are missing", want-1, want, e.Seq-1))
+			r.add(e.Seq, fmt.Sprintf("follows entry %d: entries %d to %d are missing (and this one cannot be checked)", want-1, want, e.Seq-1))
 		case e.Seq == want+1:
-			r.add(e.Seq, fmt.Sprintf("follows entry %d: entry %d is missing", want-1, want))
+			r.add(e.Seq, fmt.Sprintf("follows entry %d: entry %d is missing (and this one cannot be checked)", want-1, want))
 		case gap:
 			r.add(e.Seq, fmt.Sprintf("numbered %d after %d", e.Seq, want-1))
 		}
