@@ -13,6 +13,12 @@ import (
 // ErrClosed is returned by a journal used after Close.
 var ErrClosed = errors.New("journal is closed")
 
+// ErrOtherWriter is returned by Append once another process has appended to
+// the journal since this one opened it (a second room started on the same
+// file): from then on this one appends nothing more, so that the journal
+// stays one history.
+var ErrOtherWriter = errors.New("another room appended to this journal")
+
 // Append adds entries in one transaction: all of them or, on an error, none.
 // Each gets the next Seq; the KindEvent entries get the Seq of the first
 // of them as their Batch (the others 0), and an entry without a Wall gets
@@ -28,6 +34,8 @@ func (j *SQLite) Append(entries []Entry, durable bool) ([]Entry, error) {
 		return nil, fmt.Errorf("journal %s: %w", j.path, ErrClosed)
 	case j.readOnly:
 		return nil, fmt.Errorf("journal %s: opened for reading only", j.path)
+	case j.lost != nil:
+		return nil, j.lost
 	case len(entries) == 0:
 		return entries, nil
 	}
@@ -56,6 +64,10 @@ func (j *SQLite) Append(entries []Entry, durable bool) ([]Entry, error) {
 		out[i], bodies[i] = e, body
 	}
 	last, err := j.write(out, bodies, durable)
+	if errors.Is(err, ErrOtherWriter) {
+		j.lost = err
+		return nil, err
+	}
 	if err != nil {
 		// The commit may or may not have happened: read back where the
 		// journal stands rather than guess.
@@ -85,6 +97,8 @@ func (j *SQLite) write(entries []Entry, bodies [][]byte, durable bool) (last [32
 		}
 		j.durable = durable
 	}
+	// IMMEDIATE takes the write lock now: the tail read next cannot move
+	// before the commit.
 	if _, err := j.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return last, fmt.Errorf("journal %s: %w", j.path, err)
 	}
@@ -95,6 +109,14 @@ func (j *SQLite) write(entries []Entry, bodies [][]byte, durable bool) (last [32
 			}
 		}
 	}()
+	var tail int64
+	if err := j.tailSeq.QueryRowContext(ctx).Scan(&tail); err != nil {
+		return last, fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if tail != j.next-1 {
+		return last, fmt.Errorf("journal %s: %w: it ends at entry %d, not at %d where this room left it; this room appends no more to it",
+			j.path, ErrOtherWriter, tail, j.next-1)
+	}
 	args := make([]any, 0, 7*min(len(entries), insertRows))
 	for i := 0; i < len(entries); {
 		stmt, n := j.insert, 1
@@ -113,8 +135,7 @@ func (j *SQLite) write(entries []Entry, bodies [][]byte, durable bool) (last [32
 		}
 		i += n
 	}
-	tail := entries[len(entries)-1].Seq
-	if _, err := j.tail.ExecContext(ctx, tail, last[:]); err != nil {
+	if _, err := j.tail.ExecContext(ctx, entries[len(entries)-1].Seq, last[:]); err != nil {
 		return last, fmt.Errorf("journal %s: %w", j.path, err)
 	}
 	if _, err := j.conn.ExecContext(ctx, "COMMIT"); err != nil {

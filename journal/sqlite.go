@@ -27,10 +27,12 @@ type SQLite struct {
 	conn     *sql.Conn // the one connection: writes are ordered, the pragmas are ours
 	insert   *sql.Stmt // one entry, prepared on conn
 	insertN  *sql.Stmt // insertRows entries
-	tail     *sql.Stmt // the header's record of the last entry
+	tail     *sql.Stmt // sets the header's record of the last entry
+	tailSeq  *sql.Stmt // reads it
 	header   Header
 	hashed   [32]byte // the header's hash: where the chain starts
 	trouble  string   // OpenExisting: what is wrong with the header, for Verify
+	lost     error    // another room appended: Append refuses
 	next     int64    // the next Seq
 	last     [32]byte // the hash of the last entry (the header's before the first)
 	durable  bool     // synchronous=FULL is set on conn
@@ -318,6 +320,9 @@ func (j *SQLite) prepare() error {
 	if j.tail, err = j.conn.PrepareContext(ctx, `UPDATE header SET last_seq = ?, last_hash = ?`); err != nil {
 		return fmt.Errorf("journal %s: %w", j.path, err)
 	}
+	if j.tailSeq, err = j.conn.PrepareContext(ctx, `SELECT last_seq FROM header`); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
 	return nil
 }
 
@@ -343,7 +348,7 @@ func (j *SQLite) Close() error {
 	}
 	j.closed = true
 	var errs []error
-	for _, stmt := range []*sql.Stmt{j.insert, j.insertN, j.tail} {
+	for _, stmt := range []*sql.Stmt{j.insert, j.insertN, j.tail, j.tailSeq} {
 		if stmt != nil {
 			errs = append(errs, stmt.Close())
 		}

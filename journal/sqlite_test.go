@@ -361,3 +361,33 @@ func TestConcurrentAppends(t *testing.T) {
 		t.Errorf("Verify: %v", r.Problems)
 	}
 }
+
+// TestASecondRoomOnTheSameJournal starts a second room on a journal while
+// the first still runs: once the second has appended, the first appends no
+// more, and the journal stays one history.
+func TestASecondRoomOnTheSameJournal(t *testing.T) {
+	first, path := newJournal(t)
+	if _, err := first.Append([]journal.Entry{note(0, "first room")}, true); err != nil {
+		t.Fatal(err)
+	}
+	second, err := journal.Open(path, testCodec(), scenarioHeader())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if got, err := second.Append([]journal.Entry{note(1, "second room")}, true); err != nil || got[0].Seq != 2 {
+		t.Fatalf("the second room's append: %v, %v", got, err)
+	}
+	for range 2 { // and it stays refused
+		_, err := first.Append([]journal.Entry{note(2, "first room again")}, true)
+		if !errors.Is(err, journal.ErrOtherWriter) || !strings.Contains(err.Error(), "it ends at entry 2, not at 1 where this room left it") {
+			t.Fatalf("the first room's append after the second's: %v, want ErrOtherWriter", err)
+		}
+	}
+	if _, err := second.Append([]journal.Entry{note(3, "second room again")}, false); err != nil {
+		t.Fatal(err)
+	}
+	if r := second.Verify(); len(r.Problems) > 0 || r.Entries != 3 {
+		t.Errorf("Verify: %d entries, problems %v", r.Entries, r.Problems)
+	}
+}
