@@ -1,12 +1,14 @@
 package journal
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -88,28 +90,56 @@ func (j *SQLite) openForWriting(want Header) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(tables) == 0:
+	if len(tables) == 0 {
 		return j.create(want)
-	case !tables["header"] || !tables["entries"]:
-		return j.notJournal(tables)
+	}
+	if err := j.isJournal(tables); err != nil {
+		return err
 	}
 	if _, err := j.conn.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
 		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	damaged := func(what string) error {
+		return fmt.Errorf("journal %s %s: it is damaged, and is not written to (warroom journal verify %s says more)", j.path, what, j.path)
 	}
 	have, ok, err := j.readHeader()
 	switch {
 	case err != nil:
 		return err
 	case !ok:
-		return fmt.Errorf("journal %s has no header: it is damaged, and is not written to (warroom journal verify %s says more)", j.path, j.path)
+		return damaged("has no header")
 	case have.Format != Format:
 		return &formatError{path: j.path, have: have.Format}
+	case headerHash(have) != j.hashed:
+		return damaged("has a header changed after it was written")
 	case have.Kind != want.Kind || have.Identity != want.Identity:
 		return mismatch(j.path, have, want)
 	}
 	j.header = have
-	return j.loadTail()
+	if err := j.readTail(); err != nil {
+		return err
+	}
+	var lastSeq int64
+	var lastHash []byte
+	if err := j.conn.QueryRowContext(ctx, `SELECT last_seq, last_hash FROM header`).Scan(&lastSeq, &lastHash); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if lastSeq != j.next-1 || !bytes.Equal(lastHash, j.last[:]) {
+		return damaged(fmt.Sprintf("ends at entry %d, not at entry %d, the last one written", j.next-1, lastSeq))
+	}
+	return j.prepare()
+}
+
+// isJournal refuses a database that has tables but is not a journal.
+func (j *SQLite) isJournal(tables map[string]bool) error {
+	var id int64
+	if err := j.conn.QueryRowContext(context.Background(), "PRAGMA application_id").Scan(&id); err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	if id != applicationID || !tables["entries"] {
+		return j.notJournal(tables)
+	}
+	return nil
 }
 
 // create makes a new journal: the schema and the header in one transaction,
@@ -160,8 +190,8 @@ func OpenExisting(path string, codec Codec) (*SQLite, error) {
 		return nil, err
 	}
 	tables, err := j.tables()
-	if err == nil && !tables["entries"] {
-		err = j.notJournal(tables)
+	if err == nil {
+		err = j.isJournal(tables)
 	}
 	if err != nil {
 		j.Close()
@@ -230,6 +260,7 @@ func (j *SQLite) notJournal(tables map[string]bool) error {
 	for n := range tables {
 		names = append(names, n)
 	}
+	slices.Sort(names)
 	if len(names) > 5 {
 		names = append(names[:5], "…")
 	}
@@ -269,15 +300,6 @@ func (j *SQLite) readHeader() (Header, bool, error) {
 	}
 	copy(j.hashed[:], hash)
 	return h, true, nil
-}
-
-// loadTail finds where the journal ends and prepares the insert, to go on
-// appending.
-func (j *SQLite) loadTail() error {
-	if err := j.readTail(); err != nil {
-		return err
-	}
-	return j.prepare()
 }
 
 // readTail finds the next Seq and the last hash.

@@ -89,6 +89,17 @@ func TestOpenRefuses(t *testing.T) {
 			existing(t, path)
 			rawSQL(t, path, `DELETE FROM header`)
 		}, scenarioHeader(), nil, []string{"has no header: it is damaged, and is not written to"}},
+		{"a changed header", func(t *testing.T, path string) {
+			existing(t, path)
+			rawSQL(t, path, `UPDATE header SET name = 'renamed behind its back'`)
+		}, scenarioHeader(), nil, []string{"has a header changed after it was written: it is damaged, and is not written to"}},
+		{"entries cut off the end", func(t *testing.T, path string) {
+			existing(t, path)
+			rawSQL(t, path, `DELETE FROM entries WHERE seq = 2`)
+		}, scenarioHeader(), nil, []string{"ends at entry 1, not at entry 2, the last one written: it is damaged"}},
+		{"a database with tables of the same names", func(t *testing.T, path string) {
+			rawSQL(t, path, `CREATE TABLE header (x)`, `CREATE TABLE entries (y)`)
+		}, scenarioHeader(), nil, []string{"not a warroom journal: an SQLite database of something else"}},
 		{"not a database", func(t *testing.T, path string) {
 			if err := os.WriteFile(path, []byte("title: a scenario, not a journal\n"+strings.Repeat("x", 200)), 0o600); err != nil {
 				t.Fatal(err)
