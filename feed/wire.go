@@ -24,10 +24,10 @@ package feed
 //	whatif          factor (a number >= 0; 0 or 1 clears), from (a time or an
 //	                offset; absent: T+0), by
 //
-// An event with neither time nor at happened when it was read. A JSON null
-// counts as an absent field. The encoder writes times in RFC 3339 UTC to the
-// nanosecond, and decoding what it wrote gives the same event back; lists
-// that are empty come back nil.
+// An event with neither time nor at happened when it was read; a time more
+// than 290 years from T+0 is refused. A JSON null counts as an absent field.
+// The encoder writes times in RFC 3339 UTC to the nanosecond; decoding what
+// it wrote gives the same event back, with the exceptions Codec lists.
 //
 // The decoder is hand-written rather than encoding/json: this is the ingest
 // hot path, it reads each event once without reflection, and it knows where
