@@ -1,8 +1,8 @@
 package feed
 
-// The JSON wire format for events, read by the HTTP, exec and NDJSON sources
-// and written by the simulator's /events.ndjson. One JSON object is one event
-// and mirrors a scenario timeline item:
+// The JSON wire format for events, read by the HTTP, exec and NDJSON sources,
+// written by the simulator's /events.ndjson and stored in the room's journal.
+// One JSON object is one event and mirrors a scenario timeline item:
 //
 //	{"time": "2024-07-19T10:51:00Z",   // RFC 3339; or "at": "+6h42m" (an offset from T+0)
 //	 "source": "carrier-edi",          // optional
@@ -10,9 +10,24 @@ package feed
 //	 "hosts": {"group": "wms-fulfilment", "recovered": 712, "total": 1240}}
 //
 // with exactly one kind key: hosts, backlog, warning, complaint, step,
-// inject, note, update or ack, whose fields are those of the scenario format.
-// An event with neither time nor at happened when it was read. A JSON null
-// counts as an absent field.
+// inject, note, update or ack, whose fields are those of the scenario format,
+// or one of the kinds only a room or a source makes (a source's health and a
+// tabletop exercise's actions):
+//
+//	source_health   source, status (ok, stale, error), error, last_data (a time
+//	                or an offset; absent: no data yet), feeds (a list of event
+//	                kinds), dropped (a list of {reason, count})
+//	inject_control  inject, action (fire, skip, hold, release), by
+//	decision        inject (absent: the current one), by, text, wall (the real
+//	                time it was taken, RFC 3339)
+//	check           inject, item (the index of an expected action), done, by
+//	whatif          factor (a number >= 0; 0 or 1 clears), from (a time or an
+//	                offset; absent: T+0), by
+//
+// An event with neither time nor at happened when it was read; a time more
+// than 290 years from T+0 is refused. A JSON null counts as an absent field.
+// The encoder writes times in RFC 3339 UTC to the nanosecond; decoding what
+// it wrote gives the same event back, with the exceptions Codec lists.
 //
 // The decoder is hand-written rather than encoding/json: this is the ingest
 // hot path, it reads each event once without reflection, and it knows where
@@ -56,16 +71,24 @@ func (e *DecodeError) Error() string {
 // without a time it happened now, clock.Since(). A bad event's error is a
 // *DecodeError, or several joined with errors.Join.
 func DecodeEvent(data []byte, clock Clock) (model.Event, error) {
+	ev, _, err := decodeOne(data, clock, false)
+	return ev, err
+}
+
+// decodeOne decodes one event, with record one of the room's own record
+// (see wireParser); timed says whether it had a time of its own.
+func decodeOne(data []byte, clock Clock, record bool) (ev model.Event, timed bool, err error) {
 	d := newWireDecoder("", clock)
+	d.p.oneShot = true // interning and slabs pay off over a stream, not for one event
+	d.p.record = record
 	var (
-		ev   model.Event
 		n    int
 		errs []error
 	)
 	d.p.reset(data)
 	d.p.ws()
-	if e, _, ok := d.p.event(); ok {
-		ev, n = e, 1
+	if e, t, ok := d.p.event(); ok {
+		ev, timed, n = e, t, 1
 	}
 	if !d.p.bad && len(d.p.probs) == 0 {
 		if d.p.ws(); d.p.pos < len(data) {
@@ -76,14 +99,14 @@ func DecodeEvent(data []byte, clock Clock) (model.Event, error) {
 	d.report(data, func(err error) { errs = append(errs, err) })
 	if len(errs) > 0 {
 		if len(errs) == 1 {
-			return model.Event{}, errs[0]
+			return model.Event{}, false, errs[0]
 		}
-		return model.Event{}, errors.Join(errs...)
+		return model.Event{}, false, errors.Join(errs...)
 	}
 	if n == 0 {
-		return model.Event{}, &DecodeError{model.Problem{Line: 1, Col: 1, Message: "no event"}}
+		return model.Event{}, false, &DecodeError{model.Problem{Line: 1, Col: 1, Message: "no event"}}
 	}
-	return ev, nil
+	return ev, timed, nil
 }
 
 // DecodeEvents decodes a JSON array of events or NDJSON (one event per line,
@@ -112,7 +135,7 @@ func DecodeEvents(r io.Reader, name string, clock Clock) ([]model.Event, []error
 // second when there are any), fields empty or zero that the format treats
 // as absent are left out. Only the kinds of the wire format can be encoded.
 func EncodeEvent(e model.Event, clock Clock) ([]byte, error) {
-	return appendEvent(nil, e, clock.Origin.Add(e.At), true)
+	return appendEvent(nil, e, clock.Origin, true)
 }
 
 // Limits of the decoder.
@@ -127,7 +150,8 @@ const (
 // Field names of the wire format, per kind, in the scenario format's order.
 var (
 	eventFields = []string{"time", "at", "source", "text",
-		"hosts", "backlog", "warning", "complaint", "step", "inject", "note", "update", "ack"}
+		"hosts", "backlog", "warning", "complaint", "step", "inject", "note", "update", "ack",
+		"source_health", "inject_control", "decision", "check", "whatif"}
 	wireKinds = eventFields[4:]
 
 	hostFields      = []string{"group", "recovered", "total", "failed", "state"}
@@ -139,6 +163,12 @@ var (
 	noteFields      = []string{"author", "text"}
 	updateFields    = []string{"from", "text"}
 	ackFields       = []string{"warning", "by"}
+	healthFields    = []string{"source", "status", "error", "last_data", "feeds", "dropped"}
+	dropFields      = []string{"reason", "count"}
+	controlFields   = []string{"inject", "action", "by"}
+	decisionFields  = []string{"inject", "by", "text", "wall"}
+	checkFields     = []string{"inject", "item", "done", "by"}
+	whatIfFields    = []string{"factor", "from", "by"}
 
 	eventFieldsList = strings.Join(eventFields, ", ")
 	wireKindsList   = strings.Join(wireKinds, ", ")
@@ -166,7 +196,13 @@ type wireParser struct {
 	now     time.Duration // clock.Since() for events without a time, once per read
 	hasNow  bool
 	rates   []float64 // a slab handing out the backlog rates' pointers
+	oneShot bool      // reading one event: no interning, no slab
 	why     string    // why the event being read is not one: a Drop reason
+	// record: reading the room's own record (its journal), which holds
+	// whatever the room accepted: values are taken as they are (empty,
+	// negative, implausible, of no known enumeration) and only their form
+	// is checked. Text is sanitised all the same.
+	record bool
 }
 
 func (p *wireParser) reset(data []byte) {
@@ -542,6 +578,9 @@ func (p *wireParser) elements(field string, element func(i int)) bool {
 	}
 }
 
+// fieldSet holds one bit per field of an object (see member).
+type fieldSet uint64
+
 // fieldsOf is one kind's fields with their paths for messages.
 type fieldsOf struct {
 	kind   string
@@ -568,13 +607,18 @@ var (
 	noteF      = newFields("note", noteFields)
 	updateF    = newFields("update", updateFields)
 	ackF       = newFields("ack", ackFields)
+	healthF    = newFields("source_health", healthFields)
+	controlF   = newFields("inject_control", controlFields)
+	decisionF  = newFields("decision", decisionFields)
+	checkF     = newFields("check", checkFields)
+	whatIfF    = newFields("whatif", whatIfFields)
 	eventF     = &fieldsOf{names: eventFields, paths: eventFields, expect: eventFieldsList}
 )
 
 // member looks key up among f's fields. Unknown and repeated fields are
 // reported and their values skipped; then it returns -1. A null value is
-// skipped too, as if the field were absent. Kinds have at most 16 fields.
-func (p *wireParser) member(f *fieldsOf, seen *uint32, key []byte, off int) int {
+// skipped too, as if the field were absent. Objects have at most 32 fields.
+func (p *wireParser) member(f *fieldsOf, seen *fieldSet, key []byte, off int) int {
 	i := -1
 	for j, n := range f.names {
 		if string(key) == n {
@@ -591,13 +635,13 @@ func (p *wireParser) member(f *fieldsOf, seen *uint32, key []byte, off int) int 
 		p.skipValue(path)
 		return -1
 	}
-	// Bit i of seen: the field has a value; bit 16+i: its key came up.
-	if *seen&(1<<(16+i)) != 0 {
+	// Bit i of seen: the field has a value; bit 32+i: its key came up.
+	if *seen&(1<<(32+i)) != 0 {
 		p.fail(off, f.paths[i], "duplicate field %q", key)
 		p.skipValue(f.paths[i])
 		return -1
 	}
-	*seen |= 1 << (16 + i)
+	*seen |= 1 << (32 + i)
 	if p.null() {
 		return -1 // null is absent
 	}
@@ -616,7 +660,7 @@ func (p *wireParser) str(field string, maxLen int) string {
 	if !ok {
 		return ""
 	}
-	if maxLen == model.MaxNameLen && len(b) <= maxInternLen {
+	if maxLen == model.MaxNameLen && len(b) <= maxInternLen && !p.oneShot {
 		if s, ok := p.intern[string(b)]; ok {
 			return s
 		}
@@ -637,7 +681,7 @@ func (p *wireParser) str(field string, maxLen int) string {
 func (p *wireParser) reqStr(field string, maxLen int) string {
 	off := p.pos
 	s := p.str(field, maxLen)
-	if s == "" && !p.bad && p.data[off] == '"' {
+	if s == "" && !p.bad && p.data[off] == '"' && !p.record {
 		p.fail(off, field, "must not be empty")
 	}
 	return s
@@ -660,6 +704,9 @@ func (p *wireParser) enum(field string, values []string) string {
 			return v
 		}
 	}
+	if p.record {
+		return model.Sanitize(string(b), model.MaxNameLen)
+	}
 	if len(b) == 0 {
 		p.fail(off, field, "empty value: expected one of %s", strings.Join(values, ", "))
 	} else {
@@ -670,17 +717,22 @@ func (p *wireParser) enum(field string, values []string) string {
 
 // The values of the format's enumerations.
 var (
-	wireHostStates = []string{string(model.HostsHealthy), string(model.HostsDegraded), string(model.HostsDown), string(model.HostsRecovering)}
-	wirePhases     = []string{string(model.WarningIssued), string(model.WarningUpdated), string(model.WarningResolved)}
-	wireSeverities = []string{string(model.SeverityInfo), string(model.SeverityMinor), string(model.SeverityMajor), string(model.SeverityCritical)}
-	wireStepStates = []string{string(model.StepPending), string(model.StepActive), string(model.StepDone), string(model.StepSkipped), string(model.StepBlocked)}
-	severityList   = strings.Join(wireSeverities, ", ")
-	stepStateList  = strings.Join(wireStepStates, ", ")
+	wireHostStates    = []string{string(model.HostsHealthy), string(model.HostsDegraded), string(model.HostsDown), string(model.HostsRecovering)}
+	wirePhases        = []string{string(model.WarningIssued), string(model.WarningUpdated), string(model.WarningResolved)}
+	wireSeverities    = []string{string(model.SeverityInfo), string(model.SeverityMinor), string(model.SeverityMajor), string(model.SeverityCritical)}
+	wireStepStates    = []string{string(model.StepPending), string(model.StepActive), string(model.StepDone), string(model.StepSkipped), string(model.StepBlocked)}
+	wireHealthStates  = []string{string(model.HealthOK), string(model.HealthStale), string(model.HealthError)}
+	wireInjectActions = []string{string(model.InjectFire), string(model.InjectSkip), string(model.InjectHold), string(model.InjectRelease)}
+	severityList      = strings.Join(wireSeverities, ", ")
+	stepStateList     = strings.Join(wireStepStates, ", ")
 )
 
 // integer reads an integer >= min. A number with a fraction or exponent is
 // taken when its value is a whole number.
 func (p *wireParser) integer(field string, min int64) (int64, bool) {
+	if p.record {
+		min = math.MinInt64
+	}
 	c := p.peek()
 	if c != '-' && (c < '0' || c > '9') {
 		p.wrongType(field, fmt.Sprintf("an integer >= %d", min))
@@ -692,6 +744,9 @@ func (p *wireParser) integer(field string, min int64) (int64, bool) {
 		return 0, false
 	}
 	n, ok := parseWireInt(b)
+	if !ok {
+		n, ok = parseLongInt(b)
+	}
 	if !ok {
 		f, err := strconv.ParseFloat(string(b), 64)
 		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
@@ -705,6 +760,25 @@ func (p *wireParser) integer(field string, min int64) (int64, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// parseLongInt parses an integer of 19 digits, which parseWireInt leaves
+// to the slow path: the largest int64s.
+func parseLongInt(b []byte) (int64, bool) {
+	if bytes.ContainsAny(b, ".eE") {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil
+}
+
+// capInt is a count as the model keeps it: capped at MaxInt32 from the
+// outside, as it was from the room's own record.
+func (p *wireParser) capInt(n int64) int {
+	if !p.record {
+		n = min(n, math.MaxInt32)
+	}
+	return int(n)
 }
 
 // parseWireInt parses a plain decimal integer that fits an int64 (and an int).
@@ -729,27 +803,14 @@ func parseWireInt(b []byte) (int64, bool) {
 	return n, true
 }
 
-// rate reads a finite number >= 0.
+// rate reads a finite number >= 0 into the slab of rates.
 func (p *wireParser) rate(field string) *float64 {
-	c := p.peek()
-	if c != '-' && (c < '0' || c > '9') {
-		p.wrongType(field, "a number >= 0")
-		return nil
-	}
-	off := p.pos
-	b, ok := p.number(field)
+	f, ok := p.float(field)
 	if !ok {
 		return nil
 	}
-	var f float64
-	if n, ok := parseWireInt(b); ok && n < 1<<53 && n > -1<<53 {
-		f = float64(n)
-	} else if f, _ = strconv.ParseFloat(string(b), 64); math.IsInf(f, 0) {
-		f = math.NaN()
-	}
-	if math.IsNaN(f) || f < 0 {
-		p.fail(off, field, "must be a number >= 0, got %s", b)
-		return nil
+	if p.oneShot {
+		return &f
 	}
 	if len(p.rates) == 0 {
 		p.rates = make([]float64, 128)
@@ -758,6 +819,31 @@ func (p *wireParser) rate(field string) *float64 {
 	p.rates = p.rates[1:]
 	*r = f
 	return r
+}
+
+// float reads a finite number >= 0.
+func (p *wireParser) float(field string) (float64, bool) {
+	c := p.peek()
+	if c != '-' && (c < '0' || c > '9') {
+		p.wrongType(field, "a number >= 0")
+		return 0, false
+	}
+	off := p.pos
+	b, ok := p.number(field)
+	if !ok {
+		return 0, false
+	}
+	var f float64
+	if n, ok := parseWireInt(b); ok && n < 1<<53 && n > -1<<53 {
+		f = float64(n)
+	} else if f, _ = strconv.ParseFloat(string(b), 64); math.IsInf(f, 0) {
+		f = math.NaN()
+	}
+	if math.IsNaN(f) || (f < 0 && !p.record) {
+		p.fail(off, field, "must be a number >= 0, got %s", b)
+		return 0, false
+	}
+	return f, true
 }
 
 // strList reads a list of non-empty strings.
@@ -769,7 +855,7 @@ func (p *wireParser) strList(field string, maxLen int) []string {
 	var out []string
 	p.elements(field, func(i int) {
 		item := field + "[" + strconv.Itoa(i) + "]"
-		if s := p.reqStr(item, maxLen); s != "" {
+		if s := p.reqStr(item, maxLen); s != "" || p.record {
 			out = append(out, s)
 		}
 	})
@@ -799,7 +885,7 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 		return e, false, false
 	}
 	var (
-		seen    uint32
+		seen    fieldSet
 		kind    string // the first kind key
 		kinds   int
 		hasAt   bool
@@ -843,7 +929,12 @@ func (p *wireParser) event() (e model.Event, timed, ok bool) {
 					p.fail(voff, name, "bad timestamp %q: expected %s", model.Sanitize(string(b), model.MaxNameLen), expected)
 					return
 				}
-				e.At, timeOK, badTime = p.clock.Offset(t), true, false
+				at, ok := p.offsetOf(t)
+				if !ok {
+					p.fail(voff, name, "time %q is too far from T+0 (%s): expected a time within 290 years of it", b, p.clock.Origin.Format(time.RFC3339))
+					return
+				}
+				e.At, timeOK, badTime = at, true, false
 				return
 			}
 			at, err := model.ParseOffset(string(b))
@@ -917,6 +1008,16 @@ func (p *wireParser) body(kind string) model.Body {
 		return p.update()
 	case "ack":
 		return p.ack()
+	case "source_health":
+		return p.sourceHealth()
+	case "inject_control":
+		return p.injectControl()
+	case "decision":
+		return p.decision()
+	case "check":
+		return p.check()
+	case "whatif":
+		return p.whatIf()
 	}
 	return nil
 }
@@ -924,7 +1025,7 @@ func (p *wireParser) body(kind string) model.Body {
 func (p *wireParser) hosts() model.Body {
 	var (
 		h                  model.HostStatus
-		seen               uint32
+		seen               fieldSet
 		rec, total, failed int64
 		okR, okT, okF      bool
 		recOff, failOff    int
@@ -960,12 +1061,13 @@ func (p *wireParser) hosts() model.Body {
 	if seen&(1<<1) == 0 {
 		p.missing(start, "hosts.recovered", "an integer >= 0")
 	}
-	if okT && okR && rec > total {
+	switch {
+	case p.record:
+	case okT && okR && rec > total:
 		p.fail(recOff, "hosts.recovered", "recovered (%d) exceeds total (%d)", rec, total)
-	} else if okT && okR && okF && failed > total-rec {
+	case okT && okR && okF && failed > total-rec:
 		p.fail(failOff, "hosts.failed", "recovered + failed (%d + %d) exceeds total (%d)", rec, failed, total)
-	}
-	if rec > math.MaxInt32 || total > math.MaxInt32 || failed > math.MaxInt32 {
+	case rec > math.MaxInt32 || total > math.MaxInt32 || failed > math.MaxInt32:
 		p.fail(start, "hosts", "host counts above %d are not plausible", math.MaxInt32)
 	}
 	h.Recovered, h.Total, h.Failed = int(rec), int(total), int(failed)
@@ -996,7 +1098,7 @@ func (p *wireParser) backlog() model.Body {
 func (p *wireParser) warning() model.Body {
 	var (
 		w           model.CarrierWarning
-		seen        uint32
+		seen        fieldSet
 		start       = p.pos
 		phaseOK     = true
 		severityBad bool
@@ -1035,7 +1137,7 @@ func (p *wireParser) warning() model.Body {
 	if seen&(1<<2) == 0 {
 		w.Phase = model.WarningIssued
 	}
-	if w.Phase == model.WarningIssued && phaseOK {
+	if w.Phase == model.WarningIssued && phaseOK && !p.record {
 		if w.Carrier == "" {
 			p.missing(start, "warning.carrier", "a carrier id (required when phase is issued)")
 		}
@@ -1074,7 +1176,7 @@ func (p *wireParser) complaint() model.Body {
 // each known field. It returns where the object started (for problems with
 // absent fields), the fields seen (bit i: f.names[i]) and false when the
 // object was bad.
-func (p *wireParser) object(f *fieldsOf, set func(i int, path string)) (start int, seen uint32, ok bool) {
+func (p *wireParser) object(f *fieldsOf, set func(i int, path string)) (start int, seen fieldSet, ok bool) {
 	start = p.pos
 	p.members(f.kind, func(key []byte, off int) {
 		if i := p.member(f, &seen, key, off); i >= 0 {
@@ -1085,7 +1187,7 @@ func (p *wireParser) object(f *fieldsOf, set func(i int, path string)) (start in
 }
 
 // required reports the fields of mask (bit i: f.names[i]) that are absent.
-func (p *wireParser) required(start int, f *fieldsOf, seen, mask uint32) {
+func (p *wireParser) required(start int, f *fieldsOf, seen, mask fieldSet) {
 	for i := range f.names {
 		if mask&(1<<i) != 0 && seen&(1<<i) == 0 {
 			p.missing(start, f.paths[i], "a string")
@@ -1191,6 +1293,246 @@ func (p *wireParser) ack() model.Body {
 	}
 	p.required(start, ackF, seen, 0b1)
 	return a
+}
+
+func (p *wireParser) sourceHealth() model.Body {
+	h := model.SourceHealth{LastData: -1}
+	start, seen, ok := p.object(healthF, func(i int, path string) {
+		switch i {
+		case 0:
+			h.Source = p.reqStr(path, model.MaxNameLen)
+		case 1:
+			h.Status = model.HealthStatus(p.enum(path, wireHealthStates))
+		case 2:
+			h.Error = p.str(path, model.MaxTextLen)
+		case 3:
+			if at, ok := p.instant(path); ok {
+				h.LastData = at
+			}
+		case 4:
+			for _, k := range p.strList(path, model.MaxNameLen) {
+				h.Feeds = append(h.Feeds, model.Kind(k))
+			}
+		case 5:
+			h.Dropped = p.dropList(path)
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if seen&(1<<0) == 0 {
+		p.missing(start, "source_health.source", "the source's name")
+	}
+	if seen&(1<<1) == 0 {
+		p.missing(start, "source_health.status", "one of "+strings.Join(wireHealthStates, ", "))
+	}
+	return h
+}
+
+// dropList reads a source's counts of dropped items: [{reason, count}].
+func (p *wireParser) dropList(field string) []model.DropCount {
+	if p.peek() != '[' {
+		p.wrongType(field, "a list of {reason, count}")
+		return nil
+	}
+	var out []model.DropCount
+	p.elements(field, func(i int) {
+		f := newFields(field+"["+strconv.Itoa(i)+"]", dropFields)
+		if p.peek() != '{' {
+			p.wrongType(f.kind, "an object {reason, count}")
+			return
+		}
+		var d model.DropCount
+		start, seen, ok := p.object(f, func(j int, path string) {
+			switch j {
+			case 0:
+				d.Reason = p.reqStr(path, model.MaxNameLen)
+			case 1:
+				n, _ := p.integer(path, 0)
+				d.Count = p.capInt(n)
+			}
+		})
+		if !ok {
+			return
+		}
+		if seen&(1<<0) == 0 {
+			p.missing(start, f.paths[0], "why the items were dropped")
+		}
+		if seen&(1<<1) == 0 {
+			p.missing(start, f.paths[1], "an integer >= 0")
+		}
+		out = append(out, d)
+	})
+	return out
+}
+
+func (p *wireParser) injectControl() model.Body {
+	var c model.InjectControl
+	start, seen, ok := p.object(controlF, func(i int, path string) {
+		switch i {
+		case 0:
+			c.Inject = p.reqStr(path, model.MaxNameLen)
+		case 1:
+			c.Action = model.InjectAction(p.enum(path, wireInjectActions))
+		case 2:
+			c.By = p.str(path, model.MaxNameLen)
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if seen&(1<<0) == 0 {
+		p.missing(start, "inject_control.inject", "an inject id")
+	}
+	if seen&(1<<1) == 0 {
+		p.missing(start, "inject_control.action", "one of "+strings.Join(wireInjectActions, ", "))
+	}
+	return c
+}
+
+func (p *wireParser) decision() model.Body {
+	var d model.Decision
+	start, seen, ok := p.object(decisionF, func(i int, path string) {
+		switch i {
+		case 0:
+			d.Inject = p.str(path, model.MaxNameLen)
+		case 1:
+			d.By = p.str(path, model.MaxNameLen)
+		case 2:
+			d.Text = p.reqStr(path, model.MaxTextLen)
+		case 3:
+			d.Wall = p.wallTime(path)
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if seen&(1<<2) == 0 {
+		p.missing(start, "decision.text", "what was decided")
+	}
+	return d
+}
+
+func (p *wireParser) check() model.Body {
+	var c model.ExpectedCheck
+	start, seen, ok := p.object(checkF, func(i int, path string) {
+		switch i {
+		case 0:
+			c.Inject = p.reqStr(path, model.MaxNameLen)
+		case 1:
+			n, _ := p.integer(path, 0)
+			c.Item = p.capInt(n)
+		case 2:
+			c.Done = p.boolean(path)
+		case 3:
+			c.By = p.str(path, model.MaxNameLen)
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if seen&(1<<0) == 0 {
+		p.missing(start, "check.inject", "an inject id")
+	}
+	if seen&(1<<1) == 0 {
+		p.missing(start, "check.item", "the index of one of the inject's expected actions, an integer >= 0")
+	}
+	return c
+}
+
+func (p *wireParser) whatIf() model.Body {
+	var w model.WhatIf
+	start, seen, ok := p.object(whatIfF, func(i int, path string) {
+		switch i {
+		case 0:
+			if f, ok := p.float(path); ok {
+				w.Factor = f
+			}
+		case 1:
+			w.From, _ = p.instant(path)
+		case 2:
+			w.By = p.str(path, model.MaxNameLen)
+		}
+	})
+	if !ok {
+		return nil
+	}
+	if seen&(1<<0) == 0 {
+		p.missing(start, "whatif.factor", "a capacity factor >= 0 (0 or 1 clears the what-if)")
+	}
+	return w
+}
+
+// boolean reads true or false.
+func (p *wireParser) boolean(field string) bool {
+	for _, lit := range [...]string{"true", "false"} {
+		if bytes.HasPrefix(p.data[p.pos:], []byte(lit)) {
+			p.pos += len(lit)
+			return lit == "true"
+		}
+	}
+	p.wrongType(field, "true or false")
+	return false
+}
+
+// instant reads a moment of the incident as an offset from T+0: an RFC 3339
+// time, or an offset such as +8h (which must not be negative), as the
+// event's own time and at.
+func (p *wireParser) instant(field string) (time.Duration, bool) {
+	const expected = "an RFC 3339 time such as 2024-07-19T10:51:00Z or an offset such as +8h"
+	if p.peek() != '"' {
+		p.wrongType(field, expected)
+		return 0, false
+	}
+	off := p.pos
+	b, ok := p.stringBytes(field)
+	if !ok {
+		return 0, false
+	}
+	if t, err := time.Parse(time.RFC3339, string(b)); err == nil {
+		at, ok := p.offsetOf(t)
+		if !ok {
+			p.fail(off, field, "time %q is too far from T+0 (%s): expected a time within 290 years of it", b, p.clock.Origin.Format(time.RFC3339))
+		}
+		return at, ok
+	}
+	at, err := model.ParseOffset(string(b))
+	switch {
+	case err != nil:
+		p.fail(off, field, "bad time %q: expected %s", model.Sanitize(string(b), model.MaxNameLen), expected)
+		return 0, false
+	case at < 0:
+		p.fail(off, field, "negative offset %q: offsets count from T+0 and must not be negative", b)
+		return 0, false
+	}
+	return at, true
+}
+
+// offsetOf is t as an offset from T+0, unless the offset does not fit a
+// time.Duration (about 292 years), where time.Sub would saturate.
+func (p *wireParser) offsetOf(t time.Time) (time.Duration, bool) {
+	at := p.clock.Offset(t)
+	return at, p.clock.Origin.Add(at).Equal(t)
+}
+
+// wallTime reads a real time in RFC 3339, in UTC.
+func (p *wireParser) wallTime(field string) time.Time {
+	const expected = "an RFC 3339 time such as 2024-07-19T10:51:00Z"
+	if p.peek() != '"' {
+		p.wrongType(field, expected)
+		return time.Time{}
+	}
+	off := p.pos
+	b, ok := p.stringBytes(field)
+	if !ok {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, string(b))
+	if err != nil {
+		p.fail(off, field, "bad timestamp %q: expected %s", model.Sanitize(string(b), model.MaxNameLen), expected)
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // longLine is the problem with a line longer than maxLineLen.
@@ -1365,11 +1707,13 @@ func (d *wireDecoder) report(data []byte, fail func(error)) {
 	d.p.probs = probs[:0]
 }
 
-// appendEvent appends an event in the wire format; withTime false leaves
-// the time out (for dedup keys of events that had none).
-func appendEvent(b []byte, e model.Event, t time.Time, withTime bool) ([]byte, error) {
+// appendEvent appends an event in the wire format: its time is origin+At;
+// withTime false leaves the time out (for dedup keys of events that had
+// none).
+func appendEvent(b []byte, e model.Event, origin time.Time, withTime bool) ([]byte, error) {
 	b = append(b, '{')
 	sep := false
+	var err error
 	key := func(k string) {
 		if sep {
 			b = append(b, ',')
@@ -1390,9 +1734,9 @@ func appendEvent(b []byte, e model.Event, t time.Time, withTime bool) ([]byte, e
 	}
 	if withTime {
 		key("time")
-		b = append(b, '"')
-		b = t.UTC().AppendFormat(b, time.RFC3339Nano)
-		b = append(b, '"')
+		if b, err = appendTime(b, origin.Add(e.At)); err != nil {
+			return nil, fmt.Errorf("encode event: time: %w", err)
+		}
 	}
 	opt("source", e.Source)
 	opt("text", e.Text)
@@ -1400,7 +1744,7 @@ func appendEvent(b []byte, e model.Event, t time.Time, withTime bool) ([]byte, e
 		return nil, errors.New("encode event: no body")
 	}
 	kind := e.Body.Kind()
-	key(string(kind))
+	key(wireKey(kind))
 	b = append(b, '{')
 	sep = false
 	switch x := e.Body.(type) {
@@ -1408,11 +1752,11 @@ func appendEvent(b []byte, e model.Event, t time.Time, withTime bool) ([]byte, e
 		str("group", x.Group)
 		key("recovered")
 		b = strconv.AppendInt(b, int64(x.Recovered), 10)
-		if x.Total > 0 {
+		if x.Total != 0 {
 			key("total")
 			b = strconv.AppendInt(b, int64(x.Total), 10)
 		}
-		if x.Failed > 0 {
+		if x.Failed != 0 {
 			key("failed")
 			b = strconv.AppendInt(b, int64(x.Failed), 10)
 		}
@@ -1481,10 +1825,107 @@ func appendEvent(b []byte, e model.Event, t time.Time, withTime bool) ([]byte, e
 	case model.Acknowledgement:
 		str("warning", x.Warning)
 		opt("by", x.By)
+	case model.SourceHealth:
+		str("source", x.Source)
+		str("status", string(x.Status))
+		opt("error", x.Error)
+		if x.LastData >= 0 {
+			key("last_data")
+			if b, err = appendTime(b, origin.Add(x.LastData)); err != nil {
+				return nil, fmt.Errorf("encode event: source_health.last_data: %w", err)
+			}
+		}
+		if len(x.Feeds) > 0 {
+			key("feeds")
+			b = append(b, '[')
+			for i, k := range x.Feeds {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONString(b, string(k))
+			}
+			b = append(b, ']')
+		}
+		if len(x.Dropped) > 0 {
+			key("dropped")
+			b = append(b, '[')
+			for i, d := range x.Dropped {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, `{"reason":`...)
+				b = appendJSONString(b, d.Reason)
+				b = append(b, `,"count":`...)
+				b = strconv.AppendInt(b, int64(d.Count), 10)
+				b = append(b, '}')
+			}
+			b = append(b, ']')
+		}
+	case model.InjectControl:
+		str("inject", x.Inject)
+		str("action", string(x.Action))
+		opt("by", x.By)
+	case model.Decision:
+		opt("inject", x.Inject)
+		opt("by", x.By)
+		str("text", x.Text)
+		if !x.Wall.IsZero() {
+			key("wall")
+			if b, err = appendTime(b, x.Wall); err != nil {
+				return nil, fmt.Errorf("encode event: decision.wall: %w", err)
+			}
+		}
+	case model.ExpectedCheck:
+		str("inject", x.Inject)
+		key("item")
+		b = strconv.AppendInt(b, int64(x.Item), 10)
+		if x.Done {
+			key("done")
+			b = append(b, "true"...)
+		}
+		opt("by", x.By)
+	case model.WhatIf:
+		if math.IsNaN(x.Factor) || math.IsInf(x.Factor, 0) {
+			return nil, fmt.Errorf("encode event: whatif.factor is %v", x.Factor)
+		}
+		key("factor")
+		b = appendFloat(b, x.Factor)
+		if x.From != 0 {
+			key("from")
+			if b, err = appendTime(b, origin.Add(x.From)); err != nil {
+				return nil, fmt.Errorf("encode event: whatif.from: %w", err)
+			}
+		}
+		opt("by", x.By)
 	default:
 		return nil, fmt.Errorf("encode event: kind %q has no wire form (expected one of %s)", kind, wireKindsList)
 	}
 	return append(b, '}', '}'), nil
+}
+
+// wireKey is the key of a kind in the wire format: the model's name, but
+// where it would clash with the event's own source field or is not
+// snake_case.
+func wireKey(k model.Kind) string {
+	switch k {
+	case model.KindSourceHealth:
+		return "source_health"
+	case model.KindInjectControl:
+		return "inject_control"
+	}
+	return string(k)
+}
+
+// appendTime appends t as a JSON string in RFC 3339 UTC, with as many
+// fractional digits as it has.
+func appendTime(b []byte, t time.Time) ([]byte, error) {
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return nil, fmt.Errorf("%v is outside the years 0000-9999 that RFC 3339 can write", t)
+	}
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"'), nil
 }
 
 func appendFloat(b []byte, f float64) []byte {
@@ -1594,7 +2035,7 @@ func (s *seenSet) addEvent(e model.Event, withTime bool) bool {
 // addLocked remembers e; known is false for an event without a wire form
 // (then fresh says nothing). The caller holds s.mu.
 func (s *seenSet) addLocked(e model.Event, withTime bool) (fresh, known bool) {
-	b, err := appendEvent(s.buf[:0], e, time.Unix(0, int64(e.At)), withTime)
+	b, err := appendEvent(s.buf[:0], e, time.Unix(0, 0), withTime)
 	if err != nil {
 		return false, false
 	}

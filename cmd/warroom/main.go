@@ -50,6 +50,6 @@ func newRootCmd() *cobra.Command {
 		RunE:          run.RunE,
 	}
 	root.Flags().AddFlagSet(run.Flags())
-	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd(), newSimulateCmd())
+	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd(), newSimulateCmd(), newJournalCmd())
 	return root
 }

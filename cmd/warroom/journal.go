@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/warroom/warroom/feed"
+	"github.com/warroom/warroom/journal"
+	"github.com/warroom/warroom/model"
+)
+
+func newJournalCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "journal",
+		Short: "Export or verify a room's journal (the file given to --journal)",
+		Long: "A room run with --journal FILE appends everything it accepts to that SQLite\n" +
+			"file before anyone sees it. `warroom journal export` writes its events out as\n" +
+			"NDJSON; `warroom journal verify` checks that nothing in it was changed, lost or\n" +
+			"reordered. Both read the journal only, and work while a room is writing it.",
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newJournalExportCmd(), newJournalVerifyCmd())
+	return cmd
+}
+
+// journalCodec reads the events of any journal for export and verify.
+// Export writes back what it read, so the origin cancels out; the Unix
+// epoch keeps every time from 1678 to 2262 within an offset.
+func journalCodec() feed.Codec { return feed.Codec{Clock: feed.Clock{Origin: time.Unix(0, 0).UTC()}} }
+
+func newJournalExportCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "export FILE",
+		Short: "Print a journal's events as NDJSON, in the order the room accepted them",
+		Long: "export prints every event of a journal to standard output in the order the room\n" +
+			"accepted them, one per line, in the wire format the ndjson source reads (see\n" +
+			"fixtures/README.md): the events of the scenario or of the live sources, and\n" +
+			"every responder's action (acknowledgements, notes, ticks, decisions, the\n" +
+			"facilitator's moves). Clock moves, members coming and going, and the times\n" +
+			"injects were shown are not events and are left out (verify counts them). So\n" +
+			"  warroom journal export incident.db > incident.ndjson\n" +
+			"can be replayed by an ndjson source. --format ndjson is the default and, for\n" +
+			"now, the only format.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "ndjson" {
+				return fmt.Errorf("--format %q: the only format is ndjson", format)
+			}
+			return exportJournal(args[0], cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "ndjson", "output format: ndjson")
+	return cmd
+}
+
+func exportJournal(path string, w io.Writer) error {
+	j, err := journal.OpenExisting(path, journalCodec())
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	codec := journalCodec()
+	out := bufio.NewWriter(w)
+	err = j.Entries(func(e journal.Entry) error {
+		if e.Kind != journal.KindEvent && e.Kind != journal.KindAction {
+			return nil
+		}
+		line, err := codec.EncodeEvent(e.Event)
+		if err != nil {
+			return fmt.Errorf("journal %s: entry %d: %w", path, e.Seq, err)
+		}
+		if _, err := out.Write(line); err != nil {
+			return err
+		}
+		return out.WriteByte('\n')
+	})
+	if flushErr := out.Flush(); err == nil {
+		err = flushErr
+	}
+	return err
+}
+
+func newJournalVerifyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify FILE",
+		Short: "Check a journal: nothing changed, missing or reordered; print what it holds",
+		Long: "verify checks a journal: SQLite's own integrity check; its header (which incident\n" +
+			"it belongs to) is there, unchanged and of a format this warroom reads; its entries\n" +
+			"are numbered without a gap, each one reads back, and each one's hash chains to\n" +
+			"the one before, so that an entry changed, removed or moved is found, and so is\n" +
+			"one cut off the end. It prints the header and the entries by kind to standard\n" +
+			"output, every problem to standard error, and exits 1 when there is one.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := args[0]
+			j, err := journal.OpenExisting(path, journalCodec())
+			if err != nil {
+				return err
+			}
+			defer j.Close()
+			r := j.Verify()
+			printReport(cmd.OutOrStdout(), path, r)
+			if len(r.Problems) == 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", model.Visible(path))
+				return nil
+			}
+			errOut := cmd.ErrOrStderr()
+			for _, p := range r.Problems {
+				fmt.Fprintf(errOut, "%s: %s\n", model.Visible(path), model.Visible(p.String()))
+			}
+			fmt.Fprintf(errOut, "%s: failed: %s\n", model.Visible(path), model.Plural(len(r.Problems), "problem"))
+			return errSilent
+		},
+	}
+}
+
+// printReport prints what a journal holds.
+func printReport(w io.Writer, path string, r journal.Report) {
+	h := r.Header
+	fmt.Fprintf(w, "journal   %s\n", model.Visible(path))
+	if h.Kind == "" && h.Identity == "" {
+		fmt.Fprintln(w, "incident  unknown: no header")
+	} else {
+		fmt.Fprintf(w, "incident  %s %s\n", model.Visible(h.Kind), model.Visible(fmt.Sprintf("%q", h.Name)))
+		fmt.Fprintf(w, "identity  %s\n", model.Visible(h.Identity))
+		fmt.Fprintf(w, "created   %s\n", h.Created.UTC().Format(time.RFC3339))
+		fmt.Fprintf(w, "format    %d\n", h.Format)
+	}
+	var counts []string
+	known := map[journal.Kind]bool{}
+	for _, k := range journal.Kinds() {
+		known[k] = true
+		counts = append(counts, fmt.Sprintf("%d %s", r.ByKind[k], k))
+	}
+	var unknown []string // kinds this warroom does not know, which verify reports
+	for k, n := range r.ByKind {
+		if !known[k] {
+			unknown = append(unknown, fmt.Sprintf("%d %s", n, model.Visible(fmt.Sprintf("%q", k))))
+		}
+	}
+	slices.Sort(unknown)
+	fmt.Fprintf(w, "entries   %d: %s\n", r.Entries, strings.Join(append(counts, unknown...), ", "))
+}
