@@ -171,7 +171,7 @@ func headerHash(h Header) [32]byte {
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(h.Format))
 	s.Write(n[:])
-	for _, f := range []string{h.Kind, h.Name, h.Identity, h.Created.UTC().Format(time.RFC3339Nano)} {
+	for _, f := range []string{h.Kind, h.Name, h.Identity, h.Created.UTC().Format(time.RFC3339Nano), h.Declarations} {
 		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
 		s.Write(n[:])
 		s.Write([]byte(f))

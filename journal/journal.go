@@ -85,6 +85,10 @@ type Header struct {
 	// ever reopened for the same identity.
 	Identity string
 	Created  time.Time
+	// Declarations is what the incident declares, as its room wrote it
+	// (JSON: title, start, host groups, carriers, topics, runbook), so that
+	// the journal alone rebuilds the room: a debrief needs no scenario file.
+	Declarations string
 }
 
 // Codec turns events into bytes and back; the journal stores events in

@@ -54,6 +54,7 @@ CREATE TABLE header (
 	name      TEXT    NOT NULL,
 	identity  TEXT    NOT NULL,
 	created   TEXT    NOT NULL,
+	declarations TEXT NOT NULL,
 	hash      BLOB    NOT NULL, -- of the fields above: where the chain starts
 	last_seq  INTEGER NOT NULL, -- the last entry and its hash, so that
 	last_hash BLOB    NOT NULL  -- entries cut off the end are found too
@@ -166,8 +167,8 @@ func (j *SQLite) create(h Header) error {
 		}
 	}
 	if _, err := tx.ExecContext(ctx,
-		`INSERT INTO header (format, kind, name, identity, created, hash, last_seq, last_hash) VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
-		h.Format, h.Kind, h.Name, h.Identity, h.Created.Format(time.RFC3339Nano), sum[:], sum[:]); err != nil {
+		`INSERT INTO header (format, kind, name, identity, created, declarations, hash, last_seq, last_hash) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+		h.Format, h.Kind, h.Name, h.Identity, h.Created.Format(time.RFC3339Nano), h.Declarations, sum[:], sum[:]); err != nil {
 		return fmt.Errorf("journal %s: write header: %w", j.path, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -275,7 +276,7 @@ func (j *SQLite) readHeader() (Header, bool, error) {
 		n       int
 	)
 	rows, err := j.conn.QueryContext(context.Background(),
-		`SELECT format, kind, name, identity, created, hash FROM header`)
+		`SELECT format, kind, name, identity, created, declarations, hash FROM header`)
 	if err != nil {
 		return Header{}, false, fmt.Errorf("journal %s: read header: %w", j.path, err)
 	}
@@ -285,7 +286,7 @@ func (j *SQLite) readHeader() (Header, bool, error) {
 		if n++; n > 1 {
 			return Header{}, false, fmt.Errorf("journal %s: more than one header", j.path)
 		}
-		if err := rows.Scan(&h.Format, &h.Kind, &h.Name, &h.Identity, &created, &hash); err != nil {
+		if err := rows.Scan(&h.Format, &h.Kind, &h.Name, &h.Identity, &created, &h.Declarations, &hash); err != nil {
 			return Header{}, false, fmt.Errorf("journal %s: read header: %w", j.path, err)
 		}
 	}

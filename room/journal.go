@@ -19,19 +19,27 @@ import (
 // gets the scenario's events, so that the journal alone holds the whole
 // exercise. log must belong to this scenario (see Identity).
 func Open(sc *model.Scenario, log journal.Log, opts ...Option) (*Room, error) {
-	return open(sc, log, false, opts)
+	return open(sc, log, false, false, opts)
+}
+
+// Replay is the room a journal holds, restored without writing to it (a
+// journal opened for reading, a journal of a room that is gone): to write
+// its debrief later, or look at it. The room keeps no journal.
+func Replay(sc *model.Scenario, log journal.Log, opts ...Option) (*Room, error) {
+	return open(sc, log, log.Header().Kind == "live", true, opts)
 }
 
 // OpenLive opens a live room with its journal, restoring what its sources
 // and responders brought it before; the clock follows now.
 func OpenLive(sc *model.Scenario, log journal.Log, opts ...Option) (*Room, error) {
-	return open(sc, log, true, opts)
+	return open(sc, log, true, false, opts)
 }
 
 // restored is what a journal holds, read back.
 type restored struct {
 	entries int
 	events  []model.Event // the incident's whole list, each event in its place
+	actions []bool        // events[i] is a responder's action
 	clock   *journal.Clock
 	shown   map[string]time.Time
 	open    map[string]journal.Presence // sessions that joined and never left
@@ -46,10 +54,12 @@ func readJournal(log journal.Log) (restored, error) {
 			if e.Pos < 0 || e.Pos > len(rs.events) {
 				return fmt.Errorf("entry %d: position %d, but only %d events come before it", e.Seq, e.Pos, len(rs.events))
 			}
+			action := e.Kind == journal.KindAction
 			if e.Pos == len(rs.events) {
-				rs.events = append(rs.events, e.Event)
+				rs.events, rs.actions = append(rs.events, e.Event), append(rs.actions, action)
 			} else {
 				rs.events = slices.Insert(rs.events, e.Pos, e.Event)
+				rs.actions = slices.Insert(rs.actions, e.Pos, action)
 			}
 		case journal.KindClock:
 			c := e.Clock
@@ -68,7 +78,7 @@ func readJournal(log journal.Log) (restored, error) {
 	return rs, err
 }
 
-func open(sc *model.Scenario, log journal.Log, live bool, opts []Option) (*Room, error) {
+func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Option) (*Room, error) {
 	rs, err := readJournal(log)
 	if err != nil {
 		return nil, fmt.Errorf("restore the room: %w", err)
@@ -78,9 +88,11 @@ func open(sc *model.Scenario, log journal.Log, live bool, opts []Option) (*Room,
 		events = sc.Events
 	}
 	r := newRoom(sc, events, opts)
-	r.log = log
 	r.shown = rs.shown
-	if rs.entries == 0 && len(events) > 0 {
+	if !readOnly {
+		r.log = log
+	}
+	if rs.entries == 0 && len(events) > 0 && !readOnly {
 		// The scenario's events, in order, as the journal's first batch.
 		now := r.now().UTC()
 		entries := make([]journal.Entry, len(events))
@@ -99,8 +111,8 @@ func open(sc *model.Scenario, log journal.Log, live bool, opts []Option) (*Room,
 		left = append(left, journal.Entry{Kind: journal.KindPresence, Wall: r.now().UTC(), Presence: p})
 	}
 	slices.SortFunc(left, func(a, b journal.Entry) int { return cmpString(a.Presence.Session, b.Presence.Session) })
-	if _, err := log.Append(left, false); err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
+	if err := r.journalLocked(left, false); err != nil {
+		return nil, err
 	}
 	c := r.cur
 	switch {
@@ -112,7 +124,7 @@ func open(sc *model.Scenario, log journal.Log, live bool, opts []Option) (*Room,
 	default:
 		c.Seek(0)
 	}
-	if live {
+	if live && !readOnly {
 		r.mu.Lock()
 		r.startLiveLocked()
 		r.mu.Unlock()
@@ -120,7 +132,7 @@ func open(sc *model.Scenario, log journal.Log, live bool, opts []Option) (*Room,
 	c.Compact()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if rs.clock != nil && rs.clock.Playing && !live {
+	if rs.clock != nil && rs.clock.Playing && !live && !readOnly {
 		c.SetPlaying(true)
 		r.syncPlayLocked()
 	}
@@ -171,8 +183,9 @@ func (r *Room) journalClockLocked() {
 }
 
 // Identity is the digest a journal of this room is known by: the
-// scenario's declarations and, for a replay, its events. A journal opened
-// for another identity is refused, never mixed.
+// scenario's declarations and, for a replay, its events; a live room's
+// declarations but its T+0. A journal opened for another identity is
+// refused, never mixed.
 func Identity(sc *model.Scenario, live bool) string {
 	h := sha256.New()
 	enc := json.NewEncoder(h)
@@ -180,7 +193,13 @@ func Identity(sc *model.Scenario, live bool) string {
 	if live {
 		kind = "live"
 	}
-	_ = enc.Encode([]any{kind, sc.Meta, sc.HostGroups, sc.Carriers, sc.Topics, sc.Runbook})
+	meta := sc.Meta
+	if live {
+		// A live room's T+0 is when it first opened, unless its config
+		// fixes one: the journal keeps it, and a restart is the same room.
+		meta.Start = time.Time{}
+	}
+	_ = enc.Encode([]any{kind, meta, sc.HostGroups, sc.Carriers, sc.Topics, sc.Runbook})
 	if !live {
 		for _, e := range sc.Events {
 			_ = enc.Encode([]any{e.At, e.Source, e.Text, kindOf(e.Body), e.Body})
@@ -196,11 +215,59 @@ func kindOf(b model.Body) model.Kind {
 	return b.Kind()
 }
 
-// JournalHeader is the header a journal of this room carries.
+// JournalHeader is the header a journal of this room carries: what the
+// incident is, and what it declares, so that the journal alone rebuilds it.
 func JournalHeader(sc *model.Scenario, live bool) journal.Header {
 	kind := "scenario"
 	if live {
 		kind = "live"
 	}
-	return journal.Header{Kind: kind, Name: sc.Meta.Title, Identity: Identity(sc, live)}
+	decl, _ := json.Marshal(declarations{Name: sc.Name, Meta: sc.Meta, HostGroups: sc.HostGroups,
+		Carriers: sc.Carriers, Topics: sc.Topics, Runbook: sc.Runbook})
+	return journal.Header{Kind: kind, Name: sc.Meta.Title, Identity: Identity(sc, live), Declarations: string(decl)}
+}
+
+// declarations is what a scenario or a live config declares, as a journal
+// keeps it.
+type declarations struct {
+	Name       string
+	Meta       model.Meta
+	HostGroups []model.HostGroupDef
+	Carriers   []model.CarrierDef
+	Topics     []model.TopicDef
+	Runbook    []model.StepDef
+}
+
+// JournalStart is the T+0 a journal's incident began at, from its
+// declarations; false when it does not say.
+func JournalStart(h journal.Header) (time.Time, bool) {
+	var d declarations
+	if err := json.Unmarshal([]byte(h.Declarations), &d); err != nil || d.Meta.Start.IsZero() {
+		return time.Time{}, false
+	}
+	return d.Meta.Start, true
+}
+
+// ScenarioOf is the scenario a journal was made for, rebuilt from it: its
+// declarations, and the events its sources and scenario brought (those an
+// exercise schedules, injects among them). With it, Open restores the room
+// from the journal alone — to write a debrief after the room is gone.
+func ScenarioOf(log journal.Log) (*model.Scenario, error) {
+	var d declarations
+	h := log.Header()
+	if err := json.Unmarshal([]byte(h.Declarations), &d); err != nil || h.Declarations == "" {
+		return nil, fmt.Errorf("the journal does not say what incident it is (no declarations in its header): %v", err)
+	}
+	sc := &model.Scenario{Name: d.Name, Meta: d.Meta, HostGroups: d.HostGroups, Carriers: d.Carriers,
+		Topics: d.Topics, Runbook: d.Runbook}
+	rs, err := readJournal(log)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range rs.events {
+		if !rs.actions[i] {
+			sc.Events = append(sc.Events, e)
+		}
+	}
+	return sc, nil
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/feed"
+	"github.com/warroom/warroom/fixtures"
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 )
@@ -209,4 +211,116 @@ func TestRefusedActionIsNotJournaled(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d refused actions reached the journal", n)
 	}
+}
+
+// TestRestoreWithTheWireCodec: the default scenario's exercise, journaled
+// in the wire format as the product does, restores exactly: every kind of
+// action, the clock, the speed.
+func TestRestoreWithTheWireCodec(t *testing.T) {
+	sc, err := feed.OpenScenario(fixtures.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codec := feed.Codec{Clock: feed.Clock{Origin: sc.Meta.Start}}
+	path := filepath.Join(t.TempDir(), "incident.db")
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	j, err := journal.Open(path, codec, JournalHeader(sc, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(sc, j, WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana := r.Join(Member{Name: "ana", Role: RoleCommander}, "s1")
+	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s2")
+	must := func(_ Snapshot, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(ana.NextInject())
+	in, _ := r.Snapshot().State.CurrentInject()
+	now = now.Add(90 * time.Second)
+	must(bo.Act(model.Decision{By: "bo", Text: "post the status now"}, ""))
+	must(ana.Act(model.ExpectedCheck{Inject: in.ID, Item: 0, Done: true, By: "ana"}, ""))
+	must(ana.Seek(7 * time.Hour))
+	st := r.Snapshot().State
+	var open string
+	for _, w := range st.Warnings {
+		if w.NeedsAck() {
+			open = w.ID
+		}
+	}
+	if open == "" {
+		t.Fatal("fixture: an unacknowledged warning at T+7h")
+	}
+	must(bo.Act(model.Acknowledgement{Warning: open, By: "bo"}, ""))
+	must(bo.Act(model.RunbookStepChange{Step: st.Runbook[1].ID, State: model.StepDone, By: "bo"}, ""))
+	must(bo.Act(model.Note{Author: "bo", Text: "label hosts: manual path only"}, ""))
+	must(ana.Act(model.WhatIf{Factor: 0.8, From: 8 * time.Hour, By: "ana"}, ""))
+	next, _ := r.Snapshot().State.NextInject()
+	must(ana.Act(model.InjectControl{Inject: next.ID, Action: model.InjectHold, By: "ana"}, ""))
+	must(ana.SetSpeed(600))
+	must(ana.Prev())
+	before := r.Snapshot()
+	r.Close()
+	j.Close()
+
+	j2, err := journal.Open(path, codec, JournalHeader(sc, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	r2, err := Open(sc, j2, WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	same(t, "restored through the wire format", r2.Snapshot(), before)
+}
+
+// TestScenarioOfJournal: the journal alone rebuilds the room it was made
+// for, with its declarations and events, so that a debrief can be written
+// after the room is gone.
+func TestScenarioOfJournal(t *testing.T) {
+	sc := scenario()
+	sc.Events[3].Body = model.Inject{ID: "i", Title: "decide", Expected: []string{"tell sellers"}}
+	path := filepath.Join(t.TempDir(), "incident.db")
+	j := openJournal(t, path, sc, false)
+	r, err := Open(sc, j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Seek(3 * time.Hour)
+	if _, err := r.Act("bo", model.Decision{By: "bo", Text: "hold"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	before := r.Snapshot()
+	r.Close()
+	j.Close()
+
+	j2, err := journal.OpenExisting(path, gobCodec{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	rebuilt, err := ScenarioOf(j2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt.Meta.Title != sc.Meta.Title || len(rebuilt.HostGroups) != 1 || len(rebuilt.Events) != len(sc.Events) {
+		t.Fatalf("rebuilt scenario: %+v", rebuilt)
+	}
+	if Identity(rebuilt, false) != Identity(sc, false) {
+		t.Error("the rebuilt scenario is not the one the journal was made for")
+	}
+	r2, err := Replay(rebuilt, j2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	same(t, "rebuilt from the journal alone", r2.Snapshot(), before)
 }

@@ -32,8 +32,11 @@ type Options struct {
 	// RolePlayer, so that nothing facilitator-only shows by accident.
 	Role Role
 	// DebriefOut, when set, is where Run writes the debrief (Markdown) when
-	// the program ends.
+	// the program ends: of the room DebriefOf gives (the room its journal
+	// holds, so that the debrief is what was recorded), or else of the
+	// room's last snapshot.
 	DebriefOut string
+	DebriefOf  func() (room.Snapshot, error)
 	// Seat is the console's seat in a room shared with others (an SSH
 	// session's): its member's name and role say who acts and what they
 	// may do, and :as cannot change them. Nil seats a commander named

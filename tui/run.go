@@ -40,7 +40,15 @@ func afterRun(r *room.Room, opts Options) error {
 	if opts.DebriefOut == "" {
 		return nil
 	}
-	return writeDebrief(opts.DebriefOut, r.Snapshot())
+	snap := r.Snapshot()
+	if opts.DebriefOf != nil {
+		s, err := opts.DebriefOf()
+		if err != nil {
+			return fmt.Errorf("debrief from the journal: %w", err)
+		}
+		snap = s
+	}
+	return writeDebrief(opts.DebriefOut, snap)
 }
 
 // run runs the program and reports whether it got as far as running.

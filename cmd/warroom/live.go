@@ -10,7 +10,6 @@ import (
 
 	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/model"
-	"github.com/warroom/warroom/room"
 	"github.com/warroom/warroom/tui"
 )
 
@@ -29,7 +28,7 @@ func liveConfigPath(flag string, scenarioSet bool) string {
 }
 
 // runLive opens the console on live sources. Config problems go to errOut.
-func runLive(errOut io.Writer, path string, opts tui.Options) error {
+func runLive(errOut io.Writer, path, jpath string, opts tui.Options) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
@@ -49,9 +48,12 @@ func runLive(errOut io.Writer, path string, opts tui.Options) error {
 	if err != nil {
 		return err
 	}
-	clock := feed.Clock{Origin: sc.Meta.Start}
-	r := room.NewLive(sc)
+	r, err := openRoom(sc, true, jpath)
+	if err != nil {
+		return err
+	}
 	defer r.Close()
+	clock := feed.Clock{Origin: sc.Meta.Start} // the journal's T+0, when it has one
 	runner := feed.NewRunner(clock, r.Ingest)
 	sources, err := cfg.Build(clock, os.LookupEnv, runner)
 	if err != nil {
@@ -59,7 +61,7 @@ func runLive(errOut io.Writer, path string, opts tui.Options) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	wait := feed.Start(ctx, runner, sources)
-	err = tui.Run(r, opts)
+	err = tui.Run(r.Room, opts)
 	cancel()
 	wait()
 	return err

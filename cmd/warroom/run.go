@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -25,6 +26,7 @@ func newRunCmd() *cobra.Command {
 		out      string
 		noPause  bool
 		config   string
+		jpath    string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -32,7 +34,8 @@ func newRunCmd() *cobra.Command {
 		Example: "  warroom run\n" +
 			"  warroom run --scenario my-drill.yaml --start T+6h --speed 300 --play\n" +
 			"  warroom run --scenario oncall-training-30m --role facilitator --out debrief.md\n" +
-			"  warroom run --config fixtures/live-example.yaml",
+			"  warroom run --config fixtures/live-example.yaml\n" +
+			"  warroom run --scenario oncall-training-30m --journal drill.db   # run it again to go on where it stopped",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			rl, err := tui.ParseRole(role)
@@ -40,8 +43,11 @@ func newRunCmd() *cobra.Command {
 				return fmt.Errorf("--role: %w", err)
 			}
 			opts := tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out}
+			if jpath != "" {
+				opts.DebriefOf = func() (room.Snapshot, error) { return journalSnapshot(jpath) }
+			}
 			if path := liveConfigPath(config, cmd.Flags().Changed("scenario")); path != "" {
-				return runLive(cmd.ErrOrStderr(), path, opts)
+				return runLive(cmd.ErrOrStderr(), path, jpath, opts)
 			}
 			sc, err := feed.OpenScenario(scenario)
 			if err != nil {
@@ -54,14 +60,19 @@ func newRunCmd() *cobra.Command {
 			if speed < model.MinSpeed || speed > model.MaxSpeed {
 				return fmt.Errorf("--speed %v: want %d to %d simulated seconds per second", speed, model.MinSpeed, model.MaxSpeed)
 			}
-			r := room.New(sc, room.WithPauseOnInject(!noPause))
-			defer r.Close()
-			r.SetSpeed(speed)
-			r.Seek(at)
-			if play {
-				r.SetPlaying(true)
+			r, err := openRoom(sc, false, jpath, room.WithPauseOnInject(!noPause))
+			if err != nil {
+				return err
 			}
-			return tui.Run(r, opts)
+			if !r.restored {
+				r.SetSpeed(speed)
+				r.Seek(at)
+				if play {
+					r.SetPlaying(true)
+				}
+			}
+			err = tui.Run(r.Room, opts)
+			return errors.Join(err, r.Close())
 		},
 	}
 	f := cmd.Flags()
@@ -72,7 +83,8 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&as, "as", responderName(), "your handle on acknowledgements, notes and runbook ticks")
 	f.StringVar(&config, "config", "", "run live on the sources in this config (default: $XDG_CONFIG_HOME/warroom/config.yaml when it exists and no --scenario is given)")
 	f.StringVar(&role, "role", string(tui.RolePlayer), "player, or facilitator (sees notes and expected actions, fires/skips/holds injects, scores)")
-	f.StringVar(&out, "out", "", "write the exercise debrief as Markdown to this file on exit")
+	f.StringVar(&out, "out", "", "write the exercise debrief as Markdown to this file on exit (from the journal, with --journal)")
+	f.StringVar(&jpath, "journal", "", "keep the room's record in this SQLite file; run again with the same file and the room is restored where it was (--start, --speed and --play then change nothing)")
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
 	f.IntVar(&fps, "fps", 0, "0 draws each change at once; N > 0 uses bubbletea's renderer at N frames a second")
 	return cmd
