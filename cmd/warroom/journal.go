@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -25,7 +26,37 @@ func newJournalCmd() *cobra.Command {
 			"reordered. Both read the journal only, and work while a room is writing it.",
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newJournalExportCmd(), newJournalVerifyCmd())
+	cmd.AddCommand(newJournalExportCmd(), newJournalVerifyCmd(), newJournalDebriefCmd())
+	return cmd
+}
+
+func newJournalDebriefCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "debrief FILE",
+		Short: "Write the exercise debrief of the room a journal holds (Markdown)",
+		Long: "debrief rebuilds the room from its journal alone — the scenario's or the live\n" +
+			"sources' events and every responder's action, where the clock stood — and\n" +
+			"writes its debrief as Markdown to standard output, or to --out. It works after\n" +
+			"the room is gone (a hangup, a crash) and while it runs.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := journalSnapshot(args[0])
+			if err != nil {
+				return err
+			}
+			md := model.Sanitize(model.BuildDebrief(s.Scenario, s.State, s.Shown).Markdown(s.Scenario), 0)
+			if out == "" {
+				_, err = io.WriteString(cmd.OutOrStdout(), md)
+				return err
+			}
+			if err := os.WriteFile(out, []byte(md), 0o644); err != nil {
+				return fmt.Errorf("--out: %w", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "write the debrief to this file instead of standard output")
 	return cmd
 }
 

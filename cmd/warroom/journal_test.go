@@ -15,6 +15,7 @@ import (
 	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
 )
 
 // incidentStart is T+0 of the journal the tests write, as a room would
@@ -198,5 +199,46 @@ func TestJournalCommandsRefuse(t *testing.T) {
 	out, errOut, err = inDir(t, dir, "journal", "verify", path)
 	if err == nil || !strings.Contains(out, "incident  unknown: no header") || !bytes.Contains([]byte(errOut), []byte("incident.db: no header")) {
 		t.Errorf("verify without a header: %v, stdout %q, stderr %q", err, out, errOut)
+	}
+}
+
+// TestJournalDebrief: a room run with a journal, gone; its debrief comes
+// from the journal alone, with the decisions its members recorded.
+func TestJournalDebrief(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "drill.db")
+	sc, err := feed.OpenScenario("oncall-training-30m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := openRoom(sc, false, path, room.WithPauseOnInject(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seat := r.Join(room.Member{Name: "ana", Role: room.RoleCommander}, "s")
+	if _, err := seat.NextInject(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seat.Act(model.Decision{By: "ana", Text: "post an ETA in ten minutes"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	seat.Leave()
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := runCLI(t, "journal", "debrief", path)
+	if err != nil {
+		t.Fatalf("debrief: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"# Debrief — On-call training", "1 decision recorded", "UTC, ana): post an ETA in ten minutes"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the debrief lacks %q:\n%s", want, stdout)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "debrief.md")
+	if _, stderr, err := runCLI(t, "journal", "debrief", path, "--out", out); err != nil {
+		t.Fatalf("debrief --out: %v\n%s", err, stderr)
+	}
+	if md, err := os.ReadFile(out); err != nil || string(md) != stdout {
+		t.Errorf("--out wrote something else than stdout (%v)", err)
 	}
 }
