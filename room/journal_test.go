@@ -50,6 +50,16 @@ func openJournal(t *testing.T, path string, sc *model.Scenario, live bool) *jour
 	return j
 }
 
+// mustAct is a check that an action or a move was taken.
+func mustAct(t *testing.T) func(Snapshot, error) {
+	return func(_ Snapshot, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // same fails unless two snapshots show the same room: state, clock,
 // position, playing, speed, inject times.
 func same(t *testing.T, what string, got, want Snapshot) {
@@ -88,12 +98,7 @@ func TestRestoreReplay(t *testing.T) {
 	}
 	ana := r.Join(Member{Name: "ana", Role: RoleCommander}, "s1")
 	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s2")
-	must := func(_ Snapshot, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mustAct(t)
 	must(ana.Seek(90 * time.Minute))
 	must(bo.Act(model.Acknowledgement{Warning: "w", By: "bo"}, ""))
 	must(bo.Act(model.Note{Author: "bo", Text: "first"}, ""))
@@ -235,12 +240,7 @@ func TestRestoreWithTheWireCodec(t *testing.T) {
 	}
 	ana := r.Join(Member{Name: "ana", Role: RoleCommander}, "s1")
 	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s2")
-	must := func(_ Snapshot, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mustAct(t)
 	must(ana.NextInject())
 	in, _ := r.Snapshot().State.CurrentInject()
 	now = now.Add(90 * time.Second)
