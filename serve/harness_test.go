@@ -260,6 +260,7 @@ type terminalView struct {
 	cur     int
 	raw     strings.Builder
 	bytes   int
+	all     []byte // every byte as it came
 	changed chan struct{} // closed at every write, then replaced
 }
 
@@ -310,6 +311,7 @@ func (v *terminalView) Write(p []byte) (int, error) {
 	defer v.mu.Unlock()
 	v.parser.Parse(p)
 	v.bytes += len(p)
+	v.all = append(v.all, p...)
 	close(v.changed)
 	v.changed = make(chan struct{})
 	return len(p), nil
@@ -324,6 +326,13 @@ func (v *terminalView) snapshot() (rows []string, raw string, changed <-chan str
 		rows[i] = v.rows[i].String()
 	}
 	return rows, v.raw.String(), v.changed
+}
+
+// received is every byte so far, escape sequences included.
+func (v *terminalView) received() []byte {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]byte(nil), v.all...)
 }
 
 func (v *terminalView) written() int {
