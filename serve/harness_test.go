@@ -260,7 +260,7 @@ type terminalView struct {
 	cur     int
 	raw     strings.Builder
 	bytes   int
-	all     []byte // every byte as it came
+	all     []byte        // every byte as it came
 	changed chan struct{} // closed at every write, then replaced
 }
 
