@@ -151,29 +151,36 @@ type clientOpts struct {
 // connect logs m in and opens a console in a pty.
 func connect(tb testing.TB, srv *Server, m testMember, o clientOpts) *client {
 	tb.Helper()
+	conn, err := dial(srv, m.key)
+	if err != nil {
+		tb.Fatalf("%s: dial: %v", m.name, err)
+	}
+	return openConsole(tb, conn, m.name, o)
+}
+
+// openConsole opens a console in a pty on a connection already made.
+func openConsole(tb testing.TB, conn *gossh.Client, name string, o clientOpts) *client {
+	tb.Helper()
 	if o.term == "" {
 		o.term = "xterm-256color"
 	}
 	if o.w == 0 {
 		o.w, o.h = 120, 40
 	}
-	conn, err := dial(srv, m.key)
-	if err != nil {
-		tb.Fatalf("%s: dial: %v", m.name, err)
-	}
-	c := &client{tb: tb, name: m.name, conn: conn, view: newTerminalView(o.h), ended: make(chan struct{})}
+	c := &client{tb: tb, name: name, conn: conn, view: newTerminalView(o.h), ended: make(chan struct{})}
 	tb.Cleanup(c.close)
+	var err error
 	c.sess, err = conn.NewSession()
 	if err != nil {
-		tb.Fatalf("%s: session: %v", m.name, err)
+		tb.Fatalf("%s: session: %v", name, err)
 	}
 	for k, v := range o.env {
 		if err := c.sess.Setenv(k, v); err != nil {
-			tb.Fatalf("%s: setenv %s: %v", m.name, k, err)
+			tb.Fatalf("%s: setenv %s: %v", name, k, err)
 		}
 	}
 	if err := c.sess.RequestPty(o.term, o.h, o.w, gossh.TerminalModes{gossh.ECHO: 0}); err != nil {
-		tb.Fatalf("%s: pty: %v", m.name, err)
+		tb.Fatalf("%s: pty: %v", name, err)
 	}
 	if c.stdin, err = c.sess.StdinPipe(); err != nil {
 		tb.Fatal(err)
@@ -183,7 +190,7 @@ func connect(tb testing.TB, srv *Server, m testMember, o clientOpts) *client {
 		tb.Fatal(err)
 	}
 	if err := c.sess.Shell(); err != nil {
-		tb.Fatalf("%s: shell: %v", m.name, err)
+		tb.Fatalf("%s: shell: %v", name, err)
 	}
 	if o.stalled {
 		return c // nothing reads stdout: the channel's window fills

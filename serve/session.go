@@ -200,10 +200,10 @@ func consoleRole(r room.Role) tui.Role {
 
 // readKeys reads what the client types for whichever console runs. It is
 // the session's one reader: a console that ended must not hold a read that
-// would swallow the next console's first key. When the client's input ends
-// (the channel or the connection closed), so does the session.
+// would swallow the next console's first key. An end of input alone (ssh
+// -tt < /dev/null) leaves a console that only shows; the channel's close
+// ends the session (watchWindow).
 func (sess *session) readKeys() {
-	defer sess.cancel()
 	for {
 		buf := make([]byte, 256)
 		n, err := sess.ssh.Read(buf)
@@ -221,9 +221,11 @@ func (sess *session) readKeys() {
 }
 
 // watchWindow keeps the terminal's size and hands each change to the
-// console running now. gliderlabs closes the channel when the session's
-// requests end, and a closed channel reads as a stream of zero sizes: the
-// console never sees it, only this goroutine does, and it stops there.
+// console running now. gliderlabs closes the channel of sizes when the
+// session's requests end, which is when the client closed the session's
+// channel or the connection went: the session ends there. (Bubbletea's
+// middleware reading that closed channel itself would send the console a
+// stream of zero sizes until the connection closed.)
 func (sess *session) watchWindow(winch <-chan ssh.Window) {
 	for {
 		var w ssh.Window
@@ -233,6 +235,7 @@ func (sess *session) watchWindow(winch <-chan ssh.Window) {
 			return
 		case w, ok = <-winch:
 			if !ok {
+				sess.cancel()
 				return
 			}
 		}
