@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
 	"github.com/warroom/warroom/room"
 )
 
@@ -21,6 +24,12 @@ func TestColourPerSession(t *testing.T) {
 	cy := newMember(t, "cy", room.RoleObserver)
 	r := defaultRoom(t, 3*time.Hour+40*time.Minute)
 	srv := startServer(t, r, teamOf(t, ana, bo, cy))
+	// wish's bubbletea middleware sets lipgloss's global profile once (to
+	// none, in New). Set it to the richest: a console that drew anything
+	// with the default renderer would then colour the sessions that have
+	// none.
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
 
 	colour := connect(t, srv, ana, clientOpts{})
 	colour.waitText("you are ana")

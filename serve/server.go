@@ -141,7 +141,13 @@ func (s *Server) Serve() error {
 		return errors.New("serve: Serve before Listen")
 	}
 	s.log.Info("serving the room over SSH", "addr", ln.Addr().String(), "host_key", s.Fingerprint())
-	return s.ssh.Serve(ln)
+	err := s.ssh.Serve(ln)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return ErrServerClosed // Shutdown closed the listener under it
+	}
+	return err
 }
 
 // ListenAndServe is Listen then Serve.
@@ -159,6 +165,9 @@ func (s *Server) ListenAndServe() error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
+	if s.ln != nil {
+		s.ln.Close() // no new connections while the sessions end
+	}
 	sessions := s.sessionsLocked()
 	s.mu.Unlock()
 	for _, sess := range sessions {
@@ -173,15 +182,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-ctx.Done():
-		err = fmt.Errorf("serve: shutdown: sessions still open: %w", ctx.Err())
+		err = fmt.Errorf("serve: shutdown: sessions still open, cut off: %w", ctx.Err())
 	}
-	// Close also cuts the connections whose sessions ended: a client that
-	// keeps its connection open after its session would hold Shutdown.
+	// Close cuts every connection: those whose sessions ended (a client
+	// may keep its connection open), and any session still writing to a
+	// client that stopped reading, which then ends.
 	if cerr := s.ssh.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
 		err = errors.Join(err, fmt.Errorf("serve: close: %w", cerr))
-	}
-	if err == nil {
-		<-done
 	}
 	return err
 }
@@ -198,6 +205,9 @@ func (s *Server) Team() *Team {
 // a member no longer in the team, or whose key was taken out, is
 // disconnected with a line saying why; everyone else keeps their session.
 func (s *Server) SetTeam(t *Team) {
+	if t == nil {
+		t = &Team{} // nobody may enter
+	}
 	s.mu.Lock()
 	s.team = t
 	sessions := s.sessionsLocked()

@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"context"
+	"errors"
 	"runtime"
 	"strings"
 	"testing"
@@ -88,4 +90,36 @@ func blockedWriting(n int) bool {
 	buf := make([]byte, 1<<22)
 	stacks := string(buf[:runtime.Stack(buf, true)])
 	return strings.Count(stacks, "golang.org/x/crypto/ssh.(*window).reserve") >= n
+}
+
+// TestShutdownWithStalledClient: a session stuck writing to a client that
+// stopped reading cannot hold Shutdown past its deadline; once cut off, it
+// ends and its member leaves the room.
+func TestShutdownWithStalledClient(t *testing.T) {
+	mA := newMember(t, "ana", room.RoleResponder)
+	r := defaultRoom(t, 3*time.Hour+40*time.Minute)
+	srv := startServer(t, r, teamOf(t, mA))
+	stuck := connect(t, srv, mA, clientOpts{stalled: true})
+	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 1 })
+	deadline := time.Now().Add(15 * time.Second)
+	for i := 0; !blockedWriting(1); i++ {
+		if time.Now().After(deadline) {
+			t.Fatal("the server never blocked writing to the client that does not read")
+		}
+		if err := stuck.sess.WindowChange(40, 100+i%2); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := srv.Shutdown(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("shutdown with a session stuck writing: %v, want the deadline's error", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("shutdown took %v with a 500ms deadline", d)
+	}
+	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 0 })
 }
