@@ -28,23 +28,10 @@ func TestStalledClientDelaysNobody(t *testing.T) {
 		c.waitText("you are " + c.name)
 	}
 
-	// dy's terminal is resized over and over (each a full repaint, about
-	// 9 kB) and never read, until the server blocks writing to it: the
-	// client's window (2 MiB) is full.
 	dy := connect(t, srv, mD, clientOpts{stalled: true})
 	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 4 })
-	deadline := time.Now().Add(15 * time.Second)
-	for i := 0; !blockedWriting(1); i++ {
-		if time.Now().After(deadline) {
-			t.Fatal("the server never blocked writing to the client that does not read")
-		}
-		// A size at a time, so that each is drawn rather than replaced
-		// by the next before the console took it.
-		if err := dy.sess.WindowChange(40, 100+i%2); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	blocked := blockedWriters()
+	stall(t, dy)
 
 	// An action reaches the two who read, at once.
 	start := time.Now()
@@ -74,8 +61,8 @@ func TestStalledClientDelaysNobody(t *testing.T) {
 
 	dy.close()
 	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 3 })
-	deadline = time.Now().Add(10 * time.Second)
-	for blockedWriting(1) {
+	deadline := time.Now().Add(10 * time.Second)
+	for blockedWriters() >= blocked+1 {
 		if time.Now().After(deadline) {
 			t.Fatal("a write to the dropped client is still blocked")
 		}
@@ -83,13 +70,33 @@ func TestStalledClientDelaysNobody(t *testing.T) {
 	}
 }
 
-// blockedWriting reports whether at least n goroutines wait for room in an
-// SSH channel's window: a server writing to a client that does not read.
-// The clients in this process never write that much.
-func blockedWriting(n int) bool {
+// blockedWriters counts the goroutines waiting for room in an SSH
+// channel's window: a server writing to a client that does not read. The
+// clients in this process never write that much.
+func blockedWriters() int {
 	buf := make([]byte, 1<<22)
 	stacks := string(buf[:runtime.Stack(buf, true)])
-	return strings.Count(stacks, "golang.org/x/crypto/ssh.(*window).reserve") >= n
+	return strings.Count(stacks, "golang.org/x/crypto/ssh.(*window).reserve")
+}
+
+// stall resizes c's terminal (each a full repaint, about 9 kB) until one
+// more of the server's writes than before blocks: c never reads, and its
+// window (2 MiB) is full.
+func stall(t *testing.T, c *client) {
+	t.Helper()
+	base := blockedWriters()
+	deadline := time.Now().Add(15 * time.Second)
+	for i := 0; blockedWriters() <= base; i++ {
+		if time.Now().After(deadline) {
+			t.Fatal("the server never blocked writing to the client that does not read")
+		}
+		// A size at a time, so that each is drawn rather than replaced
+		// by the next before the console took it.
+		if err := c.sess.WindowChange(40, 100+i%2); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // TestShutdownWithStalledClient: a session stuck writing to a client that
@@ -101,16 +108,7 @@ func TestShutdownWithStalledClient(t *testing.T) {
 	srv := startServer(t, r, teamOf(t, mA))
 	stuck := connect(t, srv, mA, clientOpts{stalled: true})
 	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 1 })
-	deadline := time.Now().Add(15 * time.Second)
-	for i := 0; !blockedWriting(1); i++ {
-		if time.Now().After(deadline) {
-			t.Fatal("the server never blocked writing to the client that does not read")
-		}
-		if err := stuck.sess.WindowChange(40, 100+i%2); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	stall(t, stuck)
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	start := time.Now()
