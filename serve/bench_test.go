@@ -42,43 +42,73 @@ type benchSession struct {
 func BenchmarkFanOut(b *testing.B) {
 	for _, n := range []int{50, 200} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			m := newMember(b, "ana", room.RoleResponder)
 			r := defaultRoom(b, 3*time.Hour+40*time.Minute)
-			srv := startServer(b, r, teamOf(b, m))
-			var current atomic.Pointer[fanOutRound]
-			ready := &fanOutRound{marker: []byte("you are ana"), start: time.Now(), seen: make([]time.Duration, n)}
-			ready.wg.Add(n)
-			current.Store(ready)
-			for i := range n {
-				s := &benchSession{i: i}
-				out := openBenchSession(b, srv, m, s)
-				go s.read(out, &current)
-			}
-			ready.wg.Wait()
-
-			var all []time.Duration
-			round := 0
-			for b.Loop() {
-				round++
-				f := &fanOutRound{marker: fmt.Appendf(nil, "fan-out round %06d", round), seen: make([]time.Duration, n)}
-				f.wg.Add(n)
-				current.Store(f)
-				f.start = time.Now()
-				if _, err := r.Act("bench", model.Note{Author: "bench", Text: string(f.marker)}, ""); err != nil {
-					b.Fatal(err)
-				}
-				waitRound(b, f)
-				all = append(all, f.seen...)
-			}
-			slices.Sort(all)
-			q := func(p float64) float64 {
-				return float64(all[min(int(p*float64(len(all))), len(all)-1)]) / float64(time.Millisecond)
-			}
-			b.ReportMetric(q(0.50), "p50-ms")
-			b.ReportMetric(q(0.99), "p99-ms")
-			b.ReportMetric(q(1), "max-ms")
+			fanOut(b, r, n, func(text string) error {
+				_, err := r.Act("bench", model.Note{Author: "bench", Text: text}, "")
+				return err
+			})
 		})
 	}
+}
+
+// BenchmarkFanOutIngest: the same with the event ingested into a live room
+// (a note arriving from a source), which rewrites no history: each console
+// redraws only what the event changed, where an action's insertion moves
+// the room's epoch and every pane redraws.
+func BenchmarkFanOutIngest(b *testing.B) {
+	for _, n := range []int{50, 200} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			sc := defaultRoom(b, 0).Scenario()
+			live := *sc
+			live.Meta.Start = time.Now().Add(-6 * time.Hour)
+			live.Events = nil
+			r := room.NewLive(&live)
+			b.Cleanup(r.Close)
+			fanOut(b, r, n, func(text string) error {
+				r.Ingest([]model.Event{{At: time.Since(live.Meta.Start), Source: "bench", Body: model.Note{Author: "bench", Text: text}}})
+				return nil
+			})
+		})
+	}
+}
+
+// fanOut connects n sessions to r and times publish (one event holding a
+// marker text) until every client has it.
+func fanOut(b *testing.B, r *room.Room, n int, publish func(text string) error) {
+	m := newMember(b, "ana", room.RoleResponder)
+	srv := startServer(b, r, teamOf(b, m))
+	var current atomic.Pointer[fanOutRound]
+	ready := &fanOutRound{marker: []byte("you are ana"), start: time.Now(), seen: make([]time.Duration, n)}
+	ready.wg.Add(n)
+	current.Store(ready)
+	for i := range n {
+		s := &benchSession{i: i}
+		out := openBenchSession(b, srv, m, s)
+		go s.read(out, &current)
+	}
+	ready.wg.Wait()
+
+	var all []time.Duration
+	round := 0
+	for b.Loop() {
+		round++
+		f := &fanOutRound{marker: fmt.Appendf(nil, "fan-out round %06d", round), seen: make([]time.Duration, n)}
+		f.wg.Add(n)
+		current.Store(f)
+		f.start = time.Now()
+		if err := publish(string(f.marker)); err != nil {
+			b.Fatal(err)
+		}
+		waitRound(b, f)
+		all = append(all, f.seen...)
+	}
+	slices.Sort(all)
+	q := func(p float64) float64 {
+		return float64(all[min(int(p*float64(len(all))), len(all)-1)]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(q(0.50), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+	b.ReportMetric(q(1), "max-ms")
 }
 
 func waitRound(b *testing.B, f *fanOutRound) {
