@@ -32,7 +32,16 @@ type Member struct {
 // Team is who may enter the room, found by public key.
 type Team struct {
 	Members []Member
+	File    string         // the file it was read from, for messages
 	byKey   map[string]int // the key's wire form → index in Members
+}
+
+// source names the team's file in a message to a member.
+func (t *Team) source() string {
+	if t.File == "" {
+		return "the team file"
+	}
+	return "the team file " + t.File
 }
 
 // Lookup finds the member a public key belongs to.
@@ -81,7 +90,7 @@ func LoadTeam(file string, data []byte) (*Team, error) {
 		l.yamlError(err, "")
 		return nil, l.problems
 	}
-	team := &Team{byKey: map[string]int{}}
+	team := &Team{File: file, byKey: map[string]int{}}
 	members := l.membersNode(f)
 	if members == nil {
 		return nil, l.problems

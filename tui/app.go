@@ -262,6 +262,14 @@ func (a *app) apply(s room.Snapshot) {
 }
 
 func (a *app) quit() tea.Cmd {
+	a.close()
+	return tea.Quit
+}
+
+// close ends the subscription to the room and leaves the seat the console
+// took itself; a seat passed in Options is its owner's to leave. Twice is
+// once.
+func (a *app) close() {
 	if a.unsub != nil {
 		a.unsub()
 		a.unsub = nil
@@ -269,7 +277,6 @@ func (a *app) quit() tea.Cmd {
 	if a.ownSeat {
 		a.seat.Leave()
 	}
-	return tea.Quit
 }
 
 func (a *app) info(s string) { a.status, a.statusErr = s, false }

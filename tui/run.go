@@ -88,14 +88,13 @@ func run(r *room.Room, opts Options, hup <-chan os.Signal) (ran bool, err error)
 	if err != nil {
 		return false, fmt.Errorf("terminal size: %w", err)
 	}
-	screen := NewScreen(out, w, h)
-	if err := screen.Enter(); err != nil {
+	t := newTerminal(m.(*app), in, out, w, h)
+	if err := t.Enter(); err != nil {
 		return false, fmt.Errorf("terminal: %w", err)
 	}
-	defer screen.Leave() //nolint:errcheck // nothing more to do on the way out
+	defer t.Close() //nolint:errcheck // nothing more to do on the way out
 
-	p := tea.NewProgram(&onChange{inner: m, screen: screen},
-		tea.WithoutRenderer(), tea.WithInput(in), tea.WithOutput(out))
+	p := t.Program
 	defer forwardResizes(p, out)()
 	defer quitOn(p, hup)()
 	go p.Send(tea.WindowSizeMsg{Width: w, Height: h})

@@ -1,0 +1,123 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
+)
+
+// TestStalledClientDelaysNobody: a client that never reads its channel
+// fills the SSH window until the server's writes to it block; the room and
+// the other sessions go on at their pace, and the stalled session is
+// cleaned up once its connection goes.
+func TestStalledClientDelaysNobody(t *testing.T) {
+	mA := newMember(t, "ana", room.RoleCommander)
+	mB := newMember(t, "bo", room.RoleResponder)
+	mC := newMember(t, "cy", room.RoleObserver)
+	mD := newMember(t, "dy", room.RoleResponder)
+	r := defaultRoom(t, 3*time.Hour+40*time.Minute)
+	srv := startServer(t, r, teamOf(t, mA, mB, mC, mD))
+	ana, bo, cy := connect(t, srv, mA, clientOpts{}), connect(t, srv, mB, clientOpts{}), connect(t, srv, mC, clientOpts{})
+	for _, c := range []*client{ana, bo, cy} {
+		c.waitText("you are " + c.name)
+	}
+
+	dy := connect(t, srv, mD, clientOpts{stalled: true})
+	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 4 })
+	blocked := blockedWriters()
+	stall(t, dy)
+
+	// An action reaches the two who read, at once.
+	start := time.Now()
+	bo.press(":note heard despite a stalled client\r")
+	for _, c := range []*client{ana, cy} {
+		c.waitText("heard despite a stalled client")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("a note took %v to reach the others with one client stalled", d)
+	}
+
+	// The room plays at its pace: at ×600 a second of play is ten minutes.
+	ana.press(":speed 600\r")
+	ana.waitText("×600")
+	before := r.Snapshot().Clock
+	ana.press(" ")
+	time.Sleep(time.Second)
+	ana.press(" ")
+	moved := r.Snapshot().Clock - before
+	if moved < 8*time.Minute {
+		t.Errorf("a second of play at ×600 moved the room %v with a client stalled, want about 10m", moved)
+	}
+	at := model.FormatOffset(r.Snapshot().Clock)
+	for _, c := range []*client{ana, bo, cy} {
+		c.waitFor("the clock at "+at, func(rows []string) bool { return strings.Contains(rows[0], at) })
+	}
+
+	dy.close()
+	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 3 })
+	deadline := time.Now().Add(10 * time.Second)
+	for blockedWriters() >= blocked+1 {
+		if time.Now().After(deadline) {
+			t.Fatal("a write to the dropped client is still blocked")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// blockedWriters counts the goroutines waiting for room in an SSH
+// channel's window: a server writing to a client that does not read. The
+// clients in this process never write that much.
+func blockedWriters() int {
+	buf := make([]byte, 1<<22)
+	stacks := string(buf[:runtime.Stack(buf, true)])
+	return strings.Count(stacks, "golang.org/x/crypto/ssh.(*window).reserve")
+}
+
+// stall resizes c's terminal (each a full repaint, about 9 kB) until one
+// more of the server's writes than before blocks: c never reads, and its
+// window (2 MiB) is full.
+func stall(t *testing.T, c *client) {
+	t.Helper()
+	base := blockedWriters()
+	deadline := time.Now().Add(15 * time.Second)
+	for i := 0; blockedWriters() <= base; i++ {
+		if time.Now().After(deadline) {
+			t.Fatal("the server never blocked writing to the client that does not read")
+		}
+		// A size at a time, so that each is drawn rather than replaced
+		// by the next before the console took it.
+		if err := c.sess.WindowChange(40, 100+i%2); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// TestShutdownWithStalledClient: a session stuck writing to a client that
+// stopped reading cannot hold Shutdown past its deadline; once cut off, it
+// ends and its member leaves the room.
+func TestShutdownWithStalledClient(t *testing.T) {
+	mA := newMember(t, "ana", room.RoleResponder)
+	r := defaultRoom(t, 3*time.Hour+40*time.Minute)
+	srv := startServer(t, r, teamOf(t, mA))
+	stuck := connect(t, srv, mA, clientOpts{stalled: true})
+	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 1 })
+	stall(t, stuck)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := srv.Shutdown(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("shutdown with a session stuck writing: %v, want the deadline's error", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("shutdown took %v with a 500ms deadline", d)
+	}
+	waitPresence(t, r, func(ps []room.Presence) bool { return len(ps) == 0 })
+}
