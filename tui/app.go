@@ -314,12 +314,16 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		a.uiRev++
 		a.seat.Touch()
-		if a.following && !key.Matches(msg, a.keys.Follow) {
+		stopped := a.following && !key.Matches(msg, a.keys.Follow)
+		if stopped {
 			a.following = false
 			a.seat.Follow("")
+		}
+		before := a.status
+		cmd := a.handleKey(msg)
+		if stopped && (a.status == "" || a.status == before) {
 			a.info("no longer following: this console is yours again")
 		}
-		cmd := a.handleKey(msg)
 		a.shareView()
 		return a, cmd
 	}

@@ -130,9 +130,12 @@ func TestFollowTheCommander(t *testing.T) {
 	if p := presenceOf(r, "bo"); p.Following != "ana" {
 		t.Errorf("presence should show bo following ana: %+v", p)
 	}
-	view(t, bo, 120, 40, keyMsgs("1")...)
+	screen = view(t, bo, 120, 40, keyMsgs("1")...)
 	if bo.following || presenceOf(r, "bo").Following != "" {
 		t.Error("a key of bo's own should end following")
+	}
+	if !strings.Contains(lastLine(screen, 2), "no longer following") {
+		t.Errorf("ending following should say so: %s", lastLine(screen, 2))
 	}
 	view(t, ana, 120, 40, keyMsgs("5")...)
 	deliver(bo)

@@ -29,19 +29,8 @@ func liveConfigPath(flag string, scenarioSet bool) string {
 
 // runLive opens the console on live sources. Config problems go to errOut.
 func runLive(errOut io.Writer, path, jpath string, opts tui.Options) error {
-	data, err := os.ReadFile(path)
+	cfg, err := loadLiveConfig(errOut, path)
 	if err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	cfg, err := feed.LoadConfig(path, data, os.LookupEnv)
-	if err != nil {
-		var problems model.ProblemList
-		if errors.As(err, &problems) {
-			for _, p := range problems {
-				fmt.Fprintln(errOut, p)
-			}
-			return errSilent
-		}
 		return err
 	}
 	sc, err := liveScenario(cfg, time.Now())
@@ -65,6 +54,23 @@ func runLive(errOut io.Writer, path, jpath string, opts tui.Options) error {
 	cancel()
 	wait()
 	return err
+}
+
+// loadLiveConfig reads a live config, printing every problem to errOut.
+func loadLiveConfig(errOut io.Writer, path string) (*feed.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	cfg, err := feed.LoadConfig(path, data, os.LookupEnv)
+	var problems model.ProblemList
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Fprintln(errOut, p)
+		}
+		return nil, errSilent
+	}
+	return cfg, err
 }
 
 // liveScenario is what the live room starts from: the declarations of the

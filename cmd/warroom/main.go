@@ -50,6 +50,6 @@ func newRootCmd() *cobra.Command {
 		RunE:          run.RunE,
 	}
 	root.Flags().AddFlagSet(run.Flags())
-	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd(), newSimulateCmd(), newJournalCmd())
+	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd(), newSimulateCmd(), newServeCmd(), newJournalCmd())
 	return root
 }
