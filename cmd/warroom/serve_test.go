@@ -226,3 +226,48 @@ func TestServeRefusesABadTeam(t *testing.T) {
 		}
 	}
 }
+
+// TestServeReloadsTheTeamOnSIGHUP: SIGHUP re-reads the team file without
+// dropping anyone: a role change reaches the open session; a file with
+// problems is refused whole and the team stays.
+func TestServeReloadsTheTeamOnSIGHUP(t *testing.T) {
+	dir := t.TempDir()
+	key, line := signer(t)
+	teamFile := filepath.Join(dir, "team.yaml")
+	write := func(role string) {
+		team := fmt.Sprintf("members:\n  - name: bo\n    role: %s\n    keys: [%q]\n", role, line)
+		if err := os.WriteFile(teamFile, []byte(team), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("observer")
+	srv := startServer(t, dir, "--team", "team.yaml", "--journal", "incident.db", "--scenario", "oncall-training-30m")
+	bo := connect(t, srv.addr, "bo", key)
+	if !bo.waitFor(t, "you are bo (observer)") {
+		t.Fatal("no console")
+	}
+	write("responder")
+	if err := srv.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	if !bo.waitFor(t, "you are bo (responder)") {
+		t.Errorf("the open session should have the new role:\n%s", srv.out)
+	}
+	if err := os.WriteFile(teamFile, []byte("members: [oops"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(srv.out.String(), "the team file was not reloaded") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if out := srv.out.String(); !strings.Contains(out, "team.yaml:1:") || !strings.Contains(out, "not reloaded") {
+		t.Errorf("a bad file should be refused with its problems:\n%s", out)
+	}
+	fmt.Fprint(bo.in, ":note still here\r")
+	if !bo.waitFor(t, "note (bo): still here") {
+		t.Error("bo should still be in, as a responder")
+	}
+}
