@@ -36,7 +36,7 @@ func (w LintWarning) String() string {
 //   - an inject has no discussion questions;
 //   - a runbook step is never reached: no step event moves it out of pending.
 func LoadScenarioChecked(file string, data []byte) (*Scenario, []LintWarning, error) {
-	return loadScenario(file, data, true)
+	return loadFile(file, data, true)
 }
 
 // Backlog steps are warned about when the larger of the two values is more

@@ -57,7 +57,7 @@ func (l ProblemList) Error() string {
 // LoadScenario does not look for suspicious things in a valid scenario;
 // LoadScenarioChecked (lint.go) does.
 func LoadScenario(file string, data []byte) (*Scenario, error) {
-	sc, _, err := loadScenario(file, data, false)
+	sc, _, err := loadFile(file, data, false)
 	return sc, err
 }
 
@@ -155,7 +155,7 @@ func (d *decoder) add(at srcPos, field, format string, args ...any) {
 // scenario parses data and decodes the scenario; it returns nil when the file
 // cannot be parsed at all.
 func (d *decoder) scenario(data []byte) *Scenario {
-	f, err := parseYAML(data)
+	f, err := parseYAMLOld(data)
 	if err != nil {
 		d.syntaxError(err)
 		return nil
@@ -180,7 +180,7 @@ func (d *decoder) scenario(data []byte) *Scenario {
 
 // parseYAML parses data into a syntax tree. Duplicate keys are let through so
 // that the decoder can report them along with every other problem.
-func parseYAML(data []byte) (f *ast.File, err error) {
+func parseYAMLOld(data []byte) (f *ast.File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			f, err = nil, fmt.Errorf("cannot parse YAML: %v", r)
@@ -756,14 +756,6 @@ func (d *decoder) declareID(v yamlValue, seen map[string]srcPos, what string) st
 	return id
 }
 
-func validGroupID(id string) bool {
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return id != ""
-}
 
 func (d *decoder) hostGroups(v yamlValue) []HostGroupDef {
 	d.groups, d.groupIDs = map[string]int{}, map[string]bool{}

@@ -266,7 +266,8 @@ func TestLoadScenarioBad(t *testing.T) {
 			{"1:8", "", "YAML syntax error: could not find end character of double-quoted text"},
 		}},
 		{"syntax_indent.yaml", []wantProblem{
-			{"9:3", "", "YAML syntax error"},
+			{"8:11", "", "YAML syntax error: could not find flow mapping end token '}'"},
+			{"9:5", "timeline[1]", "no event kind"},
 		}},
 		{"empty.yaml", []wantProblem{
 			{"1:1", "", "empty scenario: expected a mapping with title"},
