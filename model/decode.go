@@ -142,6 +142,7 @@ func parseChecks(tag string) fieldChecks {
 type formatOptions struct {
 	origin   time.Time
 	scenario bool // a scenario file's: messages leave the wire format's fields out
+	negative bool // offsets may be negative (the journal's own: -1 is "none yet")
 	decode   json.Options
 	encode   json.Options
 }
@@ -197,11 +198,15 @@ func (o *formatOptions) unmarshalOffset(dec *jsontext.Decoder, d *time.Duration)
 		*d = t.Sub(o.origin)
 		return nil
 	}
-	at, err := time.ParseDuration(s)
+	parse := time.ParseDuration
+	if !o.scenario {
+		parse = ParseOffset // the wire format also takes T+06:42
+	}
+	at, err := parse(s)
 	switch {
 	case err != nil:
 		return &scalarError{msg: fmt.Sprintf("bad offset %q: %v", s, errOffset)}
-	case at < 0:
+	case at < 0 && !o.negative:
 		return &scalarError{msg: fmt.Sprintf("negative offset %q: offsets count from T+0 and must not be negative", s)}
 	}
 	*d = at
