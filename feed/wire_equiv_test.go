@@ -54,7 +54,7 @@ func TestNewWireDecoderEqualsOld(t *testing.T) {
 	for name, data := range docs {
 		var oldEv, newEv []model.Event
 		var oldErr, newErr []string
-		old := newWireDecoder("doc", testClock)
+		old := oldNewWireDecoder("doc", testClock)
 		old.decode(data, func(e model.Event, _ bool) { oldEv = append(oldEv, e) }, func(err error) { oldErr = append(oldErr, err.Error()) })
 		dec := model.NewWireDecoder("doc", testClock.Origin, now)
 		dec.Decode(data, func(e model.Event, _ bool) { newEv = append(newEv, e) }, func(err error) { newErr = append(newErr, err.Error()) })
@@ -126,6 +126,11 @@ var wireTestInputs = []string{
 	`{"check":{"inject":"i","item":0,"done":true}}`,
 	`{"inject_control":{"inject":"i","action":"fire"}}`,
 	`{"source_health":{"source":"s","status":"ok","last_data":"2024-07-19T10:00:00Z"}}`,
+	`{"at":"1h","source_health":{"source":"s","status":"stale","feeds":["hosts","backlog"],"dropped":[{"reason":"bad entry","count":2}]}}`,
+	`{"at":"1h","source_health":{"source":"s","status":"ok","last_data":"soon"}}`,
+	`{"at":"1h","source_health":{"source":"s","status":"fine","last_data":"+30m"}}`,
+	`{"at":"1h","source_health":{"status":"ok","dropped":[{"reason":"x"}]}}`,
+	`{"at":"1h","whatif":{"factor":-1,"from":"2024-07-19T06:09:00Z"}}`,
 	"\xef\xbb\xbf{\"note\":{\"author\":\"a\",\"text\":\"t\"}}",
 	`{"note":{"author":"a","text":"t","text":"u"}}`,
 }

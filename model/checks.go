@@ -64,15 +64,29 @@ type checker struct {
 	decl    *declared
 	present func(ptr string) bool // whether a member was in the document
 	line    func(ptr string) int  // the line of a field, 0 when unknown
+	// later is whichever of two members comes later in the document;
+	// nil: the first.
+	later func(a, b string) string
 	// failed are the fields the decoder refused: already reported, and
 	// not checked again (a total that is no integer is not also 0).
 	failed map[string]bool
 	out    []fieldProblem
 }
 
-// refused reports whether the decoder refused a field, and tells the
-// checker so.
-func (c *checker) refused(ptr string) bool { return c.failed[ptr] }
+// refused reports whether the decoder refused a field or what holds it.
+func (c *checker) refused(ptr string) bool {
+	for len(c.failed) > 0 {
+		if c.failed[ptr] {
+			return true
+		}
+		i := strings.LastIndexByte(ptr, '/')
+		if i < 0 {
+			return false
+		}
+		ptr = ptr[:i]
+	}
+	return false
+}
 
 // noteFailed records the fields of decode problems.
 func (c *checker) noteFailed(fps []fieldProblem) {
@@ -91,7 +105,7 @@ func (c *checker) add(ptr, format string, args ...any) {
 
 // missing reports a required field that is absent, where its mapping is.
 func (c *checker) missing(parent, ptr string, f *fieldInfo) {
-	c.out = append(c.out, fieldProblem{ptr: ptr, at: parent, msg: "missing required field: expected " + expected(f)})
+	c.out = append(c.out, fieldProblem{ptr: ptr, at: parent, msg: "missing required field: expected " + expected(f, c.mode == checkScenario)})
 }
 
 // fields runs the tag checks of a struct's fields, and those of the
@@ -121,8 +135,15 @@ func (c *checker) field(fv reflect.Value, f *fieldInfo, parent, ptr string) {
 			c.missing(parent, ptr, f)
 			return
 		}
-		if ch.required && fv.Kind() == reflect.String && fv.String() == "" {
+		if ch.required && fv.Kind() == reflect.String && fv.String() == "" && c.mode != checkNone {
 			c.add(ptr, "must not be empty")
+			return
+		}
+	}
+	if c.mode == checkNone { // the form only: what the room accepted is taken as it is
+		switch fv.Kind() {
+		case reflect.Pointer, reflect.Struct, reflect.Slice:
+		default:
 			return
 		}
 	}
@@ -156,11 +177,11 @@ func (c *checker) field(fv reflect.Value, f *fieldInfo, parent, ptr string) {
 			switch {
 			case e.Kind() == reflect.Struct:
 				c.fields(e, eptr)
-			case e.Kind() == reflect.String && ch.items && e.String() == "":
+			case e.Kind() == reflect.String && ch.items && e.String() == "" && c.mode != checkNone:
 				c.add(eptr, "must not be empty")
 			}
 		}
-		if ch.unique != "" {
+		if ch.unique != "" && c.mode != checkNone {
 			c.unique(fv, ptr, ch.unique)
 		}
 	}
@@ -168,6 +189,7 @@ func (c *checker) field(fv reflect.Value, f *fieldInfo, parent, ptr string) {
 
 func (c *checker) number(x float64, ch fieldChecks, ptr string) {
 	switch {
+	case c.mode == checkNone:
 	case math.IsNaN(x) || math.IsInf(x, 0):
 		c.add(ptr, "expected a finite number")
 	case ch.min != nil && x < *ch.min:
@@ -266,7 +288,11 @@ func (c *checker) item(it *Item, ptr string) {
 		c.out = append(c.out, fieldProblem{ptr: ptr + "/at", at: ptr, msg: "missing required field: expected " + errOffset.Error()[len("expected "):]})
 	}
 	if it.At != nil && it.Time != nil {
-		c.out = append(c.out, fieldProblem{ptr: ptr + "/at", key: true, msg: "both time and at: expected only one of them"})
+		at := ptr + "/at"
+		if c.later != nil {
+			at = c.later(at, ptr+"/time")
+		}
+		c.out = append(c.out, fieldProblem{ptr: at, key: true, msg: "both time and at: expected only one of them"})
 	}
 	if c.mode == checkNone {
 		return
@@ -334,7 +360,7 @@ func (c *checker) warning(w *CarrierWarning, ptr string) {
 		switch {
 		case !c.present(ptr + "/" + name):
 			c.out = append(c.out, fieldProblem{ptr: ptr + "/" + name, at: ptr,
-				msg: "missing required field: expected " + expected(fi) + " (required when phase is issued)"})
+				msg: "missing required field: expected " + expected(fi, c.mode == checkScenario) + " (required when phase is issued)"})
 		case empty:
 			c.add(ptr+"/"+name, "must not be empty")
 		}

@@ -26,6 +26,7 @@ import (
 type fieldProblem struct {
 	ptr string // the field, e.g. /timeline/3/hosts/recovered
 	key bool   // the problem is the member's name (unknown, duplicate), not its value
+	dup bool   // a member given twice: reported at its second name
 	// at is where to report it when that is not the field itself: the
 	// mapping a missing field is missing from.
 	at  string
@@ -151,10 +152,12 @@ func newFormatOptions(origin time.Time) *formatOptions {
 	o := &formatOptions{origin: origin}
 	o.decode = json.JoinOptions(json.RejectUnknownMembers(true), json.WithUnmarshalers(json.JoinUnmarshalers(
 		json.UnmarshalFromFunc(o.unmarshalOffset),
-		json.UnmarshalFromFunc(unmarshalTime),
+		json.UnmarshalFromFunc(o.unmarshalTime),
+		json.UnmarshalFromFunc(unmarshalWhole[int]),
+		json.UnmarshalFromFunc(unmarshalWhole[int64]),
 	)))
 	o.encode = json.JoinOptions(json.WithMarshalers(json.JoinMarshalers(
-		json.MarshalToFunc(marshalOffset),
+		json.MarshalToFunc(o.marshalOffset),
 		json.MarshalToFunc(marshalTime),
 	)))
 	return o
@@ -162,8 +165,9 @@ func newFormatOptions(origin time.Time) *formatOptions {
 
 // errNegativeOffset and the rest are the messages of the formats' scalars.
 var (
-	errOffset = errors.New("expected an offset such as +0m, +2h15m or 90s")
-	errTime   = errors.New("expected an RFC 3339 UTC time such as 2024-07-19T04:09:00Z")
+	errOffset     = errors.New("expected an offset such as +0m, +2h15m or 90s")
+	errWireOffset = errors.New("expected an offset such as +6h42m or T+06:42, or an RFC 3339 time")
+	errTime       = errors.New("expected an RFC 3339 time such as 2024-07-19T04:09:00Z")
 )
 
 // unmarshalOffset reads an offset from T+0: a Go duration with an optional
@@ -181,10 +185,10 @@ func (o *formatOptions) unmarshalOffset(dec *jsontext.Decoder, d *time.Duration)
 			*d = 0
 			return nil
 		}
-		return &scalarError{msg: fmt.Sprintf("bad offset %q: %v", string(v), errOffset)}
-	case '"':
+		fallthrough
 	default:
-		return &scalarError{msg: errOffset.Error() + ", got " + describeJSON(v)}
+		return &scalarError{msg: o.errOffset().Error() + ", got " + describeJSON(v, o.scenario)}
+	case '"':
 	}
 	var s string
 	if err := json.Unmarshal(v, &s); err != nil {
@@ -205,7 +209,7 @@ func (o *formatOptions) unmarshalOffset(dec *jsontext.Decoder, d *time.Duration)
 	at, err := parse(s)
 	switch {
 	case err != nil:
-		return &scalarError{msg: fmt.Sprintf("bad offset %q: %v", s, errOffset)}
+		return &scalarError{msg: fmt.Sprintf("bad offset %q: %v", s, o.errOffset())}
 	case at < 0 && !o.negative:
 		return &scalarError{msg: fmt.Sprintf("negative offset %q: offsets count from T+0 and must not be negative", s)}
 	}
@@ -213,18 +217,55 @@ func (o *formatOptions) unmarshalOffset(dec *jsontext.Decoder, d *time.Duration)
 	return nil
 }
 
-// marshalOffset writes an offset as "+2h15m0s".
-func marshalOffset(enc *jsontext.Encoder, d time.Duration) error {
-	s := d.String()
-	if d >= 0 {
-		s = "+" + s
+// errOffset is what an offset looks like in the format.
+func (o *formatOptions) errOffset() error {
+	if o.scenario {
+		return errOffset
 	}
-	return enc.WriteToken(jsontext.String(s))
+	return errWireOffset
 }
+
+// marshalOffset writes an offset in the wire format: as the time it is,
+// origin+d, in RFC 3339 UTC.
+func (o *formatOptions) marshalOffset(enc *jsontext.Encoder, d time.Duration) error {
+	t := o.origin.Add(d)
+	if t.Sub(o.origin) != d {
+		return fmt.Errorf("%v from T+0 is out of range", d)
+	}
+	return marshalTime(enc, t)
+}
+
+// unmarshalWhole reads a count: an integer, or a number with no fraction
+// (12.0, 1e2), as exporters that keep every number a float write them.
+func unmarshalWhole[T int | int64](dec *jsontext.Decoder, n *T) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch v.Kind() {
+	case 'n':
+		return nil
+	case '0':
+	default:
+		return errNotInteger
+	}
+	if i, err := strconv.ParseInt(string(v), 10, 64); err == nil && int64(T(i)) == i {
+		*n = T(i)
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 || float64(T(f)) != f {
+		return errNotInteger
+	}
+	*n = T(f)
+	return nil
+}
+
+var errNotInteger = errors.New("not an integer")
 
 // unmarshalTime reads an RFC 3339 time in UTC; 't' and 'z' may be lower
 // case, as RFC 3339 allows.
-func unmarshalTime(dec *jsontext.Decoder, t *time.Time) error {
+func (o *formatOptions) unmarshalTime(dec *jsontext.Decoder, t *time.Time) error {
 	v, err := dec.ReadValue()
 	if err != nil {
 		return err
@@ -233,7 +274,7 @@ func unmarshalTime(dec *jsontext.Decoder, t *time.Time) error {
 		return nil
 	}
 	if v.Kind() != '"' {
-		return &scalarError{msg: errTime.Error() + ", got " + describeJSON(v)}
+		return &scalarError{msg: errTime.Error() + ", got " + describeJSON(v, o.scenario)}
 	}
 	var s string
 	if err := json.Unmarshal(v, &s); err != nil {
@@ -260,6 +301,10 @@ func parseTime(s string) (time.Time, error) {
 // marshalTime writes a time in RFC 3339 UTC, to the nanosecond when it
 // has fractions of a second.
 func marshalTime(enc *jsontext.Encoder, t time.Time) error {
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("%v is outside the years 0000-9999 that RFC 3339 can write", t)
+	}
 	return enc.WriteToken(jsontext.String(t.UTC().Format(time.RFC3339Nano)))
 }
 
@@ -268,12 +313,13 @@ type scalarError struct{ msg string }
 
 func (e *scalarError) Error() string { return e.msg }
 
-// describeJSON names a JSON value for a message: a mapping, a list, a
+// describeJSON names a JSON value for a message: a mapping (in the YAML
+// of a scenario; elsewhere an object), a list, a
 // string "x", a number "1.5", true.
-func describeJSON(v jsontext.Value) string {
+func describeJSON(v jsontext.Value, scenario bool) string {
 	switch v.Kind() {
 	case '{':
-		return "a mapping"
+		return mapping(scenario)
 	case '[':
 		return "a list"
 	case '"':
@@ -284,7 +330,7 @@ func describeJSON(v jsontext.Value) string {
 		}
 		return fmt.Sprintf("a string %q", s)
 	case '0':
-		return fmt.Sprintf("a number %q", string(v))
+		return "a number " + string(v)
 	case 't', 'f':
 		return "a boolean " + string(v)
 	case 'n':
@@ -293,9 +339,18 @@ func describeJSON(v jsontext.Value) string {
 	return "a value"
 }
 
+// mapping is what a scenario's YAML calls an object.
+func mapping(scenario bool) string {
+	if scenario {
+		return "a mapping"
+	}
+	return "an object"
+}
+
 // expected says what a field takes, for a message: "a string", "an
-// integer >= 0", "a mapping with group, recovered, …".
-func expected(f *fieldInfo) string {
+// integer >= 0", "a mapping with group, recovered, …" (in the YAML of a
+// scenario; elsewhere an object).
+func expected(f *fieldInfo, scenario bool) string {
 	t := f.typ
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -305,8 +360,10 @@ func expected(f *fieldInfo) string {
 		bound = " >= " + strconv.FormatFloat(*f.checks.min, 'f', -1, 64)
 	}
 	switch {
-	case t == reflect.TypeFor[time.Duration]():
+	case t == reflect.TypeFor[time.Duration]() && scenario:
 		return errOffset.Error()[len("expected "):]
+	case t == reflect.TypeFor[time.Duration]():
+		return errWireOffset.Error()[len("expected "):]
 	case t == reflect.TypeFor[time.Time]():
 		return errTime.Error()[len("expected "):]
 	case t.Kind() == reflect.String:
@@ -315,6 +372,9 @@ func expected(f *fieldInfo) string {
 		}
 		if len(f.checks.oneOf) > 0 {
 			return "one of " + strings.Join(f.checks.oneOf, ", ")
+		}
+		if ref := f.checks.ref; ref != "" {
+			return "a " + refNames[ref] + " id"
 		}
 		return "a string"
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
@@ -326,7 +386,10 @@ func expected(f *fieldInfo) string {
 	case t.Kind() == reflect.Slice:
 		return "a list"
 	case t.Kind() == reflect.Struct:
-		return "a mapping with " + infoOf(t).names
+		if scenario {
+			return "a mapping with " + infoOf(t).fileNames
+		}
+		return "an object with " + infoOf(t).names
 	}
 	return "a value"
 }
@@ -343,7 +406,7 @@ func decodeObject(raw jsontext.Value, v reflect.Value, ptr string, opts *formatO
 	}
 	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		*out = append(*out, fieldProblem{ptr: ptr, msg: "expected a mapping with " + names + ", got " + describeJSON(raw)})
+		*out = append(*out, fieldProblem{ptr: ptr, msg: "expected " + mapping(opts.scenario) + " with " + names + ", got " + describeJSON(raw, opts.scenario)})
 		return
 	}
 	seen := map[string]bool{}
@@ -365,7 +428,7 @@ func decodeObject(raw jsontext.Value, v reflect.Value, ptr string, opts *formatO
 				msg: fmt.Sprintf("unknown field %q: expected one of %s", name, names)})
 			continue
 		case seen[name]:
-			*out = append(*out, fieldProblem{ptr: mptr, key: true, msg: fmt.Sprintf("duplicate field %q", name)})
+			*out = append(*out, fieldProblem{ptr: mptr, key: true, dup: true, msg: fmt.Sprintf("duplicate field %q", name)})
 			continue
 		}
 		seen[name] = true
@@ -393,7 +456,7 @@ func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string,
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		var elems []jsontext.Value
 		if err := json.Unmarshal(val, &elems); err != nil {
-			*out = append(*out, fieldProblem{ptr: ptr, msg: "expected a list, got " + describeJSON(val)})
+			*out = append(*out, fieldProblem{ptr: ptr, msg: "expected a list, got " + describeJSON(val, opts.scenario)})
 			return
 		}
 		s := reflect.MakeSlice(t, len(elems), len(elems))
@@ -404,7 +467,7 @@ func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string,
 	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
 		var elems []jsontext.Value
 		if err := json.Unmarshal(val, &elems); err != nil {
-			*out = append(*out, fieldProblem{ptr: ptr, msg: "expected a list, got " + describeJSON(val)})
+			*out = append(*out, fieldProblem{ptr: ptr, msg: "expected a list, got " + describeJSON(val, opts.scenario)})
 			return
 		}
 		s := reflect.MakeSlice(t, len(elems), len(elems))
@@ -412,19 +475,19 @@ func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string,
 		ef.typ = t.Elem()
 		for i, e := range elems {
 			if err := json.Unmarshal(e, s.Index(i).Addr().Interface(), opts.decode); err != nil {
-				*out = append(*out, fieldProblem{ptr: ptr + "/" + strconv.Itoa(i), msg: valueMessage(err, &ef, e)})
+				*out = append(*out, fieldProblem{ptr: ptr + "/" + strconv.Itoa(i), msg: valueMessage(err, &ef, e, opts.scenario)})
 			}
 		}
 		fv.Set(s)
 	default:
 		if err := json.Unmarshal(val, fv.Addr().Interface(), opts.decode); err != nil {
-			*out = append(*out, fieldProblem{ptr: ptr, msg: valueMessage(err, f, val)})
+			*out = append(*out, fieldProblem{ptr: ptr, msg: valueMessage(err, f, val, opts.scenario)})
 		}
 	}
 }
 
 // valueMessage says what is wrong with a scalar the decoder refused.
-func valueMessage(err error, f *fieldInfo, val jsontext.Value) string {
+func valueMessage(err error, f *fieldInfo, val jsontext.Value, scenario bool) string {
 	var se *scalarError
 	if errors.As(err, &se) {
 		return se.msg
@@ -436,5 +499,5 @@ func valueMessage(err error, f *fieldInfo, val jsontext.Value) string {
 	if val.Kind() == '0' && t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64 && !strings.ContainsAny(string(val), ".eE") {
 		return fmt.Sprintf("integer %s is out of range", string(val))
 	}
-	return fmt.Sprintf("expected %s, got %s", expected(f), describeJSON(val))
+	return fmt.Sprintf("expected %s, got %s", expected(f, scenario), describeJSON(val, scenario))
 }

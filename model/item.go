@@ -2,6 +2,9 @@ package model
 
 import (
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Item is one event as the formats write it: a scenario's timeline item and
@@ -13,8 +16,8 @@ import (
 // the wire format's only: a scenario file has neither an absolute time nor
 // the kinds a room records as it runs.
 type Item struct {
-	At     *time.Duration `json:"at,omitzero" doc:"When, as an offset from T+0: a Go duration with an optional leading '+', e.g. +0m, +2h15m, +49h30m, 90s. Never negative."`
 	Time   *time.Time     `json:"time,omitzero" format:"wire" doc:"When, as an RFC 3339 time (instead of at)."`
+	At     *time.Duration `json:"at,omitzero" doc:"When, as an offset from T+0: a Go duration with an optional leading '+', e.g. +0m, +2h15m, +49h30m, 90s. Never negative."`
 	Source string         `json:"source,omitzero" doc:"Who reported it, e.g. fleet-inventory, carrier-alerts, \"responder:ic\". Default \"scenario\"."`
 	Text   string         `json:"text,omitzero" doc:"Optional line for the Timeline pane, shown instead of the generated one."`
 
@@ -148,3 +151,29 @@ func (HealthStatus) Values() []string {
 
 // enum is a type whose values are a fixed list of words.
 type enum interface{ Values() []string }
+
+// In both formats a source without data yet has no last_data: LastData -1.
+type plainSourceHealth SourceHealth
+
+// UnmarshalJSONFrom reads a source's health; without last_data it has had
+// no data yet.
+func (h *SourceHealth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	p := plainSourceHealth{LastData: -1}
+	if err := json.UnmarshalDecode(dec, &p); err != nil {
+		return err
+	}
+	*h = SourceHealth(p)
+	return nil
+}
+
+// MarshalJSONTo writes a source's health, leaving last_data out while it
+// has had no data.
+func (h SourceHealth) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if h.LastData >= 0 {
+		return json.MarshalEncode(enc, plainSourceHealth(h))
+	}
+	return json.MarshalEncode(enc, struct {
+		plainSourceHealth `json:",inline"`
+		LastData          struct{} `json:"last_data,omitzero"` // hides the one inlined
+	}{plainSourceHealth: plainSourceHealth(h)})
+}

@@ -518,7 +518,7 @@ func build(file string, f *ScenarioFile, loaded []*loadedItem, decl *declared) *
 		sc.Topics = append(sc.Topics, t)
 	}
 	for _, li := range sortedItems(loaded) {
-		e := li.it.event(0)
+		e := li.it.event()
 		if e.Source == "" {
 			e.Source = "scenario"
 		}
@@ -539,14 +539,13 @@ func build(file string, f *ScenarioFile, loaded []*loadedItem, decl *declared) *
 	return sc
 }
 
-// event is the item as an event; without a time of its own it happened at
-// now.
-func (it *Item) event(now int64) Event {
+// event is a scenario's timeline item as an event.
+func (it *Item) event() Event {
+	nilEmptyLists(it)
 	e := Event{Source: it.Source, Text: it.Text, Body: it.Body()}
 	if it.At != nil {
 		e.At = *it.At
 	}
-	_ = now
 	return e
 }
 

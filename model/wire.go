@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -69,6 +69,7 @@ type WireDecoder struct {
 	now     func() time.Duration
 	nowAt   time.Duration
 	nowSet  bool
+	single  bool // reading one event, not lines of them
 	Dropped func(raw []byte, reason string) // told of each entry that is no event, and why
 }
 
@@ -86,7 +87,7 @@ func NewWireDecoder(name string, origin time.Time, now func() time.Duration) *Wi
 func NewJournalDecoder(origin time.Time) *WireDecoder {
 	opts := newFormatOptions(origin)
 	opts.negative = true // a source's LastData is -1 before its first data
-	return &WireDecoder{name: "journal", opts: opts, mode: checkNone}
+	return &WireDecoder{opts: opts, mode: checkNone}
 }
 
 // Decode reads a JSON array of events or NDJSON, calling emit with each
@@ -115,7 +116,7 @@ func (d *WireDecoder) Lines(data []byte, line int, emit func(Event, bool), fail 
 			if len(l) > MaxWireLine {
 				d.drop(l, DropBadEntry)
 				fail(&DecodeError{Problem{File: d.name, Line: line, Col: 1,
-					Message: fmt.Sprintf("line is longer than %d bytes: expected one event per line", MaxWireLine)}})
+					Message: fmt.Sprintf("line longer than the limit of %d MiB: skipped", MaxWireLine>>20)}})
 			} else {
 				d.entry(l, line, 1, emit, fail)
 			}
@@ -130,7 +131,8 @@ func (d *WireDecoder) Lines(data []byte, line int, emit func(Event, bool), fail 
 
 // Event reads one event.
 func (d *WireDecoder) Event(data []byte) (Event, bool, error) {
-	d.nowSet = false
+	d.nowSet, d.single = false, true
+	defer func() { d.single = false }()
 	var e Event
 	var timed, ok bool
 	var errs []error
@@ -146,7 +148,7 @@ func (d *WireDecoder) Event(data []byte) (Event, bool, error) {
 func (d *WireDecoder) array(data []byte, emit func(Event, bool), fail func(error)) {
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
 	if _, err := dec.ReadToken(); err != nil {
-		d.syntaxError(data, 1, 1, err, fail)
+		d.syntaxError(data, 1, 1, err, fail, true)
 		return
 	}
 	for dec.PeekKind() != ']' {
@@ -154,7 +156,7 @@ func (d *WireDecoder) array(data []byte, emit func(Event, bool), fail func(error
 		v, err := dec.ReadValue()
 		if err != nil {
 			d.drop(data[min(int(off), len(data)):], DropBadEntry)
-			d.syntaxError(data, 1, 1, err, fail)
+			d.syntaxError(data, 1, 1, err, fail, true)
 			return
 		}
 		start := int(off) + (len(data[off:]) - len(bytes.TrimLeft(data[off:], " \t\r\n,")))
@@ -162,13 +164,14 @@ func (d *WireDecoder) array(data []byte, emit func(Event, bool), fail func(error
 		d.entry(v, line, col, emit, fail)
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		d.syntaxError(data, 1, 1, err, fail)
+		d.syntaxError(data, 1, 1, err, fail, true)
 		return
 	}
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
 		d.drop(rest, DropBadEntry)
 		line, col := lineCol(data, int(dec.InputOffset())+len(data[dec.InputOffset():])-len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")), 1, 1)
-		fail(&DecodeError{Problem{File: d.name, Line: line, Col: col, Message: "invalid JSON: something after the list of events, expected the end of input"}})
+		r, _ := utf8.DecodeRune(rest)
+		fail(&DecodeError{Problem{File: d.name, Line: line, Col: col, Message: "invalid JSON: unexpected " + quoteRune(r) + " after the list of events, expected the end of input"}})
 	}
 }
 
@@ -194,61 +197,57 @@ func lineCol(data []byte, off, line, col int) (int, int) {
 	return line, col
 }
 
-// syntaxError reports a JSON syntax error at its byte offset.
-func (d *WireDecoder) syntaxError(data []byte, line, col int, err error, fail func(error)) {
-	off := len(data)
-	var se *jsontext.SyntacticError
-	msg := err.Error()
-	if errors.As(err, &se) {
-		off = int(se.ByteOffset)
-		msg = se.Err.Error()
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		msg = "unexpected end of input"
+// syntaxError reports a JSON syntax error in data, whose first byte is at
+// line:col; in an array of events, a field is named within its event.
+func (d *WireDecoder) syntaxError(data []byte, line, col int, err error, fail func(error), inArray bool) {
+	off, ptr, msg := jsonSyntax(data, err)
+	if inArray {
+		if _, rest, ok := strings.Cut(strings.TrimPrefix(ptr, "/"), "/"); ok {
+			ptr = "/" + rest
+		} else {
+			ptr = ""
+		}
 	}
 	l, c := lineCol(data, off, line, col)
-	fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Message: "invalid JSON: " + jsonMessage(msg)}})
-}
-
-// jsonMessage tidies the JSON library's wording for a person.
-func jsonMessage(s string) string {
-	s = strings.TrimPrefix(s, "jsontext: ")
-	return strings.ReplaceAll(s, "\n", " ")
+	fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Field: fieldPath(ptr), Message: msg}})
 }
 
 // entry reads one event at line:col.
 func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), fail func(error)) {
-	start := firstByte(raw, 0)
-	if start < len(raw) && raw[start] != '{' {
-		d.drop(raw, DropBadEntry)
-		l, c := lineCol(raw, start, line, col)
-		what := "something else"
-		if v := jsontext.Value(bytes.TrimSpace(raw)); v.IsValid() {
-			what = describeJSON(v)
-		} else if r, _ := utf8.DecodeRune(raw[start:]); r != utf8.RuneError {
-			what = fmt.Sprintf("%q", string(r))
-		}
-		fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Message: "expected an event object, got " + what}})
-		return
-	}
-	if !jsontext.Value(raw).IsValid() {
-		d.drop(raw, DropBadEntry)
-		dec := jsontext.NewDecoder(bytes.NewReader(raw))
-		_, err := dec.ReadValue()
-		if err == nil {
-			off := firstByte(raw, int(dec.InputOffset()))
-			l, c := lineCol(raw, off, line, col)
-			r, _ := utf8.DecodeRune(raw[off:])
-			fail(&DecodeError{Problem{File: d.name, Line: l, Col: c,
-				Message: fmt.Sprintf("invalid JSON: unexpected %q after the event, expected one event per line", string(r))}})
-			return
-		}
-		d.syntaxError(raw, line, col, err, fail)
-		return
-	}
 	if depth(raw) > maxWireDepth {
 		d.drop(raw, DropBadEntry)
 		fail(&DecodeError{Problem{File: d.name, Line: line, Col: col, Message: fmt.Sprintf("nested more than %d levels deep", maxWireDepth)}})
+		return
+	}
+	if start := firstByte(raw, 0); start < len(raw) && raw[start] != '{' {
+		d.drop(raw, DropBadEntry)
+		l, c := lineCol(raw, start, line, col)
+		msg := ""
+		if v, err := jsontext.NewDecoder(bytes.NewReader(raw[start:])).ReadValue(); err == nil {
+			msg = "expected an event object, got " + describeJSON(v, false)
+		} else {
+			r, _ := utf8.DecodeRune(raw[start:])
+			msg = "invalid JSON: unexpected " + quoteRune(r) + ", expected an event object"
+		}
+		fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Message: msg}})
+		return
+	}
+	if !jsontext.Value(raw).IsValid(jsontext.AllowDuplicateNames(true)) {
+		d.drop(raw, DropBadEntry)
+		dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true))
+		if _, err := dec.ReadValue(); err != nil {
+			d.syntaxError(raw, line, col, err, fail, false)
+			return
+		}
+		off := firstByte(raw, int(dec.InputOffset()))
+		l, c := lineCol(raw, off, line, col)
+		r, _ := utf8.DecodeRune(raw[off:])
+		want := "one event per line"
+		if d.single {
+			want = "the end of input"
+		}
+		fail(&DecodeError{Problem{File: d.name, Line: l, Col: c,
+			Message: "invalid JSON: unexpected " + quoteRune(r) + " after the event, expected " + want}})
 		return
 	}
 	var it Item
@@ -257,47 +256,38 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 		it = Item{}
 		decodeObject(raw, reflect.ValueOf(&it).Elem(), "", d.opts, nil, &fps)
 	}
+	if d.mode != checkNone {
+		sanitizeItem(&it) // checked as it will be shown: a group of escapes alone is empty
+	}
 	var present map[string]bool
 	c := checker{mode: d.mode, present: func(ptr string) bool {
 		if present == nil {
 			present = members(raw)
 		}
 		return present[ptr]
+	}, later: func(a, b string) string {
+		if locate(raw, a, true) > locate(raw, b, true) {
+			return a
+		}
+		return b
 	}}
 	c.noteFailed(fps)
+	if it.Time != nil && !c.refused("/time") {
+		if dt := it.Time.Sub(d.opts.origin); dt == math.MinInt64 || dt == math.MaxInt64 {
+			fps = append(fps, fieldProblem{ptr: "/time", msg: fmt.Sprintf("time %q is too far from T+0 (%s): expected a time within 290 years of it",
+				it.Time.Format(time.RFC3339), d.opts.origin.Format(time.RFC3339))})
+		}
+	}
 	c.item(&it, "")
 	problems := append(fps, c.out...)
 	if len(problems) > 0 {
-		type placed struct {
-			fieldProblem
-			off int
-		}
-		ps := make([]placed, len(problems))
-		for i, fp := range problems {
-			at, key := fp.at, fp.key
-			if at == "" {
-				at = fp.ptr
-			} else {
-				key = false
-			}
-			ps[i] = placed{fp, locate(raw, at, key)}
-		}
-		slices.SortStableFunc(ps, func(a, b placed) int { return a.off - b.off })
-		for i := range ps {
-			problems[i] = ps[i].fieldProblem
-		}
+		slices.SortStableFunc(problems, func(a, b fieldProblem) int { return a.offset(raw) - b.offset(raw) })
 		d.drop(raw, dropReason(problems))
 		if len(problems) > maxProblems {
 			problems = append(problems[:maxProblems], fieldProblem{msg: "too many problems in one event: the rest are not reported"})
 		}
 		for _, fp := range problems {
-			at, key := fp.at, fp.key
-			if at == "" {
-				at = fp.ptr
-			} else {
-				key = false
-			}
-			l, c := lineCol(raw, locate(raw, at, key), line, col)
+			l, c := lineCol(raw, fp.offset(raw), line, col)
 			fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Field: fieldPath(fp.ptr), Message: fp.msg}})
 		}
 		return
@@ -308,6 +298,7 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 
 // event is a good item as an event.
 func (d *WireDecoder) event(it *Item) (Event, bool) {
+	nilEmptyLists(it)
 	e := Event{Source: it.Source, Text: it.Text, Body: it.Body()}
 	timed := true
 	switch {
@@ -322,13 +313,44 @@ func (d *WireDecoder) event(it *Item) (Event, bool) {
 		}
 		e.At = d.nowAt
 	}
-	if d.mode == checkWire {
-		if w, ok := e.Body.(CarrierWarning); ok && w.Phase == "" {
-			w.Phase = WarningIssued
-			e.Body = w
+	if w, ok := e.Body.(CarrierWarning); ok && w.Phase == "" { // as Apply reads it
+		w.Phase = WarningIssued
+		e.Body = w
+	}
+	if d.mode == checkNone {
+		e = SanitizeEvent(e) // the wire decoder's were sanitised before their checks
+	}
+	return e, timed
+}
+
+// sanitizeItem makes an item's text safe to show, as SanitizeEvent does an
+// event's.
+func sanitizeItem(it *Item) {
+	body := it.Body()
+	if body == nil {
+		return // no event: refused by its checks
+	}
+	e := SanitizeEvent(Event{Source: it.Source, Text: it.Text, Body: body})
+	it.Source, it.Text = e.Source, e.Text
+	it.setBody(e.Body)
+}
+
+// nilEmptyLists makes the empty lists of an item's kind nil: an empty
+// list and none are the same.
+func nilEmptyLists(it *Item) {
+	iv := reflect.ValueOf(it).Elem()
+	for _, f := range infoOf(reflect.TypeFor[Item]()).fields {
+		kv := iv.FieldByIndex(f.index)
+		if f.kind == "" || kv.IsNil() {
+			continue
+		}
+		body := kv.Elem()
+		for _, bf := range infoOf(body.Type()).fields {
+			if fv := body.FieldByIndex(bf.index); fv.Kind() == reflect.Slice && fv.Len() == 0 && !fv.IsNil() {
+				fv.SetZero()
+			}
 		}
 	}
-	return SanitizeEvent(e), timed
 }
 
 // dropReason says why an entry with these problems is no event.
@@ -406,6 +428,34 @@ func locate(raw []byte, ptr string, key bool) int {
 	}
 }
 
+// offset is where in raw a problem is reported: its field, its member's
+// name, the mapping it is missing from, or a duplicate's second name.
+func (fp *fieldProblem) offset(raw []byte) int {
+	switch {
+	case fp.at != "":
+		return locate(raw, fp.at, false)
+	case fp.dup:
+		return locateLastName(raw, fp.ptr)
+	}
+	return locate(raw, fp.ptr, fp.key)
+}
+
+// locateLastName is the byte offset of the last member name at ptr.
+func locateLastName(raw []byte, ptr string) int {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true))
+	last := locate(raw, ptr, true)
+	for {
+		before := int(dec.InputOffset())
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return last
+		}
+		if tok.Kind() == '"' && isName(dec) && string(dec.StackPointer()) == ptr {
+			last = firstByte(raw, before)
+		}
+	}
+}
+
 // isName reports whether the token just read was an object's member name
 // (the decoder is now between a name and its value).
 func isName(dec *jsontext.Decoder) bool {
@@ -450,35 +500,48 @@ func depth(raw []byte) int {
 
 // EncodeEvent writes an event as one line of the wire format, without the
 // newline: "time" is origin+At in RFC 3339 UTC (to the nanosecond when it
-// has fractions of a second), fields empty or zero are left out.
+// has fractions of a second), as are the other instants; fields empty or
+// zero are left out.
 func EncodeEvent(e Event, origin time.Time) ([]byte, error) {
-	return AppendEvent(nil, e, origin, true)
+	return NewWireEncoder(origin).Append(nil, e, true)
 }
 
-// AppendEvent appends an event in the wire format; withTime false leaves
-// its time out (a key for events that had none of their own).
-func AppendEvent(b []byte, e Event, origin time.Time, withTime bool) ([]byte, error) {
+// WireEncoder writes events in the wire format for an incident whose T+0
+// is origin. Safe for concurrent use.
+type WireEncoder struct {
+	origin time.Time
+	opts   json.Options
+}
+
+// NewWireEncoder is the encoder of an incident whose T+0 is origin.
+func NewWireEncoder(origin time.Time) *WireEncoder {
+	return &WireEncoder{origin: origin, opts: newFormatOptions(origin).encode}
+}
+
+// Append appends e in the wire format; withTime false leaves its time out
+// (a key for events that had none of their own).
+func (w *WireEncoder) Append(b []byte, e Event, withTime bool) ([]byte, error) {
 	if e.Body == nil {
 		return nil, errors.New("encode event: no body")
 	}
 	it := Item{Source: e.Source, Text: e.Text}
 	if withTime {
-		t := origin.Add(e.At)
-		if t.Sub(origin) != e.At {
+		t := w.origin.Add(e.At)
+		if t.Sub(w.origin) != e.At {
 			return nil, fmt.Errorf("encode event: time: %v from T+0 is out of range", e.At)
 		}
 		it.Time = &t
 	}
 	it.setBody(e.Body)
-	out, err := json.Marshal(&it, encodeOptions)
+	out, err := json.Marshal(&it, w.opts)
+	if se := (*json.SemanticError)(nil); errors.As(err, &se) && se.Err != nil {
+		return nil, fmt.Errorf("encode event: %s: %w", fieldPath(string(se.JSONPointer)), se.Err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("encode event: %w", err)
 	}
 	return append(b, out...), nil
 }
-
-// encodeOptions write the wire format: offsets as "+2h15m0s", times RFC 3339.
-var encodeOptions = newFormatOptions(time.Time{}).encode
 
 // kindNames are the wire format's kind members, for messages.
 func kindNames() []string {
@@ -489,4 +552,48 @@ func kindNames() []string {
 		}
 	}
 	return slices.Clip(names)
+}
+
+// JournalCodec is the wire format as a room's journal keeps events: one
+// event to one line of JSON and back, so that a room restored from its
+// journal is the room that wrote it, and a journal exported is NDJSON the
+// ndjson source reads. The round trip is exact (reflect.DeepEqual) but for
+// what sanitising changes, empty lists (they come back nil) and times,
+// which come back in UTC without a monotonic clock reading. Safe for
+// concurrent use.
+type JournalCodec struct {
+	origin time.Time
+	opts   *formatOptions
+	enc    *WireEncoder
+}
+
+// NewJournalCodec is the codec of an incident whose T+0 is origin.
+func NewJournalCodec(origin time.Time) JournalCodec {
+	return JournalCodec{origin: origin, opts: NewJournalDecoder(origin).opts, enc: NewWireEncoder(origin)}
+}
+
+// EncodeEvent writes e in the wire format.
+func (c JournalCodec) EncodeEvent(e Event) ([]byte, error) {
+	if c.enc == nil {
+		return EncodeEvent(e, c.origin)
+	}
+	return c.enc.Append(nil, e, true)
+}
+
+// DecodeEvent reads one event EncodeEvent wrote. An event without a time
+// of its own is refused: stamping it with the time it is read would make a
+// replay differ from what happened.
+func (c JournalCodec) DecodeEvent(data []byte) (Event, error) {
+	if c.opts == nil {
+		c = NewJournalCodec(c.origin)
+	}
+	d := WireDecoder{opts: c.opts, mode: checkNone}
+	e, timed, err := d.Event(data)
+	if err != nil {
+		return Event{}, err
+	}
+	if !timed {
+		return Event{}, &DecodeError{Problem{File: d.name, Line: 1, Col: 1, Field: "time", Message: "missing: an event of the journal has a time of its own"}}
+	}
+	return e, nil
 }
