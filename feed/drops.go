@@ -13,8 +13,8 @@ import (
 // earlier read and read again is not news and is not counted: only what
 // never reaches the room is.
 const (
-	DropBeforeStart = "before T+0"            // dated before the incident: history
-	DropDuplicate   = "duplicate"             // a second item with the key of one in the same document
+	DropBeforeStart = "before T+0" // dated before the incident: history
+	DropDuplicate   = "duplicate"  // a second item with the key of one in the same document
 	DropBadEntry    = model.DropBadEntry
 	DropBadTime     = model.DropBadTime
 	DropUnknownKind = model.DropUnknownKind

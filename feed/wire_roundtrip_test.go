@@ -210,7 +210,7 @@ func randomEvent(r *rand.Rand, wild bool) model.Event {
 	switch allKinds[r.IntN(len(allKinds))] {
 	case model.KindHostStatus:
 		total := r.IntN(5000)
-		h := model.HostStatus{Group: name(), Total: total, State: model.HostState(pick(append(wireHostStates, "")))}
+		h := model.HostStatus{Group: name(), Total: total, State: model.HostState(pick(append(model.HostState("").Values(), "")))}
 		if total > 0 {
 			h.Recovered = r.IntN(total + 1)
 			h.Failed = r.IntN(total - h.Recovered + 1)
@@ -231,15 +231,15 @@ func randomEvent(r *rand.Rand, wild bool) model.Event {
 		}
 		body = b
 	case model.KindWarning:
-		w := model.CarrierWarning{ID: name(), Phase: model.WarningPhase(pick(wirePhases)), Region: opt(), Body: opt()}
+		w := model.CarrierWarning{ID: name(), Phase: model.WarningPhase(pick(model.WarningPhase("").Values())), Region: opt(), Body: opt()}
 		if w.Phase == model.WarningIssued || r.IntN(2) == 0 || wild {
-			w.Carrier, w.Severity, w.Headline = name(), model.Severity(pick(wireSeverities)), name()
+			w.Carrier, w.Severity, w.Headline = name(), model.Severity(pick(model.Severity("").Values())), name()
 		}
 		body = w
 	case model.KindComplaint:
 		body = model.SellerComplaint{Seller: name(), Channel: name(), Topic: name(), Text: text()}
 	case model.KindRunbookStep:
-		body = model.RunbookStepChange{Step: name(), State: model.StepState(pick(wireStepStates)), By: opt()}
+		body = model.RunbookStepChange{Step: name(), State: model.StepState(pick(model.StepState("").Values())), By: opt()}
 	case model.KindInject:
 		body = model.Inject{ID: name(), Title: name(), Prompt: text(), Questions: list(), Expected: list(), Notes: opt()}
 	case model.KindNote:
@@ -249,7 +249,7 @@ func randomEvent(r *rand.Rand, wild bool) model.Event {
 	case model.KindAck:
 		body = model.Acknowledgement{Warning: name(), By: opt()}
 	case model.KindSourceHealth:
-		h := model.SourceHealth{Source: name(), Status: model.HealthStatus(pick(wireHealthStates)), Error: opt(), LastData: -1}
+		h := model.SourceHealth{Source: name(), Status: model.HealthStatus(pick(model.HealthStatus("").Values())), Error: opt(), LastData: -1}
 		if r.IntN(4) > 0 {
 			h.LastData = offset()
 		}
@@ -261,7 +261,7 @@ func randomEvent(r *rand.Rand, wild bool) model.Event {
 		}
 		body = h
 	case model.KindInjectControl:
-		body = model.InjectControl{Inject: name(), Action: model.InjectAction(pick(wireInjectActions)), By: opt()}
+		body = model.InjectControl{Inject: name(), Action: model.InjectAction(pick(model.InjectAction("").Values())), By: opt()}
 	case model.KindDecision:
 		d := model.Decision{Inject: opt(), By: opt(), Text: text()}
 		if r.IntN(4) > 0 {

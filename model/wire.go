@@ -69,7 +69,7 @@ type WireDecoder struct {
 	now     func() time.Duration
 	nowAt   time.Duration
 	nowSet  bool
-	single  bool // reading one event, not lines of them
+	single  bool                            // reading one event, not lines of them
 	Dropped func(raw []byte, reason string) // told of each entry that is no event, and why
 }
 
