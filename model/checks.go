@@ -60,17 +60,38 @@ var refNames = map[string]string{"host_groups": "host group", "carriers": "carri
 
 // checker runs the checks over a decoded document.
 type checker struct {
-	mode    checkMode
-	decl    *declared
-	present func(ptr string) bool // whether a member was in the document
-	line    func(ptr string) int  // the line of a field, 0 when unknown
-	// later is whichever of two members comes later in the document;
-	// nil: the first.
-	later func(a, b string) string
+	mode checkMode
+	// sanitize makes each string safe to show before it is checked (a
+	// wire event's; a scenario is sanitised on its own, with notes of what
+	// changed).
+	sanitize bool
+	decl     *declared
+	// members are the pointers of the members in the document; with raw
+	// (a wire event) they are found when first asked for.
+	members map[string]bool
+	raw     []byte
+	line    func(ptr string) int // the line of a field, 0 when unknown
 	// failed are the fields the decoder refused: already reported, and
 	// not checked again (a total that is no integer is not also 0).
 	failed map[string]bool
 	out    []fieldProblem
+}
+
+// present reports whether a member was in the document.
+func (c *checker) present(ptr string) bool {
+	if c.members == nil && c.raw != nil {
+		c.members = members(c.raw)
+	}
+	return c.members[ptr]
+}
+
+// later is whichever of two members comes later in the document; without
+// the document, the first.
+func (c *checker) later(a, b string) string {
+	if c.raw != nil && locate(c.raw, b, true) > locate(c.raw, a, true) {
+		return b
+	}
+	return a
 }
 
 // refused reports whether the decoder refused a field or what holds it.
@@ -109,33 +130,43 @@ func (c *checker) missing(parent, ptr string, f *fieldInfo) {
 }
 
 // fields runs the tag checks of a struct's fields, and those of the
-// structs inside it.
+// structs inside it. A field's pointer is only made when it is needed: a
+// good event costs no allocation here.
 func (c *checker) fields(v reflect.Value, ptr string) {
-	for i := range infoOf(v.Type()).fields {
-		f := &infoOf(v.Type()).fields[i]
-		fv := v.FieldByIndex(f.index)
-		fptr := ptr + "/" + f.name
+	c.fieldsOf(v, infoOf(v.Type()), ptr)
+}
+
+// fieldsOf is fields of a struct whose type info is ti.
+func (c *checker) fieldsOf(v reflect.Value, ti *typeInfo, ptr string) {
+	for i := range ti.fields {
+		f := &ti.fields[i]
+		fv := f.value(v)
 		if f.wire && c.mode == checkScenario && !fv.IsZero() {
-			c.out = append(c.out, fieldProblem{ptr: fptr, key: true,
+			c.out = append(c.out, fieldProblem{ptr: ptr + "/" + f.name, key: true,
 				msg: fmt.Sprintf("%s is the wire format's: a scenario's timeline items have at, source, text and one of %s", f.name, scenarioKinds())})
 			continue
 		}
-		c.field(fv, f, ptr, fptr)
+		c.field(fv, f, ptr)
 	}
 }
 
-// field runs one field's checks and goes inside it.
-func (c *checker) field(fv reflect.Value, f *fieldInfo, parent, ptr string) {
-	if c.refused(ptr) {
+// field runs one field's checks and goes inside it; parent is the
+// pointer of what holds it.
+func (c *checker) field(fv reflect.Value, f *fieldInfo, parent string) {
+	if len(c.failed) > 0 && c.refused(parent+"/"+f.name) {
 		return
 	}
-	ch := f.checks
-	if ch.required || ch.present {
+	if c.sanitize && fv.Kind() == reflect.String {
+		sanitizeValue(fv, f.limit(), true) // checked as it will be shown: escapes alone are empty
+	}
+	ch := &f.checks
+	if (ch.required || ch.present) && fv.IsZero() {
+		ptr := parent + "/" + f.name
 		if !c.present(ptr) {
 			c.missing(parent, ptr, f)
 			return
 		}
-		if ch.required && fv.Kind() == reflect.String && fv.String() == "" && c.mode != checkNone {
+		if ch.required && fv.Kind() == reflect.String && c.mode != checkNone {
 			c.add(ptr, "must not be empty")
 			return
 		}
@@ -149,36 +180,43 @@ func (c *checker) field(fv reflect.Value, f *fieldInfo, parent, ptr string) {
 	}
 	switch fv.Kind() {
 	case reflect.String:
-		c.word(fv.String(), fv, f, ptr)
+		c.word(fv.String(), f, parent)
 	case reflect.Int, reflect.Int64:
-		if ch.min != nil && float64(fv.Int()) < *ch.min && (fv.Int() != 0 || c.present(ptr)) {
-			c.add(ptr, "must be >= %s, got %d", fmtMin(*ch.min), fv.Int())
+		if ch.min != nil && float64(fv.Int()) < *ch.min && (fv.Int() != 0 || c.present(parent+"/"+f.name)) {
+			c.add(parent+"/"+f.name, "must be >= %s, got %d", fmtMin(*ch.min), fv.Int())
 		}
 	case reflect.Float64:
-		if fv.Float() != 0 || c.present(ptr) {
-			c.number(fv.Float(), ch, ptr)
+		if fv.Float() != 0 || c.present(parent+"/"+f.name) {
+			c.number(fv.Float(), ch, parent, f)
 		}
 	case reflect.Pointer:
 		if fv.IsNil() {
 			return
 		}
 		if e := fv.Elem(); e.Kind() == reflect.Float64 {
-			c.number(e.Float(), ch, ptr)
-		} else if e.Kind() == reflect.Struct && e.Type() != reflect.TypeFor[time.Time]() {
-			c.fields(e, ptr)
+			c.number(e.Float(), ch, parent, f)
+		} else if f.elem != nil {
+			c.fieldsOf(e, f.elem, parent+"/"+f.name)
 		}
 	case reflect.Struct:
-		if fv.Type() != reflect.TypeFor[time.Time]() {
-			c.fields(fv, ptr)
+		if f.elem != nil {
+			c.fieldsOf(fv, f.elem, parent+"/"+f.name)
 		}
 	case reflect.Slice:
+		if fv.Len() == 0 {
+			return
+		}
+		ptr := parent + "/" + f.name
 		for i := range fv.Len() {
-			e, eptr := fv.Index(i), ptr+"/"+strconv.Itoa(i)
+			e := fv.Index(i)
+			if c.sanitize && e.Kind() == reflect.String {
+				sanitizeValue(e, f.limit(), true) // a list freshly decoded: changed in place
+			}
 			switch {
-			case e.Kind() == reflect.Struct:
-				c.fields(e, eptr)
+			case f.elem != nil:
+				c.fieldsOf(e, f.elem, ptr+"/"+strconv.Itoa(i))
 			case e.Kind() == reflect.String && ch.items && e.String() == "" && c.mode != checkNone:
-				c.add(eptr, "must not be empty")
+				c.add(ptr+"/"+strconv.Itoa(i), "must not be empty")
 			}
 		}
 		if ch.unique != "" && c.mode != checkNone {
@@ -187,13 +225,15 @@ func (c *checker) field(fv reflect.Value, f *fieldInfo, parent, ptr string) {
 	}
 }
 
-func (c *checker) number(x float64, ch fieldChecks, ptr string) {
+var timeType = reflect.TypeFor[time.Time]()
+
+func (c *checker) number(x float64, ch *fieldChecks, parent string, f *fieldInfo) {
 	switch {
 	case c.mode == checkNone:
 	case math.IsNaN(x) || math.IsInf(x, 0):
-		c.add(ptr, "expected a finite number")
+		c.add(parent+"/"+f.name, "expected a finite number")
 	case ch.min != nil && x < *ch.min:
-		c.add(ptr, "must be a number >= %s, got %s", fmtMin(*ch.min), strconv.FormatFloat(x, 'g', -1, 64))
+		c.add(parent+"/"+f.name, "must be a number >= %s, got %s", fmtMin(*ch.min), strconv.FormatFloat(x, 'g', -1, 64))
 	}
 }
 
@@ -201,23 +241,19 @@ func fmtMin(m float64) string { return strconv.FormatFloat(m, 'f', -1, 64) }
 
 // word checks a string field: one of its enum's words, an id's pattern, a
 // reference to a declaration.
-func (c *checker) word(s string, fv reflect.Value, f *fieldInfo, ptr string) {
+func (c *checker) word(s string, f *fieldInfo, parent string) {
 	if s == "" {
 		return
 	}
-	words := f.checks.oneOf
-	if e, ok := fv.Interface().(enum); ok {
-		words = e.Values()
-	}
-	if len(words) > 0 && !slices.Contains(words, s) {
-		c.add(ptr, "unknown value %q: expected one of %s", s, strings.Join(words, ", "))
+	if words := f.words; len(words) > 0 && !slices.Contains(words, s) {
+		c.add(parent+"/"+f.name, "unknown value %q: expected one of %s", s, strings.Join(words, ", "))
 		return
 	}
 	if f.checks.id && !validGroupID(s) {
-		c.add(ptr, "bad host group id %q: expected lower-case letters, digits and '-' ([a-z0-9-]+)", s)
+		c.add(parent+"/"+f.name, "bad host group id %q: expected lower-case letters, digits and '-' ([a-z0-9-]+)", s)
 	}
 	if ref := f.checks.ref; ref != "" && c.mode == checkScenario && c.decl != nil && !c.decl.ids[ref][s] {
-		c.add(ptr, "unknown %s %q: expected an id declared under %s%s", refNames[ref], s, ref, c.decl.list(ref))
+		c.add(parent+"/"+f.name, "unknown %s %q: expected an id declared under %s%s", refNames[ref], s, ref, c.decl.list(ref))
 	}
 }
 
@@ -269,11 +305,16 @@ func (c *checker) item(it *Item, ptr string) {
 	c.fields(reflect.ValueOf(it).Elem(), ptr)
 	var kinds []string
 	refusedKind := false
-	for _, f := range infoOf(reflect.TypeFor[Item]()).fields {
-		if f.kind != "" && !reflect.ValueOf(it).Elem().FieldByIndex(f.index).IsNil() {
+	iv, ti := reflect.ValueOf(it).Elem(), infoOf(reflect.TypeFor[Item]())
+	for i := range ti.fields {
+		f := &ti.fields[i]
+		if f.kind == "" {
+			continue
+		}
+		if !f.value(iv).IsNil() {
 			kinds = append(kinds, f.name)
 		}
-		refusedKind = refusedKind || (f.kind != "" && c.refused(ptr+"/"+f.name))
+		refusedKind = refusedKind || (len(c.failed) > 0 && c.refused(ptr+"/"+f.name))
 	}
 	switch {
 	case len(kinds) == 0 && !refusedKind:
@@ -284,14 +325,11 @@ func (c *checker) item(it *Item, ptr string) {
 				msg: fmt.Sprintf("more than one event kind (%s): expected exactly one of %s", strings.Join(kinds, ", "), c.kindList())})
 		}
 	}
-	if c.mode == checkScenario && it.At == nil && c.present != nil && !c.present(ptr+"/at") {
+	if c.mode == checkScenario && it.At == nil && !c.present(ptr+"/at") {
 		c.out = append(c.out, fieldProblem{ptr: ptr + "/at", at: ptr, msg: "missing required field: expected " + errOffset.Error()[len("expected "):]})
 	}
 	if it.At != nil && it.Time != nil {
-		at := ptr + "/at"
-		if c.later != nil {
-			at = c.later(at, ptr+"/time")
-		}
+		at := c.later(ptr+"/at", ptr+"/time")
 		c.out = append(c.out, fieldProblem{ptr: at, key: true, msg: "both time and at: expected only one of them"})
 	}
 	if c.mode == checkNone {
@@ -358,15 +396,16 @@ func (c *checker) warning(w *CarrierWarning, ptr string) {
 	need := func(name string, empty bool) {
 		fi := &f.fields[f.byName[name]]
 		switch {
+		case !empty:
 		case !c.present(ptr + "/" + name):
 			c.out = append(c.out, fieldProblem{ptr: ptr + "/" + name, at: ptr,
 				msg: "missing required field: expected " + expected(fi, c.mode == checkScenario) + " (required when phase is issued)"})
-		case empty:
+		default:
 			c.add(ptr+"/"+name, "must not be empty")
 		}
 	}
 	need("carrier", w.Carrier == "")
-	need("severity", false)
+	need("severity", w.Severity == "")
 	need("headline", w.Headline == "")
 }
 

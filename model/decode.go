@@ -42,6 +42,13 @@ type fieldInfo struct {
 	doc    string
 	wire   bool // format:"wire": the wire format's only
 	kind   Kind // kind:"…": an event kind of Item
+	text   bool // sanitize:"text": capped at MaxTextLen, not MaxNameLen
+	// elem is the type info of the struct the field is, points to or
+	// lists; nil for other fields.
+	elem *typeInfo
+	// words are what a string field may be: its enum type's Values or
+	// its oneof check.
+	words []string
 }
 
 // fieldChecks are a field's check tag, parsed.
@@ -91,6 +98,13 @@ func infoOf(t reflect.Type) *typeInfo {
 			}
 			fi := fieldInfo{name: name, index: idx, typ: f.Type, checks: parseChecks(f.Tag.Get("check")),
 				doc: f.Tag.Get("doc"), wire: f.Tag.Get("format") == "wire", kind: Kind(f.Tag.Get("kind"))}
+			fi.words, fi.text = fi.checks.oneOf, f.Tag.Get("sanitize") == "text"
+			if et := structOf(f.Type); et != nil {
+				fi.elem = infoOf(et)
+			}
+			if e, ok := reflect.Zero(f.Type).Interface().(enum); ok && f.Type.Kind() == reflect.String {
+				fi.words = e.Values()
+			}
 			ti.byName[name] = len(ti.fields)
 			ti.fields = append(ti.fields, fi)
 		}
@@ -106,6 +120,34 @@ func infoOf(t reflect.Type) *typeInfo {
 	ti.names, ti.fileNames = strings.Join(names, ", "), strings.Join(fileNames, ", ")
 	actual, _ := typeInfos.LoadOrStore(t, ti)
 	return actual.(*typeInfo)
+}
+
+// structOf is the struct type t is, points to or lists (time.Time is no
+// struct of the formats); nil otherwise.
+func structOf(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t == reflect.TypeFor[time.Time]() {
+		return nil
+	}
+	return t
+}
+
+// value is the field of v, a struct of its type.
+func (f *fieldInfo) value(v reflect.Value) reflect.Value {
+	if len(f.index) == 1 {
+		return v.Field(f.index[0])
+	}
+	return v.FieldByIndex(f.index)
+}
+
+// limit is the cap Sanitize puts on the field's text.
+func (f *fieldInfo) limit() int {
+	if f.text {
+		return MaxTextLen
+	}
+	return MaxNameLen
 }
 
 func parseChecks(tag string) fieldChecks {

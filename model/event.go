@@ -115,7 +115,7 @@ type CarrierWarning struct {
 	Severity Severity     `json:"severity,omitzero" doc:"How bad; required when the phase is issued."`
 	Region   string       `json:"region,omitzero" doc:"Where it applies, e.g. \"US, Europe\"."`
 	Headline string       `json:"headline,omitzero" doc:"One line; required when the phase is issued."`
-	Body     string       `json:"body,omitzero" doc:"The notice's text."`
+	Body     string       `json:"body,omitzero" sanitize:"text" doc:"The notice's text."`
 }
 
 // SellerComplaint is one seller's post.
@@ -123,7 +123,7 @@ type SellerComplaint struct {
 	Seller  string `json:"seller" check:"required" doc:"The seller's name."`
 	Channel string `json:"channel" check:"required" doc:"Where it was posted: forums, case, email, social (free text)."`
 	Topic   string `json:"topic" check:"required,ref=topics" doc:"A topics id."`
-	Text    string `json:"text" check:"required" doc:"The post."`
+	Text    string `json:"text" check:"required" sanitize:"text" doc:"The post."`
 }
 
 // StepState is a runbook step's state.
@@ -158,10 +158,10 @@ type RunbookStepChange struct {
 type Inject struct {
 	ID        string   `json:"id" check:"required" doc:"Unique among the scenario's injects."`
 	Title     string   `json:"title" check:"required" doc:"One line shown to players."`
-	Prompt    string   `json:"prompt" check:"required" doc:"The situation and the question put to players."`
-	Questions []string `json:"questions,omitzero" check:"items" doc:"Discussion questions players see."`
-	Expected  []string `json:"expected,omitzero" check:"items" doc:"Actions a good team takes; facilitator only, scored in the debrief."`
-	Notes     string   `json:"notes,omitzero" doc:"Guidance for the facilitator; never shown to players."`
+	Prompt    string   `json:"prompt" check:"required" sanitize:"text" doc:"The situation and the question put to players."`
+	Questions []string `json:"questions,omitzero" check:"items" sanitize:"text" doc:"Discussion questions players see."`
+	Expected  []string `json:"expected,omitzero" check:"items" sanitize:"text" doc:"Actions a good team takes; facilitator only, scored in the debrief."`
+	Notes     string   `json:"notes,omitzero" sanitize:"text" doc:"Guidance for the facilitator; never shown to players."`
 }
 
 // InjectAction is what the facilitator does with an inject.
@@ -185,7 +185,7 @@ type InjectControl struct {
 type Decision struct {
 	Inject string    `json:"inject,omitzero" doc:"The inject it answers; absent: the current inject."`
 	By     string    `json:"by,omitzero" doc:"Who decided."`
-	Text   string    `json:"text" check:"required" doc:"The decision."`
+	Text   string    `json:"text" check:"required" sanitize:"text" doc:"The decision."`
 	Wall   time.Time `json:"wall,omitzero" doc:"The real time it was taken (RFC 3339; the scenario time is the event's)."`
 }
 
@@ -209,14 +209,14 @@ type WhatIf struct {
 // Note is free text added by a responder.
 type Note struct {
 	Author string `json:"author" check:"required" doc:"Responder handle, e.g. ic."`
-	Text   string `json:"text" check:"required" doc:"The note."`
+	Text   string `json:"text" check:"required" sanitize:"text" doc:"The note."`
 }
 
 // StatusUpdate is an outside party's public update (a cloud provider's health
 // dashboard, a vendor's statement).
 type StatusUpdate struct {
 	From string `json:"from" check:"required" doc:"Who published it, e.g. \"AWS Health Dashboard\"."`
-	Text string `json:"text" check:"required" doc:"What it said."`
+	Text string `json:"text" check:"required" sanitize:"text" doc:"What it said."`
 }
 
 // Acknowledgement marks a carrier warning as seen by a responder.
@@ -238,7 +238,7 @@ const (
 type SourceHealth struct {
 	Source   string        `json:"source" check:"required" doc:"The source's name."`
 	Status   HealthStatus  `json:"status" check:"required" doc:"Its health."`
-	Error    string        `json:"error,omitzero" doc:"The last error, kept while the status is not ok."`
+	Error    string        `json:"error,omitzero" sanitize:"text" doc:"The last error, kept while the status is not ok."`
 	LastData time.Duration `json:"last_data" doc:"When its last fresh data came (an offset or a time); negative: none yet."`
 	Feeds    []Kind        `json:"feeds,omitzero" doc:"The kinds of events it produces: the panes it feeds."`
 	// Dropped counts, by reason, the items the source read since it started

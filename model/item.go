@@ -19,7 +19,7 @@ type Item struct {
 	Time   *time.Time     `json:"time,omitzero" format:"wire" doc:"When, as an RFC 3339 time (instead of at)."`
 	At     *time.Duration `json:"at,omitzero" doc:"When, as an offset from T+0: a Go duration with an optional leading '+', e.g. +0m, +2h15m, +49h30m, 90s. Never negative."`
 	Source string         `json:"source,omitzero" doc:"Who reported it, e.g. fleet-inventory, carrier-alerts, \"responder:ic\". Default \"scenario\"."`
-	Text   string         `json:"text,omitzero" doc:"Optional line for the Timeline pane, shown instead of the generated one."`
+	Text   string         `json:"text,omitzero" sanitize:"text" doc:"Optional line for the Timeline pane, shown instead of the generated one."`
 
 	Hosts     *HostStatus         `json:"hosts,omitzero" kind:"hosts" doc:"A host group's counts at this moment."`
 	Backlog   *BacklogObservation `json:"backlog,omitzero" kind:"backlog" doc:"The delivery backlog at this moment."`

@@ -229,7 +229,7 @@ func (l *loader) top(p *yamlPart) (ScenarioFile, map[string]bool) {
 		f = ScenarioFile{}
 		decodeObject(raw, reflect.ValueOf(&f).Elem(), "", l.opts, nil, &fps)
 	}
-	c := checker{mode: checkScenario, present: func(ptr string) bool { return present[ptr] },
+	c := checker{mode: checkScenario, members: present,
 		line: func(ptr string) int { return p.pos(ptr, false).line }}
 	c.noteFailed(fps)
 	v := reflect.ValueOf(&f).Elem()
@@ -237,8 +237,7 @@ func (l *loader) top(p *yamlPart) (ScenarioFile, map[string]bool) {
 		if fi.name == "timeline" {
 			continue
 		}
-		fi := fi
-		c.field(v.FieldByIndex(fi.index), &infoOf(v.Type()).fields[i], "", "/"+fi.name)
+		c.field(v.FieldByIndex(fi.index), &infoOf(v.Type()).fields[i], "")
 	}
 	for _, fp := range append(fps, c.out...) {
 		l.report(p, fp)
@@ -305,47 +304,74 @@ func declare(f *ScenarioFile) *declared {
 // items reads the timeline's items, from chunks of text (parsed here) or
 // from parts of a tree parsed whole, on every core. It returns nil when an
 // item of a chunk refers to an anchor outside it (read the file whole).
+//
+// Chunks are parsed itemBatch at a time: a YAML parser costs some
+// kilobytes to set up, as much as a small item costs to parse. A batch
+// with any problem is parsed again item by item, so that each item's
+// problems are its own.
 func (l *loader) items(chunks []yamlChunk, parts []*yamlPart, decl *declared) []*loadedItem {
+	const itemBatch = 64
 	n := max(len(chunks), len(parts))
 	out := make([]*loadedItem, n)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	outside := false
 	next := 0
+	one := func(i int) {
+		if chunks == nil {
+			out[i] = l.item(i, parts[i], nil, decl)
+			return
+		}
+		p, problems := itemChunk(chunks[i])
+		if p != nil {
+			p.sheltered = l.sheltered
+		}
+		for _, pr := range problems {
+			if strings.Contains(pr.msg, "unknown anchor") {
+				mu.Lock()
+				outside = true
+				mu.Unlock()
+			}
+		}
+		out[i] = l.item(i, p, problems, decl)
+	}
+	batch := func(from, to int) {
+		if chunks == nil || to-from < 2 {
+			for i := from; i < to; i++ {
+				one(i)
+			}
+			return
+		}
+		var text []byte
+		for _, c := range chunks[from:to] {
+			text = append(text, c.text...)
+		}
+		root, problems := parseYAML(text, chunks[from].line)
+		if len(problems) > 0 || root == nil || root.Kind != yaml.SequenceNode || len(root.Content) != to-from {
+			for i := from; i < to; i++ {
+				one(i)
+			}
+			return
+		}
+		for k, n := range root.Content {
+			out[from+k] = l.item(from+k, &yamlPart{root: n, line: chunks[from].line, sheltered: l.sheltered}, nil, decl)
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), max(n/32, 1))
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for {
 				mu.Lock()
 				i := next
-				next++
+				next += itemBatch
 				stop := outside
 				mu.Unlock()
 				if i >= n || stop {
 					return
 				}
-				var p *yamlPart
-				var problems []yamlProblem
-				if chunks != nil {
-					p, problems = itemChunk(chunks[i])
-					if p != nil {
-						p.sheltered = l.sheltered
-					}
-					for _, pr := range problems {
-						if strings.Contains(pr.msg, "unknown anchor") {
-							mu.Lock()
-							outside = true
-							mu.Unlock()
-						}
-					}
-				} else {
-					p = parts[i]
-				}
-				out[i] = l.item(i, p, problems, decl)
+				batch(i, min(i+itemBatch, n))
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if outside {
@@ -400,7 +426,7 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 		li.it = Item{}
 		decodeObject(raw, reflect.ValueOf(&li.it).Elem(), "", l.opts, nil, &fps)
 	}
-	c := checker{mode: checkScenario, decl: decl, present: func(fp string) bool { return present[fp] }}
+	c := checker{mode: checkScenario, decl: decl, members: present}
 	c.noteFailed(fps)
 	c.item(&li.it, "")
 	for _, fp := range append(fps, c.out...) {
@@ -456,7 +482,7 @@ func (l *loader) order(loaded []*loadedItem) {
 		items, ptrs, bad = append(items, &li.it), append(ptrs, li.ptr), append(bad, li.bad)
 		byPtr[li.ptr] = li
 	}
-	c := checker{mode: checkScenario, present: func(string) bool { return true }, line: func(ptr string) int {
+	c := checker{mode: checkScenario, line: func(ptr string) int {
 		return posIn(byPtr, ptr).line
 	}}
 	c.timelineOrder(items, ptrs, bad)
@@ -601,7 +627,12 @@ func (l *loader) sanitize(top *yamlPart, f *ScenarioFile, loaded []*loadedItem) 
 	}
 	sanitizeStrings(reflect.ValueOf(f).Elem(), "", func(ptr, was, is string) { note(top.pos(ptr, false), ptr, was, is) })
 	for _, li := range loaded {
-		sanitizeStrings(reflect.ValueOf(&li.it).Elem(), li.ptr, func(ptr, was, is string) { note(posIn(byPtr, ptr), ptr, was, is) })
+		v := reflect.ValueOf(&li.it).Elem()
+		if !sanitizeValue(v, 0, false) {
+			nilEmptyLists(&li.it)
+			continue // clean, as nearly every item is: no pointers made
+		}
+		sanitizeStrings(v, li.ptr, func(ptr, was, is string) { note(posIn(byPtr, ptr), ptr, was, is) })
 	}
 }
 

@@ -103,9 +103,20 @@ func (d *WireDecoder) Decode(data []byte, emit func(Event, bool), fail func(erro
 	d.Lines(data, 1, emit, fail)
 }
 
-// Lines reads NDJSON whose first line is numbered line.
+// Lines reads NDJSON whose first line is numbered line. A large input is
+// decoded on every core, its events, problems and drops delivered in order
+// on the caller's goroutine.
 func (d *WireDecoder) Lines(data []byte, line int, emit func(Event, bool), fail func(error)) {
 	d.nowSet = false
+	if parts := splitForCores(data, line); len(parts) > 1 {
+		d.parallel(parts, emit, fail)
+		return
+	}
+	d.lines(data, line, emit, fail)
+}
+
+// lines reads NDJSON on this goroutine.
+func (d *WireDecoder) lines(data []byte, line int, emit func(Event, bool), fail func(error)) {
 	for len(data) > 0 {
 		end := bytes.IndexByte(data, '\n')
 		if end < 0 {
@@ -214,63 +225,24 @@ func (d *WireDecoder) syntaxError(data []byte, line, col int, err error, fail fu
 
 // entry reads one event at line:col.
 func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), fail func(error)) {
-	if depth(raw) > maxWireDepth {
-		d.drop(raw, DropBadEntry)
-		fail(&DecodeError{Problem{File: d.name, Line: line, Col: col, Message: fmt.Sprintf("nested more than %d levels deep", maxWireDepth)}})
-		return
-	}
-	if start := firstByte(raw, 0); start < len(raw) && raw[start] != '{' {
-		d.drop(raw, DropBadEntry)
-		l, c := lineCol(raw, start, line, col)
-		msg := ""
-		if v, err := jsontext.NewDecoder(bytes.NewReader(raw[start:])).ReadValue(); err == nil {
-			msg = "expected an event object, got " + describeJSON(v, false)
-		} else {
-			r, _ := utf8.DecodeRune(raw[start:])
-			msg = "invalid JSON: unexpected " + quoteRune(r) + ", expected an event object"
-		}
-		fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Message: msg}})
-		return
-	}
-	if !jsontext.Value(raw).IsValid(jsontext.AllowDuplicateNames(true)) {
-		d.drop(raw, DropBadEntry)
-		dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true))
-		if _, err := dec.ReadValue(); err != nil {
-			d.syntaxError(raw, line, col, err, fail, false)
-			return
-		}
-		off := firstByte(raw, int(dec.InputOffset()))
-		l, c := lineCol(raw, off, line, col)
-		r, _ := utf8.DecodeRune(raw[off:])
-		want := "one event per line"
-		if d.single {
-			want = "the end of input"
-		}
-		fail(&DecodeError{Problem{File: d.name, Line: l, Col: c,
-			Message: "invalid JSON: unexpected " + quoteRune(r) + " after the event, expected " + want}})
-		return
-	}
 	var it Item
 	var fps []fieldProblem
 	if err := json.Unmarshal(raw, &it, d.opts.decode); err != nil {
+		// Read again member by member, to report every problem; but
+		// not what nests deeper than any event, nor what is no object.
+		if depth(raw) > maxWireDepth {
+			d.drop(raw, DropBadEntry)
+			fail(&DecodeError{Problem{File: d.name, Line: line, Col: col, Message: fmt.Sprintf("nested more than %d levels deep", maxWireDepth)}})
+			return
+		}
+		if !d.wellFormed(raw, line, col, fail) {
+			d.drop(raw, DropBadEntry)
+			return
+		}
 		it = Item{}
 		decodeObject(raw, reflect.ValueOf(&it).Elem(), "", d.opts, nil, &fps)
 	}
-	if d.mode != checkNone {
-		sanitizeItem(&it) // checked as it will be shown: a group of escapes alone is empty
-	}
-	var present map[string]bool
-	c := checker{mode: d.mode, present: func(ptr string) bool {
-		if present == nil {
-			present = members(raw)
-		}
-		return present[ptr]
-	}, later: func(a, b string) string {
-		if locate(raw, a, true) > locate(raw, b, true) {
-			return a
-		}
-		return b
-	}}
+	c := checker{mode: d.mode, raw: raw, sanitize: d.mode != checkNone}
 	c.noteFailed(fps)
 	if it.Time != nil && !c.refused("/time") {
 		if dt := it.Time.Sub(d.opts.origin); dt == math.MinInt64 || dt == math.MaxInt64 {
@@ -296,9 +268,50 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 	emit(e, timed)
 }
 
+// wellFormed reports whether raw is one JSON object, reporting what it is
+// otherwise.
+func (d *WireDecoder) wellFormed(raw []byte, line, col int, fail func(error)) bool {
+	if start := firstByte(raw, 0); start < len(raw) && raw[start] != '{' {
+		l, c := lineCol(raw, start, line, col)
+		msg := ""
+		if v, err := jsontext.NewDecoder(bytes.NewReader(raw[start:])).ReadValue(); err == nil {
+			msg = "expected an event object, got " + describeJSON(v, false)
+		} else {
+			r, _ := utf8.DecodeRune(raw[start:])
+			msg = "invalid JSON: unexpected " + quoteRune(r) + ", expected an event object"
+		}
+		fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Message: msg}})
+		return false
+	}
+	if jsontext.Value(raw).IsValid(jsontext.AllowDuplicateNames(true)) {
+		return true
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true))
+	if _, err := dec.ReadValue(); err != nil {
+		d.syntaxError(raw, line, col, err, fail, false)
+		return false
+	}
+	off := firstByte(raw, int(dec.InputOffset()))
+	l, c := lineCol(raw, off, line, col)
+	r, _ := utf8.DecodeRune(raw[off:])
+	want := "one event per line"
+	if d.single {
+		want = "the end of input"
+	}
+	fail(&DecodeError{Problem{File: d.name, Line: l, Col: c,
+		Message: "invalid JSON: unexpected " + quoteRune(r) + " after the event, expected " + want}})
+	return false
+}
+
 // event is a good item as an event.
 func (d *WireDecoder) event(it *Item) (Event, bool) {
 	nilEmptyLists(it)
+	if w := it.Warning; w != nil && w.Phase == "" { // as Apply reads it
+		w.Phase = WarningIssued
+	}
+	if d.mode == checkNone { // the wire decoder's were sanitised before their checks
+		sanitizeValue(reflect.ValueOf(it).Elem(), MaxNameLen, true)
+	}
 	e := Event{Source: it.Source, Text: it.Text, Body: it.Body()}
 	timed := true
 	switch {
@@ -313,26 +326,7 @@ func (d *WireDecoder) event(it *Item) (Event, bool) {
 		}
 		e.At = d.nowAt
 	}
-	if w, ok := e.Body.(CarrierWarning); ok && w.Phase == "" { // as Apply reads it
-		w.Phase = WarningIssued
-		e.Body = w
-	}
-	if d.mode == checkNone {
-		e = SanitizeEvent(e) // the wire decoder's were sanitised before their checks
-	}
 	return e, timed
-}
-
-// sanitizeItem makes an item's text safe to show, as SanitizeEvent does an
-// event's.
-func sanitizeItem(it *Item) {
-	body := it.Body()
-	if body == nil {
-		return // no event: refused by its checks
-	}
-	e := SanitizeEvent(Event{Source: it.Source, Text: it.Text, Body: body})
-	it.Source, it.Text = e.Source, e.Text
-	it.setBody(e.Body)
 }
 
 // nilEmptyLists makes the empty lists of an item's kind nil: an empty
