@@ -219,7 +219,11 @@ func (c *converter) scalar(n *yaml.Node, ptr string) {
 		f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
 		switch {
 		case err == nil && !math.IsInf(f, 0) && !math.IsNaN(f):
-			c.buf = strconv.AppendFloat(c.buf, f, 'g', -1, 64)
+			if v := strings.TrimPrefix(n.Value, "+"); jsontext.Value(v).Kind() == '0' && jsontext.Value(v).IsValid() {
+				c.buf = append(c.buf, v...) // as written, for messages that quote it
+			} else {
+				c.buf = strconv.AppendFloat(c.buf, f, 'g', -1, 64)
+			}
 		case strings.Contains(strings.ToLower(n.Value), "inf"), strings.Contains(strings.ToLower(n.Value), "nan"), err != nil:
 			c.fail(n, ptr, "expected a finite number, got %s", Visible(n.Value))
 			c.buf = append(c.buf, "null"...)
