@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/warroom/warroom/fixtures"
@@ -102,5 +103,17 @@ func OpenScenario(ref string) (*model.Scenario, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
-	return model.LoadScenario(filepath.Clean(ref), data)
+	sc, err := model.LoadScenario(filepath.Clean(ref), data)
+	if len(data) > largeScenario {
+		// Loading needs many times the file in memory for a moment; the
+		// console keeps running for hours on a fraction of it. Give the
+		// rest back to the system now rather than when the scavenger gets
+		// to it.
+		data = nil
+		debug.FreeOSMemory()
+	}
+	return sc, err
 }
+
+// largeScenario is the size of file after whose load memory is returned.
+const largeScenario = 1 << 20
