@@ -13,11 +13,11 @@ import (
 // earlier read and read again is not news and is not counted: only what
 // never reaches the room is.
 const (
-	DropBeforeStart = "before T+0"            // dated before the incident: history
-	DropDuplicate   = "duplicate"             // a second item with the key of one in the same document
-	DropBadEntry    = "bad entry"             // not an event: bad JSON, a wrong type, a missing field
-	DropBadTime     = "bad time"              // an event whose time or offset does not parse
-	DropUnknownKind = "unknown kind"          // an event of a kind warroom does not know
+	DropBeforeStart = "before T+0" // dated before the incident: history
+	DropDuplicate   = "duplicate"  // a second item with the key of one in the same document
+	DropBadEntry    = model.DropBadEntry
+	DropBadTime     = model.DropBadTime
+	DropUnknownKind = model.DropUnknownKind
 	DropOlder       = "older than the latest" // a host or backlog report older than one already delivered
 	DropNoGroup     = "no group label"        // a Prometheus series that names no host group
 	DropNoID        = "no id"                 // a status page incident without an id

@@ -73,7 +73,7 @@ func TestExecErrors(t *testing.T) {
 			"exit status 1: bad thing"},
 		{"non-zero exit, no stderr", []string{"false"}, false, "false: exit status 1"},
 		{"no such command", []string{"/nonexistent/warroom-cmd"}, false, "no such file or directory"},
-		{"garbage output", []string{`echo 'Usage: tool [options]'`}, true, "script:1:1: invalid JSON: unexpected 'U', expected a value"},
+		{"garbage output", []string{`echo 'Usage: tool [options]'`}, true, "script:1:1: invalid JSON: unexpected 'U', expected an event object"},
 		{"no command", nil, false, "exec: no command"},
 	}
 	for _, tt := range tests {

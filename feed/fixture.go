@@ -10,20 +10,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/warroom/warroom/fixtures"
 	"github.com/warroom/warroom/model"
 )
 
-// MaxScenarioSize is the largest scenario file warroom reads. Loading takes
-// about 70 times the file's size in memory (measured: a 3.9 MiB scenario of
-// 19,000 events peaked at 269 MiB of heap, 296 MiB resident, and took 4 s),
-// so the limit keeps a load near 300 MB. It leaves ample room: the default
-// scenario (crowdstrike-primeday-2024, 590 events over three days) is 103
-// KiB, and a week-long exercise with an event every minute, about 10,000
-// events at the same density, is under 2 MiB.
-const MaxScenarioSize = 4 << 20
+// MaxScenarioSize is the largest scenario file warroom reads: the loader's
+// own limit (model.MaxScenarioBytes). A scenario is parsed item by item,
+// so a load needs what the file's events need, not a syntax tree of the
+// whole file; the README's performance section has the measured time and
+// peak memory of a 50 MB scenario.
+const MaxScenarioSize = model.MaxScenarioBytes
 
 // ScenarioTooLargeError is a scenario file larger than MaxScenarioSize.
 type ScenarioTooLargeError struct {
@@ -104,5 +103,17 @@ func OpenScenario(ref string) (*model.Scenario, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
-	return model.LoadScenario(filepath.Clean(ref), data)
+	sc, err := model.LoadScenario(filepath.Clean(ref), data)
+	if len(data) > largeScenario {
+		// Loading needs many times the file in memory for a moment; the
+		// console keeps running for hours on a fraction of it. Give the
+		// rest back to the system now rather than when the scavenger gets
+		// to it.
+		data = nil
+		debug.FreeOSMemory()
+	}
+	return sc, err
 }
+
+// largeScenario is the size of file after whose load memory is returned.
+const largeScenario = 1 << 20

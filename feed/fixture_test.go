@@ -77,8 +77,8 @@ func TestScenarioSizeLimit(t *testing.T) {
 		size    int64
 		refused string // the size the message gives; "" when read
 	}{
-		{"50 MB", 50 << 20, "50 MiB"},
-		{"one byte over", MaxScenarioSize + 1, "4194305 bytes"},
+		{"100 MB", 100 << 20, "100 MiB"},
+		{"one byte over", MaxScenarioSize + 1, "67108865 bytes"},
 		{"at the limit", MaxScenarioSize, ""},
 	}
 	for _, tt := range tests {
@@ -96,7 +96,7 @@ func TestScenarioSizeLimit(t *testing.T) {
 				t.Fatalf("ReadScenarioFile = %d bytes, %v; want it refused", len(data), err)
 			}
 			_, err = OpenScenario(path)
-			for _, want := range []string{path, tt.refused, "4 MiB limit", "default scenario is 103 KiB"} {
+			for _, want := range []string{path, tt.refused, "64 MiB limit", "default scenario is 103 KiB"} {
 				if err == nil || !strings.Contains(err.Error(), want) {
 					t.Errorf("OpenScenario error %v, want it to say %q", err, want)
 				}

@@ -28,7 +28,7 @@ func TestScenarioSizeLimitOnAPipe(t *testing.T) {
 	}()
 	_, err := ReadScenarioFile(path)
 	var tooLarge *ScenarioTooLargeError
-	if !errors.As(err, &tooLarge) || !strings.Contains(err.Error(), "more than 4 MiB") {
+	if !errors.As(err, &tooLarge) || !strings.Contains(err.Error(), "more than 64 MiB") {
 		t.Fatalf("a pipe sending more than the limit: %v", err)
 	}
 }

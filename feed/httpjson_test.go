@@ -183,7 +183,7 @@ func TestHTTPErrors(t *testing.T) {
 		{"not found", func(s *eventServer, h *HTTP) { s.status = 404 }, "404 Not Found"},
 		{"garbage body", func(s *eventServer, h *HTTP) {
 			s.body = "<html>\n<body>Sign in</body>\n"
-		}, "api:1:1: invalid JSON: unexpected '<', expected a value"},
+		}, "api:1:1: invalid JSON: unexpected '<', expected an event object"},
 		{"body too large", func(s *eventServer, h *HTTP) {
 			h.MaxBody = 100
 			s.body = strings.Repeat(ndjsonNote("a"), 10)

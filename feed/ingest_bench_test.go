@@ -125,7 +125,7 @@ func BenchmarkIngestNDJSON(b *testing.B) {
 		s := model.NewState(nil)
 		var errs int
 		d := newWireDecoder("bench", testClock)
-		d.lines(data, 1, func(e model.Event, _ bool) { model.Apply(&s, e) }, func(error) { errs++ })
+		d.Lines(data, 1, func(e model.Event, _ bool) { model.Apply(&s, e) }, func(error) { errs++ })
 		if s.Applied != ingestN || errs != 0 {
 			b.Fatalf("applied %d of %d events, %d errors", s.Applied, ingestN, errs)
 		}
@@ -160,7 +160,7 @@ func BenchmarkIngestNDJSONPipeline(b *testing.B) {
 			if i := bytes.LastIndexByte(rest[:n], '\n'); i >= 0 {
 				n = i + 1
 			}
-			d.lines(rest[:n], 1, func(e model.Event, _ bool) {
+			d.Lines(rest[:n], 1, func(e model.Event, _ bool) {
 				batch = append(batch, e)
 				if len(batch) == defaultBatchSize {
 					batches <- batch
@@ -188,7 +188,7 @@ func BenchmarkDecodeNDJSON(b *testing.B) {
 	for b.Loop() {
 		n := 0
 		d := newWireDecoder("bench", testClock)
-		d.lines(data, 1, func(model.Event, bool) { n++ }, func(err error) { b.Fatal(err) })
+		d.Lines(data, 1, func(model.Event, bool) { n++ }, func(err error) { b.Fatal(err) })
 		if n != ingestN {
 			b.Fatalf("decoded %d of %d", n, ingestN)
 		}

@@ -124,8 +124,7 @@ func livePeak(n int, stepBack time.Duration) (peak, settled uint64, kept int) {
 			gen.write(&lines, first+j, start+time.Duration(j)*spacing)
 		}
 		batch := make([]model.Event, 0, size)
-		dec.p.hasNow = false
-		dec.lines(lines.Bytes(), 1, func(e model.Event, _ bool) { batch = append(batch, e) }, func(err error) { panic(err) })
+		dec.Lines(lines.Bytes(), 1, func(e model.Event, _ bool) { batch = append(batch, e) }, func(err error) { panic(err) })
 		r.Ingest(batch)
 		if k%peakSampleEvery == 0 {
 			peak = max(peak, settledHeap())
@@ -194,8 +193,8 @@ func liveRunnerRetained(b *testing.B, data []byte) (retained uint64, pos, droppe
 func distinctEvents(data []byte) int {
 	seen := map[string]bool{}
 	dec := newWireDecoder("bench", testClock)
-	dec.lines(data, 1, func(e model.Event, _ bool) {
-		b, err := appendEvent(nil, e, time.Unix(0, int64(e.At)), true)
+	dec.Lines(data, 1, func(e model.Event, _ bool) {
+		b, err := model.EncodeEvent(e, time.Unix(0, int64(e.At)))
 		if err != nil {
 			panic(err)
 		}
@@ -209,7 +208,7 @@ func replayRetained(data []byte) uint64 {
 	base := settledHeap()
 	var events []model.Event
 	dec := newWireDecoder("bench", testClock)
-	dec.lines(data, 1, func(e model.Event, _ bool) { events = append(events, e) }, func(err error) { panic(err) })
+	dec.Lines(data, 1, func(e model.Event, _ bool) { events = append(events, e) }, func(err error) { panic(err) })
 	slices.SortStableFunc(events, func(a, b model.Event) int { return cmp.Compare(a.At, b.At) })
 	c := model.NewCursor(model.NewState(ingestScenario()), events)
 	c.Seek(c.End())

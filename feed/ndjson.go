@@ -158,7 +158,8 @@ func (n *NDJSON) Stream(ctx context.Context, emit func([]model.Event)) error {
 	}
 	reread := false // the lines being decoded may repeat the file's last version
 	var key []byte
-	dec.dropped = func(raw []byte, reason string) {
+	keyEncoder := model.NewWireEncoder(time.Time{})
+	dec.Dropped = func(raw []byte, reason string) {
 		if follow && n.badLines.repeat(raw, reread) {
 			return
 		}
@@ -167,7 +168,7 @@ func (n *NDJSON) Stream(ctx context.Context, emit func([]model.Event)) error {
 	add := func(e model.Event, timed bool) {
 		if follow && !timed {
 			var err error
-			if key, err = appendEvent(key[:0], e, time.Time{}, false); err == nil && n.undated.repeat(key, reread) {
+			if key, err = keyEncoder.Append(key[:0], e, false); err == nil && n.undated.repeat(key, reread) {
 				return
 			}
 		}
@@ -200,12 +201,11 @@ func (n *NDJSON) Stream(ctx context.Context, emit func([]model.Event)) error {
 					n.badLines.next()
 					n.undated.next()
 				}
-				dec.p.hasNow = false
 				again, rest := splitLines(c.data, c.ver.prevLines-c.line+1)
 				reread = true
-				dec.lines(again, c.line, add, onError)
+				dec.Lines(again, c.line, add, onError)
 				reread = false
-				dec.lines(rest, c.line+bytes.Count(again, []byte{'\n'}), add, onError)
+				dec.Lines(rest, c.line+bytes.Count(again, []byte{'\n'}), add, onError)
 			}
 			if c.end != nil {
 				flush()
@@ -264,8 +264,8 @@ func (s *lineSplitter) feed(b []byte) (out []byte, first int, err error) {
 		s.partial = s.partial[:0]
 		b = b[last+1:]
 	}
-	if len(s.partial)+len(b) > maxLineLen {
-		err = &DecodeError{model.Problem{File: s.name, Line: s.line, Col: 1, Message: longLine}}
+	if len(s.partial)+len(b) > model.MaxWireLine {
+		err = &DecodeError{Problem: model.Problem{File: s.name, Line: s.line, Col: 1, Message: longLine}}
 		s.partial, s.discarding = nil, true
 		return out, first, err
 	}

@@ -210,7 +210,7 @@ func TestNDJSONBadLine(t *testing.T) {
 	_, errs := c.got()
 	want := []string{
 		path + ":2:19: note.text: missing required field: expected a string",
-		path + ":3:1: invalid JSON: unexpected 'n', expected a value",
+		path + ":3:1: invalid JSON: unexpected 'n', expected an event object",
 		path + `:5:45: note.mood: unknown field "mood": expected one of author, text`,
 	}
 	if strings.Join(errs, "\n") != strings.Join(want, "\n") {
@@ -220,7 +220,7 @@ func TestNDJSONBadLine(t *testing.T) {
 
 func TestNDJSONLongLine(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "events.ndjson")
-	long := `{"at":"1m","note":{"author":"ic","text":"` + strings.Repeat("x", maxLineLen) + `"}}` + "\n"
+	long := `{"at":"1m","note":{"author":"ic","text":"` + strings.Repeat("x", model.MaxWireLine) + `"}}` + "\n"
 	appendToFile(t, path, ndjsonNote("a")+long+ndjsonNote("b"))
 	c, _ := followFile(t, path)
 	c.waitTexts(t, "a", "b")

@@ -6,19 +6,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 )
 
-// The wire format's codec is the journal's: feed satisfies the interface
+// The wire format's codec is the journal's: model satisfies the interface
 // without importing the journal.
-var _ journal.Codec = feed.Codec{}
+var _ journal.Codec = model.JournalCodec{}
 
 // origin is T+0 of the incident the tests journal.
 var origin = time.Date(2024, 7, 19, 4, 9, 0, 0, time.UTC)
 
-func testCodec() feed.Codec { return feed.Codec{Clock: feed.Clock{Origin: origin}} }
+func testCodec() model.JournalCodec { return model.NewJournalCodec(origin) }
 
 func scenarioHeader() journal.Header {
 	return journal.Header{Kind: "scenario", Name: "crowdstrike-primeday-2024", Identity: "5f2a9c0e7b31d4a8e6f1"}

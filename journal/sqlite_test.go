@@ -226,7 +226,7 @@ func TestAppendRefusesAll(t *testing.T) {
 		{"unknown kind", journal.Entry{Kind: "gossip", Wall: wall(0)}, `entry 3 (gossip): unknown kind "gossip"`},
 		{"event without a body", journal.Entry{Kind: journal.KindEvent, Wall: wall(0)}, "entry 3 (event): an event without a body"},
 		{"event the wire format cannot hold", journal.Entry{Kind: journal.KindAction, Wall: wall(0),
-			Event: model.Event{Body: model.WhatIf{Factor: nan()}}}, "entry 3 (action): encode event: whatif.factor is NaN"},
+			Event: model.Event{Body: model.WhatIf{Factor: nan()}}}, "entry 3 (action): encode event: whatif.factor: unsupported value: NaN"},
 		{"negative position", journal.Entry{Kind: journal.KindEvent, Pos: -1, Wall: wall(0), Event: oneOfEach()[0].Event},
 			"entry 3 (event): position -1 is negative"},
 		{"clock that is not a number", journal.Entry{Kind: journal.KindClock, Wall: wall(0), Clock: journal.Clock{Speed: nan()}},

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/model"
 )
 
@@ -173,7 +172,7 @@ func TestVerifyWhileTheRoomAppends(t *testing.T) {
 	t.Logf("%d reports while appending", reports)
 }
 
-var verifyCodec = feed.Codec{Clock: feed.Clock{Origin: time.Date(2024, 7, 19, 4, 9, 0, 0, time.UTC)}}
+var verifyCodec = model.NewJournalCodec(time.Date(2024, 7, 19, 4, 9, 0, 0, time.UTC))
 
 func verifyNote(i int) Entry {
 	return Entry{Kind: KindAction, Pos: i, Wall: time.Date(2025, 1, 2, 3, 4, 5, i, time.UTC),

@@ -57,19 +57,19 @@ const (
 
 // HostStatus reports a host group's counts at a moment.
 type HostStatus struct {
-	Group     string
-	Recovered int // hosts back in service
-	Total     int // hosts in the group
-	Failed    int // hosts known to be failing now (boot loop, crashed)
-	State     HostState
+	Group     string    `json:"group" check:"required,ref=host_groups" doc:"A host_groups id."`
+	Recovered int       `json:"recovered" check:"present,min=0" doc:"Hosts back in service (>= 0, <= total)."`
+	Total     int       `json:"total,omitzero" check:"min=1" doc:"Hosts in the group (> 0); defaults to the group's declared total."`
+	Failed    int       `json:"failed,omitzero" check:"min=0" doc:"Hosts known to be failing now (>= 0); recovered + failed <= total."`
+	State     HostState `json:"state,omitzero" doc:"The group's condition."`
 }
 
 // BacklogObservation reports the delivery backlog at a moment. Rates are orders
 // per hour and optional: nil means the source did not report it.
 type BacklogObservation struct {
-	Waiting int64    // orders waiting to ship
-	Inflow  *float64 // new orders per hour
-	Shipped *float64 // orders shipped per hour
+	Waiting int64    `json:"waiting" check:"present,min=0" doc:"Orders waiting to ship (>= 0)."`
+	Inflow  *float64 `json:"inflow,omitzero" check:"min=0" doc:"New orders per hour (>= 0); optional."`
+	Shipped *float64 `json:"shipped,omitzero" check:"min=0" doc:"Orders shipped per hour (>= 0); optional."`
 }
 
 // Severity ranks a carrier warning.
@@ -109,21 +109,21 @@ const (
 // CarrierWarning issues, updates or resolves a carrier's notice. ID ties the
 // phases of one notice together. On update, empty fields keep their values.
 type CarrierWarning struct {
-	ID       string
-	Carrier  string
-	Phase    WarningPhase
-	Severity Severity
-	Region   string
-	Headline string
-	Body     string
+	ID       string       `json:"id" check:"required" doc:"The notice's id; all phases of one notice share it. Issued once."`
+	Carrier  string       `json:"carrier,omitzero" check:"ref=carriers" doc:"A carriers id; required when the phase is issued."`
+	Phase    WarningPhase `json:"phase,omitzero" doc:"Where the notice is in its life; default issued. updated and resolved must follow an issued with the same id; on update, absent fields keep their values."`
+	Severity Severity     `json:"severity,omitzero" doc:"How bad; required when the phase is issued."`
+	Region   string       `json:"region,omitzero" doc:"Where it applies, e.g. \"US, Europe\"."`
+	Headline string       `json:"headline,omitzero" doc:"One line; required when the phase is issued."`
+	Body     string       `json:"body,omitzero" sanitize:"text" doc:"The notice's text."`
 }
 
 // SellerComplaint is one seller's post.
 type SellerComplaint struct {
-	Seller  string
-	Channel string // "forums", "case", "email", ...
-	Topic   string // "late-shipment-rate", "labels-failing", ...
-	Text    string
+	Seller  string `json:"seller" check:"required" doc:"The seller's name."`
+	Channel string `json:"channel" check:"required" doc:"Where it was posted: forums, case, email, social (free text)."`
+	Topic   string `json:"topic" check:"required,ref=topics" doc:"A topics id."`
+	Text    string `json:"text" check:"required" sanitize:"text" doc:"The post."`
 }
 
 // StepState is a runbook step's state.
@@ -148,20 +148,20 @@ func (s StepState) Valid() bool {
 
 // RunbookStepChange moves a runbook step to a new state.
 type RunbookStepChange struct {
-	Step  string
-	State StepState
-	By    string
+	Step  string    `json:"step" check:"required,ref=runbook" doc:"A runbook id."`
+	State StepState `json:"state" check:"required" doc:"The step's new state."`
+	By    string    `json:"by,omitzero" doc:"Optional responder handle, e.g. ic."`
 }
 
 // Inject is a facilitator's prompt in a tabletop exercise. Players see the
 // title, prompt and questions; Expected and Notes are for the facilitator.
 type Inject struct {
-	ID        string
-	Title     string
-	Prompt    string
-	Questions []string // discussion questions
-	Expected  []string // actions a good team takes; scored in the debrief
-	Notes     string   // facilitator-only guidance
+	ID        string   `json:"id" check:"required" doc:"Unique among the scenario's injects."`
+	Title     string   `json:"title" check:"required" doc:"One line shown to players."`
+	Prompt    string   `json:"prompt" check:"required" sanitize:"text" doc:"The situation and the question put to players."`
+	Questions []string `json:"questions,omitzero" check:"items" sanitize:"text" doc:"Discussion questions players see."`
+	Expected  []string `json:"expected,omitzero" check:"items" sanitize:"text" doc:"Actions a good team takes; facilitator only, scored in the debrief."`
+	Notes     string   `json:"notes,omitzero" sanitize:"text" doc:"Guidance for the facilitator; never shown to players."`
 }
 
 // InjectAction is what the facilitator does with an inject.
@@ -176,53 +176,53 @@ const (
 
 // InjectControl is the facilitator acting on an inject.
 type InjectControl struct {
-	Inject string
-	Action InjectAction
-	By     string
+	Inject string       `json:"inject" check:"required" doc:"The inject's id."`
+	Action InjectAction `json:"action" check:"required" doc:"What the facilitator does with it."`
+	By     string       `json:"by,omitzero" doc:"The facilitator's handle."`
 }
 
 // Decision is a responder's decision, recorded against an inject.
 type Decision struct {
-	Inject string // empty: the current inject
-	By     string
-	Text   string
-	Wall   time.Time // real time it was taken (the scenario time is the event's)
+	Inject string    `json:"inject,omitzero" doc:"The inject it answers; absent: the current inject."`
+	By     string    `json:"by,omitzero" doc:"Who decided."`
+	Text   string    `json:"text" check:"required" sanitize:"text" doc:"The decision."`
+	Wall   time.Time `json:"wall,omitzero" doc:"The real time it was taken (RFC 3339; the scenario time is the event's)."`
 }
 
 // ExpectedCheck marks one of an inject's expected actions as done or not:
 // the facilitator's scoring.
 type ExpectedCheck struct {
-	Inject string
-	Item   int // index into Inject.Expected
-	Done   bool
-	By     string
+	Inject string `json:"inject" check:"required" doc:"The inject's id."`
+	Item   int    `json:"item" check:"present,min=0" doc:"Which expected action, from 0."`
+	Done   bool   `json:"done,omitzero" doc:"Done (true) or not."`
+	By     string `json:"by,omitzero" doc:"The facilitator's handle."`
 }
 
 // WhatIf scales the backlog's shipping capacity by Factor from From on, to
 // compare a forecast against the baseline. A Factor of 0 or 1 clears it.
 type WhatIf struct {
-	Factor float64
-	From   time.Duration
-	By     string
+	Factor float64       `json:"factor" check:"present,min=0" doc:"Shipping capacity times this from From on; 0 or 1 clears it."`
+	From   time.Duration `json:"from,omitzero" doc:"When the change starts (an offset or a time; default T+0)."`
+	By     string        `json:"by,omitzero" doc:"The facilitator's handle."`
 }
 
 // Note is free text added by a responder.
 type Note struct {
-	Author string
-	Text   string
+	Author string `json:"author" check:"required" doc:"Responder handle, e.g. ic."`
+	Text   string `json:"text" check:"required" sanitize:"text" doc:"The note."`
 }
 
 // StatusUpdate is an outside party's public update (a cloud provider's health
 // dashboard, a vendor's statement).
 type StatusUpdate struct {
-	From string
-	Text string
+	From string `json:"from" check:"required" doc:"Who published it, e.g. \"AWS Health Dashboard\"."`
+	Text string `json:"text" check:"required" sanitize:"text" doc:"What it said."`
 }
 
 // Acknowledgement marks a carrier warning as seen by a responder.
 type Acknowledgement struct {
-	Warning string // CarrierWarning.ID
-	By      string
+	Warning string `json:"warning" check:"required" doc:"The id of a warning issued earlier in the timeline."`
+	By      string `json:"by,omitzero" doc:"Optional responder handle."`
 }
 
 // HealthStatus is a data source's condition.
@@ -236,21 +236,21 @@ const (
 
 // SourceHealth reports a data source's health.
 type SourceHealth struct {
-	Source   string
-	Status   HealthStatus
-	Error    string        // the last error, kept while the status is not ok
-	LastData time.Duration // offset of the last fresh data; negative: none yet
-	Feeds    []Kind        // the kinds of events the source produces: which panes it feeds
+	Source   string        `json:"source" check:"required" doc:"The source's name."`
+	Status   HealthStatus  `json:"status" check:"required" doc:"Its health."`
+	Error    string        `json:"error,omitzero" sanitize:"text" doc:"The last error, kept while the status is not ok."`
+	LastData time.Duration `json:"last_data" doc:"When its last fresh data came (an offset or a time); negative: none yet."`
+	Feeds    []Kind        `json:"feeds,omitzero" doc:"The kinds of events it produces: the panes it feeds."`
 	// Dropped counts, by reason, the items the source read since it started
 	// and never delivered (an RSS item dated before T+0, a bad NDJSON line, a
 	// report older than one already delivered), most first; nil: none.
-	Dropped []DropCount
+	Dropped []DropCount `json:"dropped,omitzero" doc:"Items it read and never delivered, by reason."`
 }
 
 // DropCount is how many items a source dropped for one reason.
 type DropCount struct {
-	Reason string // "before T+0", "bad entry", "older than the latest", ...
-	Count  int
+	Reason string `json:"reason" check:"required" doc:"Why, e.g. \"before T+0\", \"bad entry\"."`
+	Count  int    `json:"count" check:"present,min=0" doc:"How many."`
 }
 
 // DroppedTotal sums the counts.

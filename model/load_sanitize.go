@@ -1,33 +1,9 @@
 package model
 
 import (
-	"fmt"
 	"strconv"
 	"unicode/utf8"
 )
-
-// sanitize is Sanitize for a string taken from the file, with no cap: a
-// scenario is not a stream that can grow without bound, and cutting a long
-// prompt would lose what its author wrote. When something is removed or
-// replaced the lint pass gets a warning that shows where.
-func (v yamlValue) sanitize(s string) string {
-	clean := Sanitize(s, 0)
-	if clean == s {
-		return s
-	}
-	at := v.pos()
-	v.d.changed = append(v.d.changed, LintWarning{File: v.d.file, Line: at.line, Col: at.col, Field: v.path,
-		Message: Visible(fmt.Sprintf("terminal controls, invisible or width-disputed characters removed for display: %q becomes %q",
-			excerpt(s, clean), excerpt(clean, s)))})
-	return clean
-}
-
-// raw is a scalar's text as written, before sanitising, for a message that
-// quotes it: the user sees what is in the file, escapes and all.
-func (v yamlValue) raw() string {
-	s, _ := scalarText(v.node)
-	return s
-}
 
 // excerpt is the part of s around where it first differs from other, with
 // "…" where it is cut, for a message.

@@ -1,101 +1,86 @@
 package model
 
-// sanitizeList sanitises each string of a list, copying the list only when
-// something changes.
-func sanitizeList(l []string, maxLen int) []string {
-	var out []string
-	for i, s := range l {
-		c := Sanitize(s, maxLen)
-		if out == nil && c != s {
-			out = make([]string, len(l))
-			copy(out, l[:i])
-		}
-		if out != nil {
-			out[i] = c
-		}
-	}
-	if out == nil {
-		return l
-	}
-	return out
-}
+import "reflect"
 
 // SanitizeEvent sanitises every string of an event: its source, its text and
-// every string field of its body, names capped at MaxNameLen runes and texts
-// at MaxTextLen. Lists are copied before they are changed, never edited in
+// every string of its body, names capped at MaxNameLen runes and the fields
+// its type tags sanitize:"text" at MaxTextLen. The body is copied, and its
+// lists, before anything in them changes: an event is never edited in
 // place. Every live source passes its events through it.
 func SanitizeEvent(e Event) Event {
 	e.Source = Sanitize(e.Source, MaxNameLen)
 	e.Text = Sanitize(e.Text, MaxTextLen)
-	n := func(s string) string { return Sanitize(s, MaxNameLen) }
-	t := func(s string) string { return Sanitize(s, MaxTextLen) }
-	switch b := e.Body.(type) {
-	case HostStatus:
-		b.Group = n(b.Group)
-		b.State = HostState(n(string(b.State)))
-		e.Body = b
-	case BacklogObservation:
-		// numbers only
-	case CarrierWarning:
-		b.ID, b.Carrier, b.Region, b.Headline = n(b.ID), n(b.Carrier), n(b.Region), n(b.Headline)
-		b.Phase = WarningPhase(n(string(b.Phase)))
-		b.Severity = Severity(n(string(b.Severity)))
-		b.Body = t(b.Body)
-		e.Body = b
-	case SellerComplaint:
-		b.Seller, b.Channel, b.Topic = n(b.Seller), n(b.Channel), n(b.Topic)
-		b.Text = t(b.Text)
-		e.Body = b
-	case RunbookStepChange:
-		b.Step, b.By = n(b.Step), n(b.By)
-		b.State = StepState(n(string(b.State)))
-		e.Body = b
-	case Inject:
-		b.ID, b.Title = n(b.ID), n(b.Title)
-		b.Prompt, b.Notes = t(b.Prompt), t(b.Notes)
-		b.Questions = sanitizeList(b.Questions, MaxTextLen)
-		b.Expected = sanitizeList(b.Expected, MaxTextLen)
-		e.Body = b
-	case Note:
-		b.Author, b.Text = n(b.Author), t(b.Text)
-		e.Body = b
-	case StatusUpdate:
-		b.From, b.Text = n(b.From), t(b.Text)
-		e.Body = b
-	case Acknowledgement:
-		b.Warning, b.By = n(b.Warning), n(b.By)
-		e.Body = b
-	case SourceHealth:
-		b.Source, b.Error = n(b.Source), t(b.Error)
-		b.Status = HealthStatus(n(string(b.Status)))
-		var feeds []Kind
-		for i, k := range b.Feeds {
-			c := Kind(n(string(k)))
-			if feeds == nil && c != k {
-				feeds = make([]Kind, len(b.Feeds))
-				copy(feeds, b.Feeds[:i])
-			}
-			if feeds != nil {
-				feeds[i] = c
-			}
-		}
-		if feeds != nil {
-			b.Feeds = feeds
-		}
-		e.Body = b
-	case InjectControl:
-		b.Inject, b.By = n(b.Inject), n(b.By)
-		b.Action = InjectAction(n(string(b.Action)))
-		e.Body = b
-	case Decision:
-		b.Inject, b.By, b.Text = n(b.Inject), n(b.By), t(b.Text)
-		e.Body = b
-	case ExpectedCheck:
-		b.Inject, b.By = n(b.Inject), n(b.By)
-		e.Body = b
-	case WhatIf:
-		b.By = n(b.By)
-		e.Body = b
+	if e.Body == nil {
+		return e
 	}
+	v := reflect.ValueOf(e.Body)
+	if v.Kind() != reflect.Struct || !sanitizeValue(v, MaxNameLen, false) {
+		return e // clean: nothing to copy
+	}
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	sanitizeValue(c, MaxNameLen, true)
+	e.Body = c.Interface().(Body)
 	return e
+}
+
+// sanitizeValue sanitises v's strings (in a struct, by its fields' tags,
+// inside pointers and lists), capped at limit runes (0: none, for all of
+// it), and reports whether
+// any changed. With set false it only looks; with set it changes v, which
+// must be settable, copying each list before it changes one of its items.
+func sanitizeValue(v reflect.Value, limit int, set bool) bool {
+	switch v.Kind() {
+	case reflect.String:
+		s := v.String()
+		clean := Sanitize(s, limit)
+		if clean == s {
+			return false
+		}
+		if set {
+			v.SetString(clean)
+		}
+		return true
+	case reflect.Pointer:
+		return !v.IsNil() && sanitizeValue(v.Elem(), limit, set)
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return false
+		}
+		changed := false
+		ti := infoOf(v.Type())
+		for i := range ti.fields {
+			f := &ti.fields[i]
+			l := limit // 0: no cap, for all inside
+			if l != 0 {
+				l = f.limit()
+			}
+			if sanitizeValue(f.value(v), l, set) {
+				changed = true
+				if !set {
+					return true
+				}
+			}
+		}
+		return changed
+	case reflect.Slice:
+		copied := false
+		for i := range v.Len() {
+			if !sanitizeValue(v.Index(i), limit, false) {
+				continue
+			}
+			if !set {
+				return true
+			}
+			if !copied {
+				c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+				reflect.Copy(c, v)
+				v.Set(c)
+				copied = true
+			}
+			sanitizeValue(v.Index(i), limit, true)
+		}
+		return copied
+	}
+	return false
 }

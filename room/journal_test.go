@@ -226,7 +226,7 @@ func TestRestoreWithTheWireCodec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	codec := feed.Codec{Clock: feed.Clock{Origin: sc.Meta.Start}}
+	codec := model.NewJournalCodec(sc.Meta.Start)
 	path := filepath.Join(t.TempDir(), "incident.db")
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 )
@@ -63,7 +62,7 @@ func newJournalDebriefCmd() *cobra.Command {
 // journalCodec reads the events of any journal for export and verify.
 // Export writes back what it read, so the origin cancels out; the Unix
 // epoch keeps every time from 1678 to 2262 within an offset.
-func journalCodec() feed.Codec { return feed.Codec{Clock: feed.Clock{Origin: time.Unix(0, 0).UTC()}} }
+func journalCodec() model.JournalCodec { return model.NewJournalCodec(time.Unix(0, 0).UTC()) }
 
 func newJournalExportCmd() *cobra.Command {
 	var format string

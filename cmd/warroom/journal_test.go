@@ -50,7 +50,7 @@ func journalEvents() []journal.Entry {
 func writeJournal(t *testing.T, dir, name string) string {
 	t.Helper()
 	path := filepath.Join(dir, "incident.db")
-	j, err := journal.Open(path, feed.Codec{Clock: feed.Clock{Origin: incidentStart}}, journal.Header{
+	j, err := journal.Open(path, model.NewJournalCodec(incidentStart), journal.Header{
 		Kind: "scenario", Name: name, Identity: "5f2a9c0e7b31d4a8e6f1a2b3", Created: time.Date(2025, 3, 4, 9, 59, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)

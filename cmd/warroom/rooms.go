@@ -5,7 +5,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/room"
@@ -64,8 +63,8 @@ func openRoom(sc *model.Scenario, live bool, path string, opts ...room.Option) (
 }
 
 // wireCodec is the journal's codec for an incident whose T+0 is sc's.
-func wireCodec(sc *model.Scenario) feed.Codec {
-	return feed.Codec{Clock: feed.Clock{Origin: sc.Meta.Start}}
+func wireCodec(sc *model.Scenario) model.JournalCodec {
+	return model.NewJournalCodec(sc.Meta.Start)
 }
 
 // journalStart is the T+0 the journal at path says its incident began at,
@@ -95,7 +94,7 @@ func replayJournal(path string) (*room.Room, error) {
 	if !ok {
 		return nil, fmt.Errorf("journal %s: it does not say when its incident began", path)
 	}
-	j, err := journal.OpenExisting(path, feed.Codec{Clock: feed.Clock{Origin: start}})
+	j, err := journal.OpenExisting(path, model.NewJournalCodec(start))
 	if err != nil {
 		return nil, err
 	}

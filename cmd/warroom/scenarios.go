@@ -68,17 +68,26 @@ func newScenariosExportCmd() *cobra.Command {
 }
 
 func newScenariosSchemaCmd() *cobra.Command {
-	return &cobra.Command{
+	wire := false
+	cmd := &cobra.Command{
 		Use:   "schema",
 		Short: "Print the scenario format's JSON Schema, for editors",
-		Long: "Print the JSON Schema of the scenario format. Save it next to a scenario\n" +
-			"exported with `warroom scenarios export` so that the file's\n" +
+		Long: "Print the JSON Schema of the scenario format, made from the same types the\n" +
+			"loader decodes into. Save it next to a scenario exported with\n" +
+			"`warroom scenarios export` so that the file's\n" +
 			"`# yaml-language-server: $schema=scenario.schema.json` line finds it:\n" +
-			"  warroom scenarios schema > scenario.schema.json",
+			"  warroom scenarios schema > scenario.schema.json\n" +
+			"With --wire, the schema of one event of the wire format (NDJSON) instead.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := cmd.OutOrStdout().Write(fixtures.Schema())
+			schema := model.ScenarioSchema()
+			if wire {
+				schema = model.WireSchema()
+			}
+			_, err := cmd.OutOrStdout().Write(schema)
 			return err
 		},
 	}
+	cmd.Flags().BoolVar(&wire, "wire", false, "the wire format's event instead of the scenario file")
+	return cmd
 }

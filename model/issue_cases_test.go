@@ -1,0 +1,62 @@
+package model
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// The broken files that the hand-written loader let through or reported
+// wrongly: each gets the message a typed decoder gives.
+func TestLoadScenarioTypedMessages(t *testing.T) {
+	head := "title: T\nsummary: S\nstart: 2024-07-19T04:09:00Z\nseverity: SEV1\nillustrative: I\n" +
+		"host_groups:\n  - {id: g, name: G, total: 10}\ntimeline:\n"
+	tests := []struct {
+		name string
+		file string
+		want string // the whole first problem; "" loads
+	}{
+		{"a boolean title", strings.Replace(head, "title: T", "title: true", 1) + "  - at: +0m\n    note: {author: a, text: b}\n",
+			"x.yaml:1:8: title: expected a string, got a boolean true"},
+		{"byte-order mark", "\ufeff" + head + "  - at: +0m\n    note: {author: a, text: b}\n", ""},
+		{"1e30 hosts", head + "  - at: +0m\n    hosts: {group: g, recovered: 1e30}\n",
+			"x.yaml:10:34: timeline[0].hosts.recovered: expected an integer >= 0, got a number 1e30"},
+		{"invalid UTF-8 in a title", strings.Replace(head, "title: T", "title: T\xff", 1),
+			"x.yaml:1:9: invalid UTF-8 (byte 0xff): a scenario file is UTF-8 text"},
+		{"lower-case t and z", strings.Replace(head, "2024-07-19T04:09:00Z", "2024-07-19t04:09:00z", 1) + "  - at: +0m\n    note: {author: a, text: b}\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc, err := LoadScenario("x.yaml", []byte(tt.file))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("LoadScenario: %v", err)
+			case tt.want == "":
+				if !sc.Meta.Start.Equal(time.Date(2024, 7, 19, 4, 9, 0, 0, time.UTC)) || len(sc.Events) != 1 {
+					t.Errorf("start %v, %d events", sc.Meta.Start, len(sc.Events))
+				}
+			case err == nil:
+				t.Fatalf("loads; want %q", tt.want)
+			default:
+				if first := strings.SplitN(err.Error(), "\n", 2)[0]; first != tt.want {
+					t.Errorf("first problem\n got %s\nwant %s", first, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// A value nested 40,000 levels deep (a 186 KB file) is refused for its
+// depth, before the parser builds anything of it.
+func TestLoadScenarioDeepNesting(t *testing.T) {
+	file := "title: " + strings.Repeat("[", 40_000) + strings.Repeat("]", 40_000) + "\n"
+	allocs := testing.AllocsPerRun(1, func() {
+		_, err := LoadScenario("deep.yaml", []byte(file))
+		if err == nil || !strings.Contains(err.Error(), "deep.yaml:1:") || !strings.Contains(err.Error(), "nested") {
+			t.Errorf("LoadScenario: %v; want a nesting problem", err)
+		}
+	})
+	if allocs > 1000 {
+		t.Errorf("%v allocations to refuse it: the parser was run", allocs)
+	}
+}

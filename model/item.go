@@ -1,0 +1,179 @@
+package model
+
+import (
+	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Item is one event as the formats write it: a scenario's timeline item and
+// a wire event (the NDJSON that the http, exec and ndjson sources read, the
+// simulator serves and the journal stores) are the same type. It has
+// exactly one kind, and the kind's fields are the body type's own (their
+// json tags name them; their check tags say what the checks require; their
+// doc tags describe them for the schema). Fields tagged format:"wire" are
+// the wire format's only: a scenario file has neither an absolute time nor
+// the kinds a room records as it runs.
+type Item struct {
+	Time   *time.Time     `json:"time,omitzero" format:"wire" doc:"When, as an RFC 3339 time (instead of at)."`
+	At     *time.Duration `json:"at,omitzero" doc:"When, as an offset from T+0: a Go duration with an optional leading '+', e.g. +0m, +2h15m, +49h30m, 90s. Never negative."`
+	Source string         `json:"source,omitzero" doc:"Who reported it, e.g. fleet-inventory, carrier-alerts, \"responder:ic\". Default \"scenario\"."`
+	Text   string         `json:"text,omitzero" sanitize:"text" doc:"Optional line for the Timeline pane, shown instead of the generated one."`
+
+	Hosts     *HostStatus         `json:"hosts,omitzero" kind:"hosts" doc:"A host group's counts at this moment."`
+	Backlog   *BacklogObservation `json:"backlog,omitzero" kind:"backlog" doc:"The delivery backlog at this moment."`
+	Warning   *CarrierWarning     `json:"warning,omitzero" kind:"warning" doc:"A carrier notice: issued, updated or resolved."`
+	Complaint *SellerComplaint    `json:"complaint,omitzero" kind:"complaint" doc:"A seller's post."`
+	Step      *RunbookStepChange  `json:"step,omitzero" kind:"step" doc:"A runbook step changes state."`
+	Inject    *Inject             `json:"inject,omitzero" kind:"inject" doc:"A facilitator's prompt in a tabletop exercise."`
+	Note      *Note               `json:"note,omitzero" kind:"note" doc:"Free text from a responder."`
+	Update    *StatusUpdate       `json:"update,omitzero" kind:"update" doc:"An outside party's public update (a health dashboard, a vendor's statement)."`
+	Ack       *Acknowledgement    `json:"ack,omitzero" kind:"ack" doc:"A responder acknowledges a carrier warning."`
+
+	SourceHealth  *SourceHealth  `json:"source_health,omitzero" kind:"source" format:"wire" doc:"A data source's health."`
+	InjectControl *InjectControl `json:"inject_control,omitzero" kind:"inject-control" format:"wire" doc:"A facilitator fires, skips, holds or releases an inject."`
+	Decision      *Decision      `json:"decision,omitzero" kind:"decision" format:"wire" doc:"A decision recorded against an inject."`
+	Check         *ExpectedCheck `json:"check,omitzero" kind:"check" format:"wire" doc:"A facilitator scores an expected action."`
+	WhatIf        *WhatIf        `json:"whatif,omitzero" kind:"whatif" format:"wire" doc:"A what-if on the backlog's shipping capacity."`
+}
+
+// Body is the item's event body: its one kind, or nil without one (with
+// more than one, the first in the order of the fields).
+func (it *Item) Body() Body {
+	switch {
+	case it.Hosts != nil:
+		return *it.Hosts
+	case it.Backlog != nil:
+		return *it.Backlog
+	case it.Warning != nil:
+		return *it.Warning
+	case it.Complaint != nil:
+		return *it.Complaint
+	case it.Step != nil:
+		return *it.Step
+	case it.Inject != nil:
+		return *it.Inject
+	case it.Note != nil:
+		return *it.Note
+	case it.Update != nil:
+		return *it.Update
+	case it.Ack != nil:
+		return *it.Ack
+	case it.SourceHealth != nil:
+		return *it.SourceHealth
+	case it.InjectControl != nil:
+		return *it.InjectControl
+	case it.Decision != nil:
+		return *it.Decision
+	case it.Check != nil:
+		return *it.Check
+	case it.WhatIf != nil:
+		return *it.WhatIf
+	}
+	return nil
+}
+
+// setBody makes b the item's kind.
+func (it *Item) setBody(b Body) {
+	switch b := b.(type) {
+	case HostStatus:
+		it.Hosts = &b
+	case BacklogObservation:
+		it.Backlog = &b
+	case CarrierWarning:
+		it.Warning = &b
+	case SellerComplaint:
+		it.Complaint = &b
+	case RunbookStepChange:
+		it.Step = &b
+	case Inject:
+		it.Inject = &b
+	case Note:
+		it.Note = &b
+	case StatusUpdate:
+		it.Update = &b
+	case Acknowledgement:
+		it.Ack = &b
+	case SourceHealth:
+		it.SourceHealth = &b
+	case InjectControl:
+		it.InjectControl = &b
+	case Decision:
+		it.Decision = &b
+	case ExpectedCheck:
+		it.Check = &b
+	case WhatIf:
+		it.WhatIf = &b
+	}
+}
+
+// ScenarioFile is a scenario file as written: the incident, what exists in
+// it, and its timeline.
+type ScenarioFile struct {
+	Meta       `json:",inline"`
+	HostGroups []HostGroupDef `json:"host_groups,omitzero" check:"unique=host group" doc:"Groups of hosts that fail and recover together. Ids are unique."`
+	Carriers   []CarrierDef   `json:"carriers,omitzero" check:"unique=carrier" doc:"Carriers that may post warnings. Ids are unique."`
+	Topics     []TopicDef     `json:"topics,omitzero" check:"unique=topic" doc:"Seller-complaint topics. Ids are unique."`
+	Runbook    []StepDef      `json:"runbook,omitzero" check:"unique=runbook step" doc:"Runbook steps in display order. Ids are unique."`
+	Timeline   []Item         `json:"timeline,omitzero" doc:"The events. Each item has at, exactly one kind key and optional source and text. Need not be sorted: the loader sorts by at, keeping file order for equal offsets."`
+}
+
+// Values are the host states.
+func (HostState) Values() []string {
+	return []string{string(HostsHealthy), string(HostsDegraded), string(HostsDown), string(HostsRecovering)}
+}
+
+// Values are the severities.
+func (Severity) Values() []string {
+	return []string{string(SeverityInfo), string(SeverityMinor), string(SeverityMajor), string(SeverityCritical)}
+}
+
+// Values are the warning phases.
+func (WarningPhase) Values() []string {
+	return []string{string(WarningIssued), string(WarningUpdated), string(WarningResolved)}
+}
+
+// Values are the runbook step states.
+func (StepState) Values() []string {
+	return []string{string(StepPending), string(StepActive), string(StepDone), string(StepSkipped), string(StepBlocked)}
+}
+
+// Values are the inject actions.
+func (InjectAction) Values() []string {
+	return []string{string(InjectFire), string(InjectSkip), string(InjectHold), string(InjectRelease)}
+}
+
+// Values are the health states.
+func (HealthStatus) Values() []string {
+	return []string{string(HealthOK), string(HealthStale), string(HealthError)}
+}
+
+// enum is a type whose values are a fixed list of words.
+type enum interface{ Values() []string }
+
+// In both formats a source without data yet has no last_data: LastData -1.
+type plainSourceHealth SourceHealth
+
+// UnmarshalJSONFrom reads a source's health; without last_data it has had
+// no data yet.
+func (h *SourceHealth) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	p := plainSourceHealth{LastData: -1}
+	if err := json.UnmarshalDecode(dec, &p); err != nil {
+		return err
+	}
+	*h = SourceHealth(p)
+	return nil
+}
+
+// MarshalJSONTo writes a source's health, leaving last_data out while it
+// has had no data.
+func (h SourceHealth) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if h.LastData >= 0 {
+		return json.MarshalEncode(enc, plainSourceHealth(h))
+	}
+	return json.MarshalEncode(enc, struct {
+		plainSourceHealth `json:",inline"`
+		LastData          struct{} `json:"last_data,omitzero"` // hides the one inlined
+	}{plainSourceHealth: plainSourceHealth(h)})
+}

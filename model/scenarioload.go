@@ -1,0 +1,640 @@
+package model
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"reflect"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// MaxScenarioBytes is the largest scenario file read. Loading one costs
+// about twice its size in memory at its peak, item by item on every core:
+// a 50 MB file validates in seconds.
+const MaxScenarioBytes = 64 << 20
+
+// loadedItem is one timeline item as decoded, with the positions that the
+// checks across items and the lint pass report at.
+type loadedItem struct {
+	it       Item
+	ptr      string // /timeline/i
+	pos      map[string]yamlPos
+	problems []Problem
+	bad      bool // a problem stops it from being an event
+}
+
+// loader reads one scenario file.
+type loader struct {
+	file     string
+	problems []Problem
+	opts     *formatOptions
+	changed  []LintWarning // text that sanitize changed
+	// sheltered says the file's control characters are sheltered from the
+	// parser (see shelterControls).
+	sheltered bool
+}
+
+func (l *loader) add(at yamlPos, ptr, msg string) {
+	l.problems = append(l.problems, Problem{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr), Message: msg})
+}
+
+// fieldPath writes a JSON pointer as the field path problems show:
+// /timeline/12/hosts/recovered → timeline[12].hosts.recovered.
+func fieldPath(ptr string) string {
+	var b strings.Builder
+	for _, tok := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		if tok == "" {
+			continue
+		}
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(keyPath(tok))
+	}
+	return b.String()
+}
+
+// loadFile parses and checks a scenario file; see LoadScenario.
+func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, error) {
+	l := &loader{file: Visible(file), opts: newFormatOptions(zeroTime)}
+	l.opts.scenario = true
+	if len(data) > MaxScenarioBytes {
+		l.add(yamlPos{1, 1}, "", fmt.Sprintf("the file is %d bytes: a scenario file may be at most %d MiB", len(data), MaxScenarioBytes>>20))
+		return nil, nil, ProblemList(l.problems)
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte-order mark is no content
+	if at, ok := invalidUTF8(data); !ok {
+		l.add(at, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02x): a scenario file is UTF-8 text", data[offsetOf(data, at)]))
+		return nil, nil, ProblemList(l.problems)
+	}
+	data, l.sheltered = shelterControls(data)
+	top, chunks, split := splitTimeline(data)
+	var topPart *yamlPart
+	var items []*yamlPart
+	if split {
+		topPart = l.part(top, 0)
+		if topPart == nil && len(l.problems) > 0 {
+			return nil, nil, ProblemList(sorted(l.problems))
+		}
+	} else {
+		topPart, items = l.whole(data)
+		if topPart == nil {
+			if len(l.problems) == 0 {
+				l.add(yamlPos{1, 1}, "", "empty scenario: expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).names)
+			}
+			return nil, nil, ProblemList(sorted(l.problems))
+		}
+	}
+	if topPart == nil {
+		l.add(yamlPos{1, 1}, "", "empty scenario: expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).names)
+		return nil, nil, ProblemList(sorted(l.problems))
+	}
+	file0, present := l.top(topPart)
+	decl := declare(&file0)
+	var loaded []*loadedItem
+	if split {
+		loaded = l.items(chunks, nil, decl)
+	} else {
+		loaded = l.items(nil, items, decl)
+	}
+	if loaded == nil && split && len(chunks) > 0 {
+		// An item refers to an anchor outside it: read the file whole.
+		topPart, items = l.whole(data)
+		loaded = l.items(nil, items, decl)
+	}
+	for _, it := range loaded {
+		l.problems = append(l.problems, it.problems...)
+	}
+	l.order(loaded)
+	if len(l.problems) > 0 {
+		return nil, nil, ProblemList(sorted(l.problems))
+	}
+	l.sanitize(topPart, &file0, loaded)
+	sc := build(file, &file0, loaded, decl)
+	_ = present
+	if !lint {
+		return sc, nil, nil
+	}
+	return sc, l.lint(sc, topPart, loaded), nil
+}
+
+// sorted orders problems by position, keeping their order at one place.
+func sorted(ps []Problem) []Problem {
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
+	return ps
+}
+
+// invalidUTF8 finds the first byte that is not UTF-8.
+func invalidUTF8(data []byte) (yamlPos, bool) {
+	if utf8.Valid(data) {
+		return yamlPos{}, true
+	}
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return yamlPos{line, col}, false
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return yamlPos{}, true
+}
+
+// offsetOf is the byte offset of a position.
+func offsetOf(data []byte, at yamlPos) int {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		if line == at.line && col == at.col {
+			return i
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return 0
+}
+
+// part parses a piece of text, reporting its syntax problems.
+func (l *loader) part(text []byte, line int) *yamlPart {
+	root, problems := parseYAML(text, line)
+	for _, p := range problems {
+		l.add(p.at, p.ptr, p.msg)
+	}
+	if root == nil {
+		return nil
+	}
+	return &yamlPart{root: root, sheltered: l.sheltered}
+}
+
+// whole parses the file in one piece: the top and each timeline item.
+func (l *loader) whole(data []byte) (*yamlPart, []*yamlPart) {
+	top := l.part(data, 0)
+	if top == nil {
+		return nil, nil
+	}
+	tl, _ := child(top.root, "timeline")
+	if tl = unalias(tl); tl == nil || tl.Kind != yaml.SequenceNode {
+		return top, nil
+	}
+	items := make([]*yamlPart, len(tl.Content))
+	for i, n := range tl.Content {
+		items[i] = &yamlPart{root: n, sheltered: l.sheltered}
+	}
+	return top, items
+}
+
+// top decodes the file outside its timeline (and a timeline that is not a
+// list).
+func (l *loader) top(p *yamlPart) (ScenarioFile, map[string]bool) {
+	var f ScenarioFile
+	if p.root.Kind != yaml.MappingNode {
+		l.add(p.nodePos(p.root), "", "expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).fileNames+", got "+yamlKindName(p.root))
+		return f, nil
+	}
+	skip := "timeline"
+	if tl, _ := child(p.root, "timeline"); tl != nil && unalias(tl).Kind != yaml.SequenceNode && !isNull(tl) {
+		skip = "" // not a list: the decoder says so
+	}
+	raw, present, problems := p.toJSON(skip)
+	for _, pr := range problems {
+		l.add(pr.at, pr.ptr, pr.msg)
+	}
+	var fps []fieldProblem
+	if err := json.Unmarshal(raw, &f, l.opts.decode); err != nil {
+		f = ScenarioFile{}
+		decodeObject(raw, reflect.ValueOf(&f).Elem(), "", l.opts, nil, &fps)
+	}
+	c := checker{mode: checkScenario, members: present,
+		line: func(ptr string) int { return p.pos(ptr, false).line }}
+	c.noteFailed(fps)
+	v := reflect.ValueOf(&f).Elem()
+	for i, fi := range infoOf(v.Type()).fields {
+		if fi.name == "timeline" {
+			continue
+		}
+		c.field(v.FieldByIndex(fi.index), &infoOf(v.Type()).fields[i], "")
+	}
+	for _, fp := range append(fps, c.out...) {
+		l.report(p, fp)
+	}
+	return f, present
+}
+
+func isNull(n *yaml.Node) bool {
+	n = unalias(n)
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+func yamlKindName(n *yaml.Node) string {
+	switch unalias(n).Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	}
+	return "a string " + strconv.Quote(n.Value)
+}
+
+// report adds a field problem at its place in the part.
+func (l *loader) report(p *yamlPart, fp fieldProblem) {
+	at := fp.at
+	key := fp.key
+	if at == "" {
+		at = fp.ptr
+	} else {
+		key = false
+	}
+	l.add(p.pos(at, key), fp.ptr, fp.msg)
+}
+
+// declare collects what a scenario declares, for the references to it.
+func declare(f *ScenarioFile) *declared {
+	d := &declared{ids: map[string]map[string]bool{}, totals: map[string]int{}}
+	add := func(section, id string) {
+		if d.ids[section] == nil {
+			d.ids[section] = map[string]bool{}
+		}
+		if id != "" {
+			d.ids[section][id] = true
+		}
+	}
+	for _, g := range f.HostGroups {
+		add("host_groups", g.ID)
+		if _, seen := d.totals[g.ID]; !seen {
+			d.totals[g.ID] = g.Total
+		}
+	}
+	for _, c := range f.Carriers {
+		add("carriers", c.ID)
+	}
+	for _, t := range f.Topics {
+		add("topics", t.ID)
+	}
+	for _, s := range f.Runbook {
+		add("runbook", s.ID)
+	}
+	return d
+}
+
+// items reads the timeline's items, from chunks of text (parsed here) or
+// from parts of a tree parsed whole, on every core. It returns nil when an
+// item of a chunk refers to an anchor outside it (read the file whole).
+//
+// Chunks are parsed itemBatch at a time: a YAML parser costs some
+// kilobytes to set up, as much as a small item costs to parse. A batch
+// with any problem is parsed again item by item, so that each item's
+// problems are its own.
+func (l *loader) items(chunks []yamlChunk, parts []*yamlPart, decl *declared) []*loadedItem {
+	const itemBatch = 64
+	n := max(len(chunks), len(parts))
+	out := make([]*loadedItem, n)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	outside := false
+	next := 0
+	one := func(i int) {
+		if chunks == nil {
+			out[i] = l.item(i, parts[i], nil, decl)
+			return
+		}
+		p, problems := itemChunk(chunks[i])
+		if p != nil {
+			p.sheltered = l.sheltered
+		}
+		for _, pr := range problems {
+			if strings.Contains(pr.msg, "unknown anchor") {
+				mu.Lock()
+				outside = true
+				mu.Unlock()
+			}
+		}
+		out[i] = l.item(i, p, problems, decl)
+	}
+	batch := func(from, to int) {
+		if chunks == nil || to-from < 2 {
+			for i := from; i < to; i++ {
+				one(i)
+			}
+			return
+		}
+		var text []byte
+		for _, c := range chunks[from:to] {
+			text = append(text, c.text...)
+		}
+		root, problems := parseYAML(text, chunks[from].line)
+		if len(problems) > 0 || root == nil || root.Kind != yaml.SequenceNode || len(root.Content) != to-from {
+			for i := from; i < to; i++ {
+				one(i)
+			}
+			return
+		}
+		for k, n := range root.Content {
+			out[from+k] = l.item(from+k, &yamlPart{root: n, line: chunks[from].line, sheltered: l.sheltered}, nil, decl)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(n/32, 1))
+	for range workers {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next += itemBatch
+				stop := outside
+				mu.Unlock()
+				if i >= n || stop {
+					return
+				}
+				batch(i, min(i+itemBatch, n))
+			}
+		})
+	}
+	wg.Wait()
+	if outside {
+		return nil
+	}
+	return out
+}
+
+// itemChunk parses one item's text: a sequence of one element.
+func itemChunk(c yamlChunk) (*yamlPart, []yamlProblem) {
+	root, problems := parseYAML(c.text, c.line)
+	if root == nil {
+		return nil, problems
+	}
+	p := &yamlPart{root: root, line: c.line}
+	if root.Kind == yaml.SequenceNode && len(root.Content) == 1 {
+		p.root = root.Content[0]
+	}
+	return p, problems
+}
+
+// item decodes and checks one timeline item.
+func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared) *loadedItem {
+	ptr := "/timeline/" + strconv.Itoa(i)
+	li := &loadedItem{ptr: ptr, pos: map[string]yamlPos{}}
+	add := func(at yamlPos, fptr, msg string) {
+		li.problems = append(li.problems, Problem{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr + fptr), Message: msg})
+		li.bad = true
+	}
+	for _, pr := range problems {
+		if pr.fail { // the item's text cannot be read: no field to name
+			li.problems = append(li.problems, Problem{File: l.file, Line: pr.at.line, Col: pr.at.col, Message: pr.msg})
+			li.bad = true
+			continue
+		}
+		add(pr.at, pr.ptr, pr.msg)
+	}
+	if p == nil {
+		li.bad = true
+		return li
+	}
+	if p.root.Kind != yaml.MappingNode {
+		add(p.nodePos(p.root), "", "expected a mapping with "+infoOf(reflect.TypeFor[Item]()).fileNames+", got "+yamlKindName(p.root))
+		return li
+	}
+	raw, present, cproblems := p.toJSON("")
+	for _, pr := range cproblems {
+		add(pr.at, pr.ptr, pr.msg)
+	}
+	var fps []fieldProblem
+	if err := json.Unmarshal(raw, &li.it, l.opts.decode); err != nil {
+		li.it = Item{}
+		decodeObject(raw, reflect.ValueOf(&li.it).Elem(), "", l.opts, nil, &fps)
+	}
+	c := checker{mode: checkScenario, decl: decl, members: present}
+	c.noteFailed(fps)
+	c.item(&li.it, "")
+	for _, fp := range append(fps, c.out...) {
+		at, key := fp.at, fp.key
+		if at == "" {
+			at = fp.ptr
+		} else {
+			key = false
+		}
+		add(p.pos(at, key), fp.ptr, fp.msg)
+	}
+	// The places the checks across items and the lint pass report at.
+	li.pos[""] = p.nodePos(p.root)
+	keepPositions(p, p.root, "", li.pos, 0)
+	return li
+}
+
+// keepPositions records where the members and elements inside n are, a
+// few levels deep. A field with no value is where its key is.
+func keepPositions(p *yamlPart, n *yaml.Node, ptr string, pos map[string]yamlPos, depth int) {
+	n = unalias(n)
+	if depth > 3 {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for k := 0; k+1 < len(n.Content); k += 2 {
+			key, val := n.Content[k], unalias(n.Content[k+1])
+			kp := ptr + "/" + escapePointer(key.Value)
+			if isNull(val) {
+				pos[kp] = p.nodePos(key)
+				continue
+			}
+			pos[kp] = p.nodePos(val)
+			keepPositions(p, val, kp, pos, depth+1)
+		}
+	case yaml.SequenceNode:
+		for i, e := range n.Content {
+			ep := ptr + "/" + strconv.Itoa(i)
+			pos[ep] = p.nodePos(unalias(e))
+			keepPositions(p, e, ep, pos, depth+1)
+		}
+	}
+}
+
+// order runs the checks across items, in timeline order.
+func (l *loader) order(loaded []*loadedItem) {
+	var items []*Item
+	var ptrs []string
+	var bad []bool
+	byPtr := map[string]*loadedItem{}
+	for _, li := range sortedItems(loaded) {
+		items, ptrs, bad = append(items, &li.it), append(ptrs, li.ptr), append(bad, li.bad)
+		byPtr[li.ptr] = li
+	}
+	c := checker{mode: checkScenario, line: func(ptr string) int {
+		return posIn(byPtr, ptr).line
+	}}
+	c.timelineOrder(items, ptrs, bad)
+	for _, fp := range c.out {
+		at := posIn(byPtr, fp.ptr)
+		l.add(at, fp.ptr, fp.msg)
+	}
+}
+
+// posIn is where a pointer into an item is, by the positions kept.
+func posIn(items map[string]*loadedItem, ptr string) yamlPos {
+	parts := strings.SplitN(strings.TrimPrefix(ptr, "/"), "/", 3)
+	if len(parts) < 2 {
+		return yamlPos{}
+	}
+	li := items["/"+parts[0]+"/"+parts[1]]
+	if li == nil {
+		return yamlPos{}
+	}
+	rest := strings.TrimPrefix(ptr, li.ptr)
+	for rest != "" {
+		if at, ok := li.pos[rest]; ok {
+			return at
+		}
+		rest = rest[:max(strings.LastIndexByte(rest, '/'), 0)]
+	}
+	return li.pos[""]
+}
+
+// sortedItems are the items in timeline order: by at, file order kept.
+func sortedItems(loaded []*loadedItem) []*loadedItem {
+	out := slices.Clone(loaded)
+	slices.SortStableFunc(out, func(a, b *loadedItem) int {
+		return cmp.Compare(atOf(&a.it), atOf(&b.it))
+	})
+	return out
+}
+
+func atOf(it *Item) int64 {
+	if it.At == nil {
+		return 0
+	}
+	return int64(*it.At)
+}
+
+// build makes the scenario of a file with no problems.
+func build(file string, f *ScenarioFile, loaded []*loadedItem, decl *declared) *Scenario {
+	sc := &Scenario{Name: Sanitize(scenarioName(file), MaxNameLen), Meta: f.Meta, HostGroups: f.HostGroups, Runbook: f.Runbook}
+	for _, c := range f.Carriers {
+		if c.Name == "" {
+			c.Name = c.ID
+		}
+		sc.Carriers = append(sc.Carriers, c)
+	}
+	for _, t := range f.Topics {
+		if t.Name == "" {
+			t.Name = t.ID
+		}
+		sc.Topics = append(sc.Topics, t)
+	}
+	for _, li := range sortedItems(loaded) {
+		e := li.it.event()
+		if e.Source == "" {
+			e.Source = "scenario"
+		}
+		switch b := e.Body.(type) {
+		case CarrierWarning:
+			if b.Phase == "" {
+				b.Phase = WarningIssued
+			}
+			e.Body = b
+		case HostStatus:
+			if b.Total == 0 {
+				b.Total = decl.totals[b.Group]
+			}
+			e.Body = b
+		}
+		sc.Events = append(sc.Events, e)
+	}
+	return sc
+}
+
+// event is a scenario's timeline item as an event.
+func (it *Item) event() Event {
+	nilEmptyLists(it)
+	e := Event{Source: it.Source, Text: it.Text, Body: it.Body()}
+	if it.At != nil {
+		e.At = *it.At
+	}
+	return e
+}
+
+// zeroTime is the origin of a scenario file's offsets: it has no absolute
+// times but its start.
+var zeroTime time.Time
+
+// sanitizeStrings passes every string of v (a struct, and the structs and
+// lists in it) through Sanitize, with no cap: a scenario is not a stream
+// that can grow without bound, and cutting a long prompt would lose what
+// its author wrote. changed is told of each string that changed.
+func sanitizeStrings(v reflect.Value, ptr string, changed func(ptr, was, is string)) {
+	switch v.Kind() {
+	case reflect.String:
+		if s := v.String(); s != "" {
+			if clean := Sanitize(s, 0); clean != s {
+				changed(ptr, s, clean)
+				v.SetString(clean)
+			}
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			sanitizeStrings(v.Elem(), ptr, changed)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			return
+		}
+		for _, f := range infoOf(v.Type()).fields {
+			sanitizeStrings(v.FieldByIndex(f.index), ptr+"/"+f.name, changed)
+		}
+	case reflect.Slice:
+		if v.Len() == 0 && !v.IsNil() {
+			v.SetZero() // an empty list is no list
+		}
+		for i := range v.Len() {
+			sanitizeStrings(v.Index(i), ptr+"/"+strconv.Itoa(i), changed)
+		}
+	}
+}
+
+// sanitize makes the decoded file safe to show, noting where text changed
+// for the lint pass.
+func (l *loader) sanitize(top *yamlPart, f *ScenarioFile, loaded []*loadedItem) {
+	byPtr := map[string]*loadedItem{}
+	for _, li := range loaded {
+		byPtr[li.ptr] = li
+	}
+	note := func(at yamlPos, ptr, was, is string) {
+		l.changed = append(l.changed, LintWarning{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr),
+			Message: Visible(fmt.Sprintf("terminal controls, invisible or width-disputed characters removed for display: %q becomes %q",
+				excerpt(was, is), excerpt(is, was)))})
+	}
+	sanitizeStrings(reflect.ValueOf(f).Elem(), "", func(ptr, was, is string) { note(top.pos(ptr, false), ptr, was, is) })
+	for _, li := range loaded {
+		v := reflect.ValueOf(&li.it).Elem()
+		if !sanitizeValue(v, 0, false) {
+			nilEmptyLists(&li.it)
+			continue // clean, as nearly every item is: no pointers made
+		}
+		sanitizeStrings(v, li.ptr, func(ptr, was, is string) { note(posIn(byPtr, ptr), ptr, was, is) })
+	}
+}
+
+// sanitized are the warnings of sanitize.
+func (l *loader) sanitized(*yamlPart, []*loadedItem) []LintWarning { return l.changed }
