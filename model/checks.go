@@ -343,24 +343,16 @@ func (c *checker) item(it *Item, ptr string) {
 	}
 }
 
-func (c *checker) kindList() string {
-	if c.mode == checkScenario {
-		return scenarioKinds()
-	}
-	var names []string
-	for _, f := range infoOf(reflect.TypeFor[Item]()).fields {
-		if f.kind != "" {
-			names = append(names, f.name)
-		}
-	}
-	return strings.Join(names, ", ")
-}
+// kindList lists the kinds an event may have: a scenario's timeline
+// leaves out the wire format's own.
+func (c *checker) kindList() string { return kindList(c.mode == checkScenario) }
 
-// scenarioKinds lists the kinds a scenario's timeline has.
-func scenarioKinds() string {
+func scenarioKinds() string { return kindList(true) }
+
+func kindList(scenario bool) string {
 	var names []string
 	for _, f := range infoOf(reflect.TypeFor[Item]()).fields {
-		if f.kind != "" && !f.wire {
+		if f.kind != "" && !(scenario && f.wire) {
 			names = append(names, f.name)
 		}
 	}

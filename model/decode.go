@@ -33,6 +33,15 @@ type fieldProblem struct {
 	msg string
 }
 
+// where is the pointer a problem is reported at, and whether at its
+// member's name: the field itself, or the mapping a field is missing from.
+func (fp *fieldProblem) where() (ptr string, key bool) {
+	if fp.at != "" {
+		return fp.at, false
+	}
+	return fp.ptr, fp.key
+}
+
 // fieldInfo is what the decoder and the checks know of a struct field.
 type fieldInfo struct {
 	name   string // its JSON name
@@ -128,7 +137,7 @@ func structOf(t reflect.Type) reflect.Type {
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 		t = t.Elem()
 	}
-	if t.Kind() != reflect.Struct || t == reflect.TypeFor[time.Time]() {
+	if t.Kind() != reflect.Struct || t == timeType {
 		return nil
 	}
 	return t
@@ -415,7 +424,7 @@ func expected(f *fieldInfo, scenario bool) string {
 		return errOffset.Error()[len("expected "):]
 	case t == reflect.TypeFor[time.Duration]():
 		return errWireOffset.Error()[len("expected "):]
-	case t == reflect.TypeFor[time.Time]():
+	case t == timeType:
 		return errTime.Error()[len("expected "):]
 	case t.Kind() == reflect.String:
 		if v, ok := reflect.Zero(t).Interface().(enum); ok {
@@ -498,11 +507,11 @@ func decodeObject(raw jsontext.Value, v reflect.Value, ptr string, opts *formatO
 func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string, opts *formatOptions, present map[string]bool, out *[]fieldProblem) {
 	t := fv.Type()
 	switch {
-	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Elem() != reflect.TypeFor[time.Time]():
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Elem() != timeType:
 		nv := reflect.New(t.Elem())
 		decodeObject(val, nv.Elem(), ptr, opts, present, out)
 		fv.Set(nv)
-	case t.Kind() == reflect.Struct && t != reflect.TypeFor[time.Time]():
+	case t.Kind() == reflect.Struct && t != timeType:
 		decodeObject(val, fv, ptr, opts, present, out)
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		var elems []jsontext.Value

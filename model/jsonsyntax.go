@@ -71,40 +71,29 @@ func quoteRune(r rune) string {
 func syntaxContext(before []byte) (where, expected string) {
 	var stack []byte
 	last := byte(0) // the last structural byte; 'v' after a value, 'n' after a member name
-	inString, escaped := false, false
-	for _, c := range before {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-				if len(stack) > 0 && stack[len(stack)-1] == '{' && (last == '{' || last == ',') {
-					last = 'n'
-				} else {
-					last = 'v'
-				}
+	structure(before, func(c byte) {
+		switch c {
+		case '"': // a string ended
+			if len(stack) > 0 && stack[len(stack)-1] == '{' && (last == '{' || last == ',') {
+				last = 'n'
+			} else {
+				last = 'v'
 			}
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
+		case ' ', '\t', '\r', '\n':
+		case '{', '[':
 			stack = append(stack, c)
 			last = c
-		case c == '}' || c == ']':
+		case '}', ']':
 			if len(stack) > 0 {
 				stack = stack[:len(stack)-1]
 			}
 			last = 'v'
-		case c == ',' || c == ':':
+		case ',', ':':
 			last = c
 		default:
 			last = 'v'
 		}
-	}
+	})
 	if len(stack) == 0 {
 		if last == 0 {
 			return "", "an event object"
@@ -131,4 +120,25 @@ func syntaxContext(before []byte) (where, expected string) {
 		return where, "a value"
 	}
 	return where, "',' or ']'"
+}
+
+// structure calls fn with each byte of data outside a string, and with '"'
+// where a string ends: the JSON's structure, its strings skipped.
+func structure(data []byte, fn func(c byte)) {
+	inString, escaped := false, false
+	for _, c := range data {
+		switch {
+		case !inString && c == '"':
+			inString = true
+		case !inString:
+			fn(c)
+		case escaped:
+			escaped = false
+		case c == '\\':
+			escaped = true
+		case c == '"':
+			inString = false
+			fn('"')
+		}
+	}
 }

@@ -77,8 +77,9 @@ func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, er
 		return nil, nil, ProblemList(l.problems)
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte-order mark is no content
-	if at, ok := invalidUTF8(data); !ok {
-		l.add(at, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02x): a scenario file is UTF-8 text", data[offsetOf(data, at)]))
+	if off := invalidUTF8(data); off >= 0 {
+		line, col := lineCol(data, off, 1, 1)
+		l.add(yamlPos{line, col}, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02x): a scenario file is UTF-8 text", data[off]))
 		return nil, nil, ProblemList(l.problems)
 	}
 	data, l.sheltered = shelterControls(data)
@@ -140,43 +141,19 @@ func sorted(ps []Problem) []Problem {
 	return ps
 }
 
-// invalidUTF8 finds the first byte that is not UTF-8.
-func invalidUTF8(data []byte) (yamlPos, bool) {
+// invalidUTF8 is the offset of the first byte that is not UTF-8, or -1.
+func invalidUTF8(data []byte) int {
 	if utf8.Valid(data) {
-		return yamlPos{}, true
+		return -1
 	}
-	line, col := 1, 1
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size == 1 {
-			return yamlPos{line, col}, false
-		}
-		if r == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-		i += size
-	}
-	return yamlPos{}, true
-}
-
-// offsetOf is the byte offset of a position.
-func offsetOf(data []byte, at yamlPos) int {
-	line, col := 1, 1
-	for i := 0; i < len(data); {
-		if line == at.line && col == at.col {
 			return i
 		}
-		r, size := utf8.DecodeRune(data[i:])
-		if r == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
 		i += size
 	}
-	return 0
+	return -1
 }
 
 // part parses a piece of text, reporting its syntax problems.
@@ -262,14 +239,7 @@ func yamlKindName(n *yaml.Node) string {
 
 // report adds a field problem at its place in the part.
 func (l *loader) report(p *yamlPart, fp fieldProblem) {
-	at := fp.at
-	key := fp.key
-	if at == "" {
-		at = fp.ptr
-	} else {
-		key = false
-	}
-	l.add(p.pos(at, key), fp.ptr, fp.msg)
+	l.add(p.pos(fp.where()), fp.ptr, fp.msg)
 }
 
 // declare collects what a scenario declares, for the references to it.
@@ -430,13 +400,7 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 	c.noteFailed(fps)
 	c.item(&li.it, "")
 	for _, fp := range append(fps, c.out...) {
-		at, key := fp.at, fp.key
-		if at == "" {
-			at = fp.ptr
-		} else {
-			key = false
-		}
-		add(p.pos(at, key), fp.ptr, fp.msg)
+		add(p.pos(fp.where()), fp.ptr, fp.msg)
 	}
 	// The places the checks across items and the lint pass report at.
 	li.pos[""] = p.nodePos(p.root)
@@ -597,7 +561,7 @@ func sanitizeStrings(v reflect.Value, ptr string, changed func(ptr, was, is stri
 			sanitizeStrings(v.Elem(), ptr, changed)
 		}
 	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[time.Time]() {
+		if v.Type() == timeType {
 			return
 		}
 		for _, f := range infoOf(v.Type()).fields {

@@ -166,7 +166,7 @@ func (g *schemaGen) value(t reflect.Type, f *fieldInfo) *schemaNode {
 	switch {
 	case t == reflect.TypeFor[time.Duration]():
 		return g.offset()
-	case t == reflect.TypeFor[time.Time]():
+	case t == timeType:
 		return &schemaNode{Type: "string", Format: "date-time"}
 	case t.Kind() == reflect.String:
 		n := &schemaNode{Type: "string"}

@@ -253,14 +253,22 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 	c.item(&it, "")
 	problems := append(fps, c.out...)
 	if len(problems) > 0 {
-		slices.SortStableFunc(problems, func(a, b fieldProblem) int { return a.offset(raw) - b.offset(raw) })
-		d.drop(raw, dropReason(problems))
-		if len(problems) > maxProblems {
-			problems = append(problems[:maxProblems], fieldProblem{msg: "too many problems in one event: the rest are not reported"})
+		type placed struct {
+			fieldProblem
+			off int
 		}
-		for _, fp := range problems {
-			l, c := lineCol(raw, fp.offset(raw), line, col)
-			fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Field: fieldPath(fp.ptr), Message: fp.msg}})
+		ps := make([]placed, len(problems))
+		for i, fp := range problems {
+			ps[i] = placed{fp, fp.offset(raw)}
+		}
+		slices.SortStableFunc(ps, func(a, b placed) int { return a.off - b.off })
+		d.drop(raw, dropReason(problems))
+		if len(ps) > maxProblems {
+			ps = append(ps[:maxProblems], placed{fieldProblem{msg: "too many problems in one event: the rest are not reported"}, firstByte(raw, 0)})
+		}
+		for _, p := range ps {
+			l, c := lineCol(raw, p.off, line, col)
+			fail(&DecodeError{Problem{File: d.name, Line: l, Col: c, Field: fieldPath(p.ptr), Message: p.msg}})
 		}
 		return
 	}
@@ -425,13 +433,11 @@ func locate(raw []byte, ptr string, key bool) int {
 // offset is where in raw a problem is reported: its field, its member's
 // name, the mapping it is missing from, or a duplicate's second name.
 func (fp *fieldProblem) offset(raw []byte) int {
-	switch {
-	case fp.at != "":
-		return locate(raw, fp.at, false)
-	case fp.dup:
+	if fp.dup && fp.at == "" {
 		return locateLastName(raw, fp.ptr)
 	}
-	return locate(raw, fp.ptr, fp.key)
+	ptr, key := fp.where()
+	return locate(raw, ptr, key)
 }
 
 // locateLastName is the byte offset of the last member name at ptr.
@@ -468,27 +474,15 @@ func firstByte(raw []byte, off int) int {
 // depth is how deep raw's values nest.
 func depth(raw []byte) int {
 	d, most := 0, 0
-	inString, escaped := false, false
-	for _, c := range raw {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
+	structure(raw, func(c byte) {
+		switch c {
+		case '[', '{':
 			d++
 			most = max(most, d)
-		case c == ']' || c == '}':
+		case ']', '}':
 			d--
 		}
-	}
+	})
 	return most
 }
 
@@ -535,17 +529,6 @@ func (w *WireEncoder) Append(b []byte, e Event, withTime bool) ([]byte, error) {
 		return nil, fmt.Errorf("encode event: %w", err)
 	}
 	return append(b, out...), nil
-}
-
-// kindNames are the wire format's kind members, for messages.
-func kindNames() []string {
-	var names []string
-	for _, f := range infoOf(reflect.TypeFor[Item]()).fields {
-		if f.kind != "" {
-			names = append(names, f.name)
-		}
-	}
-	return slices.Clip(names)
 }
 
 // JournalCodec is the wire format as a room's journal keeps events: one
