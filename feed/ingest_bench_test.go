@@ -114,7 +114,7 @@ func (g *ingestGen) write(out *bytes.Buffer, i int, at time.Duration) {
 
 const ingestN = 100_000
 
-// BenchmarkIngestNDJSON is the live ingest hot path on one goroutine:
+// BenchmarkIngestNDJSON is the live ingest hot path, decoding on every core:
 // 100k NDJSON lines parsed, validated, sanitised and folded into a State.
 func BenchmarkIngestNDJSON(b *testing.B) {
 	data := ingestLines(ingestN)

@@ -71,7 +71,7 @@ const (
 	defaultFilePoll   = 250 * time.Millisecond
 	defaultBatchSize  = 512
 	defaultBatchDelay = 50 * time.Millisecond
-	ndjsonReadSize    = 64 << 10
+	ndjsonReadSize    = 256 << 10
 )
 
 // NewNDJSON reads path, or standard input when path is "-". Events without

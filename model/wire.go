@@ -226,6 +226,11 @@ func (d *WireDecoder) syntaxError(data []byte, line, col int, err error, fail fu
 // entry reads one event at line:col.
 func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), fail func(error)) {
 	var it Item
+	if json.Unmarshal(raw, &it, d.opts.plain) == nil && plainTimes(reflect.ValueOf(&it).Elem()) {
+		d.check(raw, &it, nil, line, col, emit, fail)
+		return
+	}
+	it = Item{}
 	var fps []fieldProblem
 	if err := json.Unmarshal(raw, &it, d.opts.decode); err != nil {
 		// Read again member by member, to report every problem; but
@@ -242,6 +247,12 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 		it = Item{}
 		decodeObject(raw, reflect.ValueOf(&it).Elem(), "", d.opts, nil, &fps)
 	}
+	d.check(raw, &it, fps, line, col, emit, fail)
+}
+
+// check runs the checks over a decoded item, whose decoding problems are
+// fps, and emits it or fails with every problem.
+func (d *WireDecoder) check(raw []byte, it *Item, fps []fieldProblem, line, col int, emit func(Event, bool), fail func(error)) {
 	c := checker{mode: d.mode, raw: raw, sanitize: d.mode != checkNone}
 	c.noteFailed(fps)
 	if it.Time != nil && !c.refused("/time") {
@@ -250,7 +261,7 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 				it.Time.Format(time.RFC3339), d.opts.origin.Format(time.RFC3339))})
 		}
 	}
-	c.item(&it, "")
+	c.item(it, "")
 	problems := append(fps, c.out...)
 	if len(problems) > 0 {
 		type placed struct {
@@ -272,8 +283,40 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 		}
 		return
 	}
-	e, timed := d.event(&it)
+	e, timed := d.event(it)
 	emit(e, timed)
+}
+
+// plainTimes reports whether the library's own reader made every time of
+// v UTC, as the format's does. Otherwise the event is read again, so that
+// it is converted.
+func plainTimes(v reflect.Value) bool {
+	ti := infoOf(v.Type())
+	for _, i := range ti.times {
+		if !plainTime(ti.fields[i].value(v)) {
+			return false
+		}
+	}
+	return true
+}
+
+func plainTime(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer:
+		return v.IsNil() || plainTime(v.Elem())
+	case reflect.Slice:
+		for i := range v.Len() {
+			if !plainTime(v.Index(i)) {
+				return false
+			}
+		}
+	case reflect.Struct:
+		if t, ok := reflect.TypeAssert[time.Time](v); ok {
+			return t.Location() == time.UTC || t.IsZero()
+		}
+		return plainTimes(v)
+	}
+	return true
 }
 
 // wellFormed reports whether raw is one JSON object, reporting what it is

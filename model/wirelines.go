@@ -3,13 +3,14 @@ package model
 import (
 	"bytes"
 	"runtime"
-	"sync"
+	"sync/atomic"
 )
 
 // Decoding is most of what ingest costs (go-json-experiment's reflection,
 // then the checks), and NDJSON lines are independent of each other: a
-// large read is cut at line ends into a part per core. Below this size a
-// part is not worth a goroutine.
+// large read is cut at line ends into parts, which every core decodes
+// while the caller takes what is done, in order. Below this size a part is
+// not worth handing over.
 const minParallelPart = 16 << 10
 
 // linesPart is a run of whole lines and the number of its first.
@@ -18,26 +19,23 @@ type linesPart struct {
 	line int
 }
 
-// splitForCores cuts data into up to GOMAXPROCS parts of whole lines.
+// splitForCores cuts data into parts of whole lines of about
+// minParallelPart bytes; none when there is only one core or one part.
 func splitForCores(data []byte, line int) []linesPart {
-	n := min(runtime.GOMAXPROCS(0), len(data)/minParallelPart)
-	if n < 2 {
+	if runtime.GOMAXPROCS(0) < 2 || len(data) < 2*minParallelPart {
 		return nil
 	}
-	parts := make([]linesPart, 0, n)
-	for i := n; i > 1 && len(data) > 0; i-- {
-		cut := len(data) / i
-		nl := bytes.IndexByte(data[cut:], '\n')
-		if nl < 0 {
-			break
+	var parts []linesPart
+	for len(data) > 0 {
+		cut := len(data)
+		if len(data) >= 2*minParallelPart {
+			if nl := bytes.IndexByte(data[minParallelPart:], '\n'); nl >= 0 {
+				cut = minParallelPart + nl + 1
+			}
 		}
-		cut += nl + 1
 		parts = append(parts, linesPart{data[:cut], line})
 		line += bytes.Count(data[:cut], []byte{'\n'})
 		data = data[cut:]
-	}
-	if len(data) > 0 {
-		parts = append(parts, linesPart{data, line})
 	}
 	return parts
 }
@@ -52,29 +50,43 @@ type decoded struct {
 	reason string
 }
 
-// parallel decodes the parts at once, each on a copy of the decoder, and
-// delivers what they found in order. Events without a time of their own
-// all get the one now of this read.
+// parallel decodes the parts on every core, each worker on its own copy
+// of the decoder, and delivers what each part found, in order, as soon as
+// the part is done: the caller's work on one part overlaps the decoding
+// of the next. Events without a time of their own all get the one now of
+// this read.
 func (d *WireDecoder) parallel(parts []linesPart, emit func(Event, bool), fail func(error)) {
 	if d.now != nil {
 		d.nowAt, d.nowSet = d.now(), true
 	}
 	out := make([][]decoded, len(parts))
-	var wg sync.WaitGroup
-	for i, p := range parts {
-		wg.Go(func() {
-			w := *d
-			rec := make([]decoded, 0, bytes.Count(p.data, []byte{'\n'})+1)
-			w.Dropped = func(raw []byte, reason string) { rec = append(rec, decoded{raw: raw, reason: reason}) }
-			w.lines(p.data, p.line,
-				func(e Event, timed bool) { rec = append(rec, decoded{e: e, timed: timed}) },
-				func(err error) { rec = append(rec, decoded{err: err}) })
-			out[i] = rec
-		})
+	done := make([]chan struct{}, len(parts))
+	for i := range done {
+		done[i] = make(chan struct{})
 	}
-	wg.Wait()
-	for _, rec := range out {
-		for _, r := range rec {
+	var next atomic.Int64
+	for range min(runtime.GOMAXPROCS(0), len(parts)) {
+		go func() {
+			w := *d
+			var rec []decoded
+			w.Dropped = func(raw []byte, reason string) { rec = append(rec, decoded{raw: raw, reason: reason}) }
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(parts) {
+					return
+				}
+				rec = make([]decoded, 0, bytes.Count(parts[i].data, []byte{'\n'})+1)
+				w.lines(parts[i].data, parts[i].line,
+					func(e Event, timed bool) { rec = append(rec, decoded{e: e, timed: timed}) },
+					func(err error) { rec = append(rec, decoded{err: err}) })
+				out[i] = rec
+				close(done[i])
+			}
+		}()
+	}
+	for i := range parts {
+		<-done[i]
+		for _, r := range out[i] {
 			switch {
 			case r.err != nil:
 				fail(r.err)
@@ -84,5 +96,6 @@ func (d *WireDecoder) parallel(parts []linesPart, emit func(Event, bool), fail f
 				emit(r.e, r.timed)
 			}
 		}
+		out[i] = nil
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/warroom/warroom/feed"
+	"github.com/warroom/warroom/fixtures"
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/room"
 )
@@ -158,5 +160,25 @@ func BenchmarkViewPlaying(b *testing.B) {
 		next.Seq = uint64(i) + s.Seq + 1000
 		a.Update(snapshotMsg{next})
 		a.View()
+	}
+}
+
+// BenchmarkFirstFrameDefault is what start-up costs on the default
+// scenario before the terminal shows anything: load the embedded scenario,
+// open a room at T+0, make the console and draw its first frame at 120×40.
+func BenchmarkFirstFrameDefault(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sc, err := feed.OpenScenario(fixtures.Default)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := room.New(sc)
+		a := New(r, Options{Responder: "ic"}).(*app)
+		a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		if v := a.View(); len(v) == 0 {
+			b.Fatal("empty view")
+		}
+		r.Close()
 	}
 }
