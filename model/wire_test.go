@@ -72,3 +72,28 @@ func TestWireRoundTripEveryKind(t *testing.T) {
 		}
 	}
 }
+
+// An event the library's own readers take differently from the format's
+// (a time with a zone offset, lower-case t and z, a count written 12.0) is
+// read again and comes out as its plain form does.
+func TestWireDecoderPlainAndFormatReadersAgree(t *testing.T) {
+	origin := time.Date(2024, 7, 19, 4, 9, 0, 0, time.UTC)
+	decode := func(s string) Event {
+		t.Helper()
+		e, _, err := NewWireDecoder("t", origin, func() time.Duration { return 0 }).Event([]byte(s))
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		return e
+	}
+	for _, pair := range [][2]string{
+		{`{"time":"2024-07-19T12:51:00+02:00","hosts":{"group":"g","recovered":12}}`, `{"time":"2024-07-19T10:51:00Z","hosts":{"group":"g","recovered":12}}`},
+		{`{"time":"2024-07-19t10:51:00z","hosts":{"group":"g","recovered":12}}`, `{"at":"+6h42m","hosts":{"group":"g","recovered":12}}`},
+		{`{"at":"+6h42m","hosts":{"group":"g","recovered":12.0}}`, `{"at":"T+06:42","hosts":{"group":"g","recovered":12}}`},
+		{`{"at":"1m","decision":{"text":"t","wall":"2024-07-19T12:51:00+02:00"}}`, `{"at":"1m","decision":{"text":"t","wall":"2024-07-19T10:51:00Z"}}`},
+	} {
+		if a, b := decode(pair[0]), decode(pair[1]); !reflect.DeepEqual(a, b) {
+			t.Errorf("%s\n  = %+v\n%s\n  = %+v", pair[0], a, pair[1], b)
+		}
+	}
+}
