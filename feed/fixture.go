@@ -87,7 +87,7 @@ func formatSize(n int64) string {
 // naming file:line:col.
 func OpenScenario(ref string) (*model.Scenario, error) {
 	if data, ok := fixtures.Read(ref); ok {
-		sc, err := model.LoadScenario(ref+".yaml", data)
+		sc, err := loadScenario(ref+".yaml", data)
 		if err != nil {
 			return nil, fmt.Errorf("embedded scenario %s: %w", ref, err)
 		}
@@ -103,17 +103,28 @@ func OpenScenario(ref string) (*model.Scenario, error) {
 	case err != nil:
 		return nil, fmt.Errorf("read scenario: %w", err)
 	}
-	sc, err := model.LoadScenario(filepath.Clean(ref), data)
-	if len(data) > largeScenario {
-		// Loading needs many times the file in memory for a moment; the
-		// console keeps running for hours on a fraction of it. Give the
-		// rest back to the system now rather than when the scavenger gets
-		// to it.
-		data = nil
-		debug.FreeOSMemory()
+	return loadScenario(filepath.Clean(ref), data)
+}
+
+// loadScenario loads a scenario with the garbage collector set for it.
+// Loading allocates some forty times the file and keeps a fraction: for a
+// small file, collecting as often as the default asks took a quarter of
+// the load, so it collects less often; a large one is loaded as usual and
+// what it no longer needs is given back to the system at once, not when
+// the scavenger gets to it, since the console keeps running for hours on
+// a fraction of it.
+func loadScenario(name string, data []byte) (*model.Scenario, error) {
+	if len(data) <= largeScenario {
+		defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
 	}
+	sc, err := model.LoadScenario(name, data)
+	data = nil
+	debug.FreeOSMemory()
 	return sc, err
 }
 
 // largeScenario is the size of file after whose load memory is returned.
 const largeScenario = 1 << 20
+
+// loadGCPercent is the garbage collector's GOGC while a scenario loads.
+const loadGCPercent = 400
