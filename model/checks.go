@@ -70,7 +70,10 @@ type checker struct {
 	// (a wire event) they are found when first asked for.
 	members map[string]bool
 	raw     []byte
-	line    func(ptr string) int // the line of a field, 0 when unknown
+	// doc is a scenario's part the document came from, which says
+	// itself what it holds.
+	doc  *yamlPart
+	line func(ptr string) int // the line of a field, 0 when unknown
 	// failed are the fields the decoder refused: already reported, and
 	// not checked again (a total that is no integer is not also 0).
 	failed map[string]bool
@@ -79,6 +82,9 @@ type checker struct {
 
 // present reports whether a member was in the document.
 func (c *checker) present(ptr string) bool {
+	if c.doc != nil {
+		return c.doc.has(ptr)
+	}
 	if c.members == nil && c.raw != nil {
 		c.members = members(c.raw)
 	}

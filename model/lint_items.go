@@ -52,7 +52,7 @@ func (l *loader) lint(sc *Scenario, top *yamlPart, loaded []*loadedItem) []LintW
 	il.backlog(items)
 	il.injects(items)
 	il.runbook(sc, top)
-	il.warnings = append(il.warnings, l.sanitized(top, loaded)...)
+	il.warnings = append(il.warnings, l.sanitized(loaded)...)
 	slices.SortStableFunc(il.warnings, func(a, b LintWarning) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})

@@ -29,7 +29,8 @@ type loadedItem struct {
 	ptr      string // /timeline/i
 	pos      map[string]yamlPos
 	problems []Problem
-	bad      bool // a problem stops it from being an event
+	bad      bool          // a problem stops it from being an event
+	changed  []LintWarning // text sanitising changed, for the lint pass
 }
 
 // loader reads one scenario file.
@@ -41,6 +42,7 @@ type loader struct {
 	// sheltered says the file's control characters are sheltered from the
 	// parser (see shelterControls).
 	sheltered bool
+	data      []byte // the file's text, as the parser reads it
 }
 
 func (l *loader) add(at yamlPos, ptr, msg string) {
@@ -84,6 +86,7 @@ func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, er
 	}
 	data, l.sheltered = shelterControls(data)
 	top, chunks, split := splitTimeline(data)
+	l.data = data
 	var topPart *yamlPart
 	var items []*yamlPart
 	if split {
@@ -104,7 +107,7 @@ func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, er
 		l.add(yamlPos{1, 1}, "", "empty scenario: expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).names)
 		return nil, nil, ProblemList(sorted(l.problems))
 	}
-	file0, present := l.top(topPart)
+	file0 := l.top(topPart)
 	decl := declare(&file0)
 	var loaded []*loadedItem
 	if split {
@@ -124,9 +127,8 @@ func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, er
 	if len(l.problems) > 0 {
 		return nil, nil, ProblemList(sorted(l.problems))
 	}
-	l.sanitize(topPart, &file0, loaded)
+	l.sanitize(topPart, &file0)
 	sc := build(file, &file0, loaded, decl)
-	_ = present
 	if !lint {
 		return sc, nil, nil
 	}
@@ -187,17 +189,17 @@ func (l *loader) whole(data []byte) (*yamlPart, []*yamlPart) {
 
 // top decodes the file outside its timeline (and a timeline that is not a
 // list).
-func (l *loader) top(p *yamlPart) (ScenarioFile, map[string]bool) {
+func (l *loader) top(p *yamlPart) ScenarioFile {
 	var f ScenarioFile
 	if p.root.Kind != yaml.MappingNode {
 		l.add(p.nodePos(p.root), "", "expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).fileNames+", got "+yamlKindName(p.root))
-		return f, nil
+		return f
 	}
 	skip := "timeline"
 	if tl, _ := child(p.root, "timeline"); tl != nil && unalias(tl).Kind != yaml.SequenceNode && !isNull(tl) {
 		skip = "" // not a list: the decoder says so
 	}
-	raw, present, problems := p.toJSON(skip)
+	raw, problems := p.toJSON(skip)
 	for _, pr := range problems {
 		l.add(pr.at, pr.ptr, pr.msg)
 	}
@@ -206,7 +208,7 @@ func (l *loader) top(p *yamlPart) (ScenarioFile, map[string]bool) {
 		f = ScenarioFile{}
 		decodeObject(raw, reflect.ValueOf(&f).Elem(), "", l.opts, nil, &fps)
 	}
-	c := checker{mode: checkScenario, members: present,
+	c := checker{mode: checkScenario, doc: p,
 		line: func(ptr string) int { return p.pos(ptr, false).line }}
 	c.noteFailed(fps)
 	v := reflect.ValueOf(&f).Elem()
@@ -219,7 +221,7 @@ func (l *loader) top(p *yamlPart) (ScenarioFile, map[string]bool) {
 	for _, fp := range append(fps, c.out...) {
 		l.report(p, fp)
 	}
-	return f, present
+	return f
 }
 
 func isNull(n *yaml.Node) bool {
@@ -312,10 +314,8 @@ func (l *loader) items(chunks []yamlChunk, parts []*yamlPart, decl *declared) []
 			}
 			return
 		}
-		var text []byte
-		for _, c := range chunks[from:to] {
-			text = append(text, c.text...)
-		}
+		last := chunks[to-1]
+		text := l.data[chunks[from].off : last.off+len(last.text)] // the items are one run of the file
 		root, problems := parseYAML(text, chunks[from].line)
 		if len(problems) > 0 || root == nil || root.Kind != yaml.SequenceNode || len(root.Content) != to-from {
 			for i := from; i < to; i++ {
@@ -387,16 +387,19 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 		add(p.nodePos(p.root), "", "expected a mapping with "+infoOf(reflect.TypeFor[Item]()).fileNames+", got "+yamlKindName(p.root))
 		return li
 	}
-	raw, present, cproblems := p.toJSON("")
+	raw, cproblems := p.toJSON("")
 	for _, pr := range cproblems {
 		add(pr.at, pr.ptr, pr.msg)
 	}
 	var fps []fieldProblem
-	if err := json.Unmarshal(raw, &li.it, l.opts.decode); err != nil {
+	if json.Unmarshal(raw, &li.it, l.opts.plain) != nil { // the common form first: see formatOptions.plain
 		li.it = Item{}
-		decodeObject(raw, reflect.ValueOf(&li.it).Elem(), "", l.opts, nil, &fps)
+		if err := json.Unmarshal(raw, &li.it, l.opts.decode); err != nil {
+			li.it = Item{}
+			decodeObject(raw, reflect.ValueOf(&li.it).Elem(), "", l.opts, nil, &fps)
+		}
 	}
-	c := checker{mode: checkScenario, decl: decl, members: present}
+	c := checker{mode: checkScenario, decl: decl, doc: p}
 	c.noteFailed(fps)
 	c.item(&li.it, "")
 	for _, fp := range append(fps, c.out...) {
@@ -405,6 +408,11 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 	// The places the checks across items and the lint pass report at.
 	li.pos[""] = p.nodePos(p.root)
 	keepPositions(p, p.root, "", li.pos, 0)
+	if v := reflect.ValueOf(&li.it).Elem(); sanitizeValue(v, 0, false) {
+		sanitizeStrings(v, li.ptr, func(ptr, was, is string) { li.changed = append(li.changed, l.textChanged(li.posOf(ptr), ptr, was, is)) })
+	} else {
+		nilEmptyLists(&li.it) // clean, as nearly every item is: no pointers made
+	}
 	return li
 }
 
@@ -466,6 +474,11 @@ func posIn(items map[string]*loadedItem, ptr string) yamlPos {
 	if li == nil {
 		return yamlPos{}
 	}
+	return li.posOf(ptr)
+}
+
+// posOf is where a pointer into the item is: the deepest place kept.
+func (li *loadedItem) posOf(ptr string) yamlPos {
 	rest := strings.TrimPrefix(ptr, li.ptr)
 	for rest != "" {
 		if at, ok := li.pos[rest]; ok {
@@ -577,28 +590,26 @@ func sanitizeStrings(v reflect.Value, ptr string, changed func(ptr, was, is stri
 	}
 }
 
-// sanitize makes the decoded file safe to show, noting where text changed
-// for the lint pass.
-func (l *loader) sanitize(top *yamlPart, f *ScenarioFile, loaded []*loadedItem) {
-	byPtr := map[string]*loadedItem{}
-	for _, li := range loaded {
-		byPtr[li.ptr] = li
-	}
-	note := func(at yamlPos, ptr, was, is string) {
-		l.changed = append(l.changed, LintWarning{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr),
-			Message: Visible(fmt.Sprintf("terminal controls, invisible or width-disputed characters removed for display: %q becomes %q",
-				excerpt(was, is), excerpt(is, was)))})
-	}
-	sanitizeStrings(reflect.ValueOf(f).Elem(), "", func(ptr, was, is string) { note(top.pos(ptr, false), ptr, was, is) })
-	for _, li := range loaded {
-		v := reflect.ValueOf(&li.it).Elem()
-		if !sanitizeValue(v, 0, false) {
-			nilEmptyLists(&li.it)
-			continue // clean, as nearly every item is: no pointers made
-		}
-		sanitizeStrings(v, li.ptr, func(ptr, was, is string) { note(posIn(byPtr, ptr), ptr, was, is) })
-	}
+// sanitize makes the top of the file safe to show, noting where text
+// changed for the lint pass; each item is sanitised as it is read.
+func (l *loader) sanitize(top *yamlPart, f *ScenarioFile) {
+	sanitizeStrings(reflect.ValueOf(f).Elem(), "", func(ptr, was, is string) {
+		l.changed = append(l.changed, l.textChanged(top.pos(ptr, false), ptr, was, is))
+	})
 }
 
-// sanitized are the warnings of sanitize.
-func (l *loader) sanitized(*yamlPart, []*loadedItem) []LintWarning { return l.changed }
+// textChanged is the lint warning that sanitising changed text at ptr.
+func (l *loader) textChanged(at yamlPos, ptr, was, is string) LintWarning {
+	return LintWarning{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr),
+		Message: Visible(fmt.Sprintf("terminal controls, invisible or width-disputed characters removed for display: %q becomes %q",
+			excerpt(was, is), excerpt(is, was)))}
+}
+
+// sanitized are the warnings of sanitising, the top's and the items'.
+func (l *loader) sanitized(loaded []*loadedItem) []LintWarning {
+	out := slices.Clone(l.changed)
+	for _, li := range loaded {
+		out = append(out, li.changed...)
+	}
+	return out
+}

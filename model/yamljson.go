@@ -86,6 +86,18 @@ func child(n *yaml.Node, tok string) (val, key *yaml.Node) {
 	return nil, nil
 }
 
+// has reports whether the part has a value that is not null at ptr.
+func (p *yamlPart) has(ptr string) bool {
+	n := p.root
+	for tok := range jsontext.Pointer(ptr).Tokens() {
+		if n, _ = child(n, tok); n == nil {
+			return false
+		}
+	}
+	n = unalias(n)
+	return n != nil && !(n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
 func unalias(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
@@ -111,69 +123,73 @@ type converter struct {
 	buf      []byte
 	problems []yamlProblem
 	aliases  int
-	present  map[string]bool // members that are not null, by pointer
-	skip     string          // a member of the top mapping left out
+	skip     string // a member of the top mapping left out
+	// path is the pointer of the value being written, a token a level:
+	// made into a string only for a problem.
+	path []string
 	// sheltered says the text's control characters were sheltered (see
 	// shelterControls) and are to be put back.
 	sheltered bool
 }
 
-func (c *converter) fail(n *yaml.Node, ptr, format string, args ...any) {
+// fail reports a problem with the value being written, or with its
+// member named more (a key).
+func (c *converter) fail(n *yaml.Node, more, format string, args ...any) {
+	ptr := ""
+	for _, tok := range c.path {
+		ptr += "/" + tok
+	}
+	if more != "" {
+		ptr += "/" + escapePointer(more)
+	}
 	c.problems = append(c.problems, yamlProblem{at: c.part.nodePos(n), ptr: ptr, msg: fmt.Sprintf(format, args...)})
 }
 
 // value writes n as JSON.
-func (c *converter) value(n *yaml.Node, ptr string, depth int) {
+func (c *converter) value(n *yaml.Node, depth int) {
 	if depth > maxNesting {
-		c.fail(n, ptr, "nested more than %d levels deep", maxNesting)
+		c.fail(n, "", "nested more than %d levels deep", maxNesting)
 		c.buf = append(c.buf, "null"...)
 		return
 	}
 	if n.Kind == yaml.AliasNode {
 		if c.aliases++; c.aliases > maxAliases {
 			if c.aliases == maxAliases+1 {
-				c.fail(n, ptr, "aliases repeat more than %d values: an item may not grow that much", maxAliases)
+				c.fail(n, "", "aliases repeat more than %d values: an item may not grow that much", maxAliases)
 			}
 			c.buf = append(c.buf, "null"...)
 			return
 		}
-		c.value(n.Alias, ptr, depth+1)
+		c.value(n.Alias, depth+1)
 		return
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		c.buf = append(c.buf, '{')
-		seen := make(map[string]int, len(n.Content)/2)
 		first := true
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := unalias(n.Content[i]), n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
-				c.fail(k, ptr, "a key must be a name, not a %s", nodeKind(k))
+				c.fail(k, "", "a key must be a name, not a %s", nodeKind(k))
 				continue
 			}
-			name := k.Value
-			if c.sheltered {
-				name = unshelter(name)
-			}
+			name := c.keyName(k)
 			if depth == 0 && name == c.skip && c.skip != "" {
 				continue
 			}
-			if line, dup := seen[name]; dup {
-				c.fail(k, ptr+"/"+escapePointer(name), "duplicate field %q (first at line %d)", name, line)
+			if line, dup := c.earlier(n, i, name); dup {
+				c.fail(k, name, "duplicate field %q (first at line %d)", name, line)
 				continue
 			}
-			seen[name] = k.Line + c.part.line
 			if !first {
 				c.buf = append(c.buf, ',')
 			}
 			first = false
 			c.buf, _ = jsontext.AppendQuote(c.buf, name)
 			c.buf = append(c.buf, ':')
-			mptr := ptr + "/" + escapePointer(name)
-			if vv := unalias(v); !(vv.Kind == yaml.ScalarNode && vv.ShortTag() == "!!null") {
-				c.present[mptr] = true
-			}
-			c.value(v, mptr, depth+1)
+			c.path = append(c.path, escapePointer(name))
+			c.value(v, depth+1)
+			c.path = c.path[:len(c.path)-1]
 		}
 		c.buf = append(c.buf, '}')
 	case yaml.SequenceNode:
@@ -182,11 +198,13 @@ func (c *converter) value(n *yaml.Node, ptr string, depth int) {
 			if i > 0 {
 				c.buf = append(c.buf, ',')
 			}
-			c.value(v, ptr+"/"+strconv.Itoa(i), depth+1)
+			c.path = append(c.path, strconv.Itoa(i))
+			c.value(v, depth+1)
+			c.path = c.path[:len(c.path)-1]
 		}
 		c.buf = append(c.buf, ']')
 	case yaml.ScalarNode:
-		c.scalar(n, ptr)
+		c.scalar(n)
 	default:
 		c.buf = append(c.buf, "null"...)
 	}
@@ -196,7 +214,7 @@ func (c *converter) value(n *yaml.Node, ptr string, depth int) {
 // or null becomes the JSON value it is, everything else a string, so that
 // the JSON decoder sees what was written (true is no string, "12" no
 // number).
-func (c *converter) scalar(n *yaml.Node, ptr string) {
+func (c *converter) scalar(n *yaml.Node) {
 	switch n.ShortTag() {
 	case "!!null":
 		c.buf = append(c.buf, "null"...)
@@ -225,12 +243,12 @@ func (c *converter) scalar(n *yaml.Node, ptr string) {
 				c.buf = strconv.AppendFloat(c.buf, f, 'g', -1, 64)
 			}
 		case strings.Contains(strings.ToLower(n.Value), "inf"), strings.Contains(strings.ToLower(n.Value), "nan"), err != nil:
-			c.fail(n, ptr, "expected a finite number, got %s", Visible(n.Value))
+			c.fail(n, "", "expected a finite number, got %s", Visible(n.Value))
 			c.buf = append(c.buf, "null"...)
 		}
 	default:
 		if len(n.Value) > maxScalar {
-			c.fail(n, ptr, "a string of %d bytes: at most %d", len(n.Value), maxScalar)
+			c.fail(n, "", "a string of %d bytes: at most %d", len(n.Value), maxScalar)
 			c.buf = append(c.buf, `""`...)
 			return
 		}
@@ -240,6 +258,26 @@ func (c *converter) scalar(n *yaml.Node, ptr string) {
 		}
 		c.buf, _ = jsontext.AppendQuote(c.buf, v)
 	}
+}
+
+// keyName is a mapping key's name as the file has it.
+func (c *converter) keyName(k *yaml.Node) string {
+	if c.sheltered {
+		return unshelter(k.Value)
+	}
+	return k.Value
+}
+
+// earlier reports whether a key before the i'th of mapping n has this
+// name, and the line of the first. Mappings are small: a scan costs less
+// than a map.
+func (c *converter) earlier(n *yaml.Node, i int, name string) (int, bool) {
+	for j := 0; j < i; j += 2 {
+		if k := unalias(n.Content[j]); k.Kind == yaml.ScalarNode && c.keyName(k) == name {
+			return k.Line + c.part.line, true
+		}
+	}
+	return 0, false
 }
 
 func nodeKind(n *yaml.Node) string {
@@ -291,13 +329,12 @@ func parseYAML(text []byte, line int) (*yaml.Node, []yamlProblem) {
 	return doc.Content[0], nil
 }
 
-// toJSON writes a part's tree as JSON, noting which members are present
-// (not null); at the top, skip is a member left out (the timeline, read
-// item by item).
-func (p *yamlPart) toJSON(skip string) ([]byte, map[string]bool, []yamlProblem) {
-	c := converter{part: p, present: map[string]bool{}, skip: skip, sheltered: p.sheltered}
-	c.value(p.root, "", 0)
-	return c.buf, c.present, c.problems
+// toJSON writes a part's tree as JSON; at the top, skip is a member left
+// out (the timeline, read item by item).
+func (p *yamlPart) toJSON(skip string) ([]byte, []yamlProblem) {
+	c := converter{part: p, skip: skip, sheltered: p.sheltered}
+	c.value(p.root, 0)
+	return c.buf, c.problems
 }
 
 // syntaxProblem turns a YAML syntax error into a problem. The parser

@@ -4,8 +4,9 @@ import "bytes"
 
 // yamlChunk is a piece of a file's text and where it starts.
 type yamlChunk struct {
-	text []byte
-	line int // the number of lines before it
+	text []byte // a piece of the file's own bytes, not a copy
+	line int    // the number of lines before it
+	off  int    // its first byte's offset in the file
 }
 
 // splitTimeline cuts a scenario file into the text outside its timeline and
@@ -21,6 +22,10 @@ type yamlChunk struct {
 // line numbers stay the file's.
 func splitTimeline(data []byte) (top []byte, items []yamlChunk, ok bool) {
 	lines := bytes.SplitAfter(data, []byte("\n"))
+	offs := make([]int, len(lines)+1) // offs[i]: where line i starts
+	for i, l := range lines {
+		offs[i+1] = offs[i] + len(l)
+	}
 	start := -1
 	for i, l := range lines {
 		if key, rest, found := bytes.Cut(l, []byte(":")); found && string(key) == "timeline" {
@@ -56,7 +61,7 @@ func splitTimeline(data []byte) (top []byte, items []yamlChunk, ok bool) {
 		switch {
 		case isItem && ind == indent:
 			if itemStart >= 0 {
-				items = append(items, chunkOf(lines, itemStart, i))
+				items = append(items, chunkOf(data, offs, itemStart, i))
 			}
 			itemStart = i
 		case ind < indent || (ind == 0 && !isItem):
@@ -69,7 +74,7 @@ func splitTimeline(data []byte) (top []byte, items []yamlChunk, ok bool) {
 		}
 	}
 	if itemStart >= 0 {
-		items = append(items, chunkOf(lines, itemStart, end))
+		items = append(items, chunkOf(data, offs, itemStart, end))
 	}
 	var b bytes.Buffer
 	b.Grow(len(data) / 8)
@@ -83,14 +88,6 @@ func splitTimeline(data []byte) (top []byte, items []yamlChunk, ok bool) {
 	return b.Bytes(), items, true
 }
 
-func chunkOf(lines [][]byte, from, to int) yamlChunk {
-	n := 0
-	for _, l := range lines[from:to] {
-		n += len(l)
-	}
-	text := make([]byte, 0, n)
-	for _, l := range lines[from:to] {
-		text = append(text, l...)
-	}
-	return yamlChunk{text: text, line: from}
+func chunkOf(data []byte, offs []int, from, to int) yamlChunk {
+	return yamlChunk{text: data[offs[from]:offs[to]], line: from, off: offs[from]}
 }
