@@ -12,7 +12,6 @@ import (
 // the loader kept.
 type itemLinter struct {
 	file     string
-	items    map[string]*loadedItem
 	warnings []LintWarning
 }
 
@@ -27,7 +26,7 @@ func (l *itemLinter) at(li *loadedItem, field, format string, args ...any) {
 	if k := li.it.Body().Kind(); k != "" {
 		ptr = li.ptr + "/" + kindMember(k) + "/" + field
 	}
-	l.warn(posIn(l.items, ptr), ptr, format, args...)
+	l.warn(li.posOf(ptr), ptr, format, args...)
 }
 
 // kindMember is the member that holds a kind in an Item.
@@ -42,12 +41,8 @@ func kindMember(k Kind) string {
 
 // lint looks for suspicious things in a valid scenario: see
 // LoadScenarioChecked.
-func (l *loader) lint(sc *Scenario, top *yamlPart, loaded []*loadedItem) []LintWarning {
-	il := &itemLinter{file: l.file, items: map[string]*loadedItem{}}
-	for _, li := range loaded {
-		il.items[li.ptr] = li
-	}
-	items := sortedItems(loaded)
+func (l *loader) lint(sc *Scenario, top *yamlPart, loaded, items []*loadedItem) []LintWarning {
+	il := &itemLinter{file: l.file}
 	il.hosts(items)
 	il.backlog(items)
 	il.injects(items)

@@ -37,7 +37,7 @@ host_groups:
 		at := time.Duration(i) * time.Second
 		switch i % 10 {
 		case 0, 1, 2, 3:
-			fmt.Fprintf(&b, "  - at: %s\n    source: fleet-export\n    hosts: {group: %s, recovered: %d, failed: %d}\n", "+"+at.String(), groups[i%len(groups)], i%90000, i%500)
+			fmt.Fprintf(&b, "  - at: %s\n    source: fleet-export\n    hosts: {group: %s, recovered: %d, failed: %d, state: recovering}\n    text: \"Rescue automation and reboots bring hosts back\"\n", "+"+at.String(), groups[i%len(groups)], i%90000, i%500)
 		case 4, 5:
 			fmt.Fprintf(&b, "  - at: %s\n    source: wms-export\n    backlog: {waiting: %d, inflow: 41000, shipped: %d}\n", "+"+at.String(), 180000+i%5000, 38000+i%3000)
 		case 6:

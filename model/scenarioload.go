@@ -31,6 +31,7 @@ type loadedItem struct {
 	problems []Problem
 	bad      bool          // a problem stops it from being an event
 	changed  []LintWarning // text sanitising changed, for the lint pass
+	e        Event         // the event it is, when it is good
 }
 
 // loader reads one scenario file.
@@ -123,16 +124,17 @@ func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, er
 	for _, it := range loaded {
 		l.problems = append(l.problems, it.problems...)
 	}
-	l.order(loaded)
+	inOrder := sortedItems(loaded)
+	l.order(loaded, inOrder)
 	if len(l.problems) > 0 {
 		return nil, nil, ProblemList(sorted(l.problems))
 	}
 	l.sanitize(topPart, &file0)
-	sc := build(file, &file0, loaded, decl)
+	sc := build(file, &file0, inOrder)
 	if !lint {
 		return sc, nil, nil
 	}
-	return sc, l.lint(sc, topPart, loaded), nil
+	return sc, l.lint(sc, topPart, loaded, inOrder), nil
 }
 
 // sorted orders problems by position, keeping their order at one place.
@@ -316,8 +318,15 @@ func (l *loader) items(chunks []yamlChunk, parts []*yamlPart, decl *declared) []
 		}
 		last := chunks[to-1]
 		text := l.data[chunks[from].off : last.off+len(last.text)] // the items are one run of the file
-		root, problems := parseYAML(text, chunks[from].line)
-		if len(problems) > 0 || root == nil || root.Kind != yaml.SequenceNode || len(root.Content) != to-from {
+		var doc yaml.Node                                          // one run of items holds no second document: Unmarshal reads the bytes as they are
+		if nestingProblem(text, 0) != nil || yaml.Unmarshal(text, &doc) != nil || len(doc.Content) != 1 {
+			for i := from; i < to; i++ {
+				one(i)
+			}
+			return
+		}
+		root := doc.Content[0]
+		if root.Kind != yaml.SequenceNode || len(root.Content) != to-from {
 			for i := from; i < to; i++ {
 				one(i)
 			}
@@ -413,6 +422,9 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 	} else {
 		nilEmptyLists(&li.it) // clean, as nearly every item is: no pointers made
 	}
+	if !li.bad {
+		li.e = scenarioEvent(&li.it, decl)
+	}
 	return li
 }
 
@@ -445,36 +457,33 @@ func keepPositions(p *yamlPart, n *yaml.Node, ptr string, pos map[string]yamlPos
 }
 
 // order runs the checks across items, in timeline order.
-func (l *loader) order(loaded []*loadedItem) {
-	var items []*Item
-	var ptrs []string
-	var bad []bool
-	byPtr := map[string]*loadedItem{}
-	for _, li := range sortedItems(loaded) {
-		items, ptrs, bad = append(items, &li.it), append(ptrs, li.ptr), append(bad, li.bad)
-		byPtr[li.ptr] = li
+func (l *loader) order(loaded, inOrder []*loadedItem) {
+	items := make([]*Item, len(inOrder))
+	ptrs := make([]string, len(inOrder))
+	bad := make([]bool, len(inOrder))
+	for i, li := range inOrder {
+		items[i], ptrs[i], bad[i] = &li.it, li.ptr, li.bad
 	}
-	c := checker{mode: checkScenario, line: func(ptr string) int {
-		return posIn(byPtr, ptr).line
-	}}
+	c := checker{mode: checkScenario, line: func(ptr string) int { return posIn(loaded, ptr).line }}
 	c.timelineOrder(items, ptrs, bad)
 	for _, fp := range c.out {
-		at := posIn(byPtr, fp.ptr)
-		l.add(at, fp.ptr, fp.msg)
+		l.add(posIn(loaded, fp.ptr), fp.ptr, fp.msg)
 	}
 }
 
-// posIn is where a pointer into an item is, by the positions kept.
-func posIn(items map[string]*loadedItem, ptr string) yamlPos {
-	parts := strings.SplitN(strings.TrimPrefix(ptr, "/"), "/", 3)
-	if len(parts) < 2 {
+// posIn is where a pointer into the timeline (/timeline/N/…) is, by the
+// positions its item kept.
+func posIn(loaded []*loadedItem, ptr string) yamlPos {
+	rest, ok := strings.CutPrefix(ptr, "/timeline/")
+	if !ok {
 		return yamlPos{}
 	}
-	li := items["/"+parts[0]+"/"+parts[1]]
-	if li == nil {
+	num, _, _ := strings.Cut(rest, "/")
+	i, err := strconv.Atoi(num)
+	if err != nil || i < 0 || i >= len(loaded) || loaded[i] == nil {
 		return yamlPos{}
 	}
-	return li.posOf(ptr)
+	return loaded[i].posOf(ptr)
 }
 
 // posOf is where a pointer into the item is: the deepest place kept.
@@ -506,7 +515,7 @@ func atOf(it *Item) int64 {
 }
 
 // build makes the scenario of a file with no problems.
-func build(file string, f *ScenarioFile, loaded []*loadedItem, decl *declared) *Scenario {
+func build(file string, f *ScenarioFile, inOrder []*loadedItem) *Scenario {
 	sc := &Scenario{Name: Sanitize(scenarioName(file), MaxNameLen), Meta: f.Meta, HostGroups: f.HostGroups, Runbook: f.Runbook}
 	for _, c := range f.Carriers {
 		if c.Name == "" {
@@ -520,26 +529,26 @@ func build(file string, f *ScenarioFile, loaded []*loadedItem, decl *declared) *
 		}
 		sc.Topics = append(sc.Topics, t)
 	}
-	for _, li := range sortedItems(loaded) {
-		e := li.it.event()
-		if e.Source == "" {
-			e.Source = "scenario"
-		}
-		switch b := e.Body.(type) {
-		case CarrierWarning:
-			if b.Phase == "" {
-				b.Phase = WarningIssued
-			}
-			e.Body = b
-		case HostStatus:
-			if b.Total == 0 {
-				b.Total = decl.totals[b.Group]
-			}
-			e.Body = b
-		}
-		sc.Events = append(sc.Events, e)
+	sc.Events = make([]Event, len(inOrder))
+	for i, li := range inOrder {
+		sc.Events[i] = li.e
 	}
 	return sc
+}
+
+// scenarioEvent is a good item as the event it is, with what a scenario
+// leaves to its defaults filled in.
+func scenarioEvent(it *Item, decl *declared) Event {
+	if it.Source == "" {
+		it.Source = "scenario"
+	}
+	if w := it.Warning; w != nil && w.Phase == "" {
+		w.Phase = WarningIssued
+	}
+	if h := it.Hosts; h != nil && h.Total == 0 {
+		h.Total = decl.totals[h.Group]
+	}
+	return it.event()
 }
 
 // event is a scenario's timeline item as an event.
