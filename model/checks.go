@@ -210,6 +210,9 @@ func (c *checker) field(fv reflect.Value, f *fieldInfo, parent string) {
 		}
 	case reflect.Slice:
 		if fv.Len() == 0 {
+			if !fv.IsNil() {
+				fv.SetZero() // an empty list and none are the same
+			}
 			return
 		}
 		ptr := parent + "/" + f.name

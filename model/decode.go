@@ -82,6 +82,8 @@ type typeInfo struct {
 	fileNames string
 	// times are the fields that are times, or hold some.
 	times []int
+	// kinds are the fields tagged kind (in Item: the event kinds).
+	kinds []int
 }
 
 var typeInfos sync.Map // reflect.Type → *typeInfo
@@ -127,6 +129,9 @@ func infoOf(t reflect.Type) *typeInfo {
 	}
 	ti.names, ti.fileNames = strings.Join(names, ", "), strings.Join(fileNames, ", ")
 	for i, f := range ti.fields {
+		if f.kind != "" && len(f.index) == 1 {
+			ti.kinds = append(ti.kinds, f.index[0])
+		}
 		base := f.typ
 		for base.Kind() == reflect.Pointer || base.Kind() == reflect.Slice {
 			base = base.Elem()

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"reflect"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -41,72 +42,32 @@ type Item struct {
 // Body is the item's event body: its one kind, or nil without one (with
 // more than one, the first in the order of the fields).
 func (it *Item) Body() Body {
-	switch {
-	case it.Hosts != nil:
-		return *it.Hosts
-	case it.Backlog != nil:
-		return *it.Backlog
-	case it.Warning != nil:
-		return *it.Warning
-	case it.Complaint != nil:
-		return *it.Complaint
-	case it.Step != nil:
-		return *it.Step
-	case it.Inject != nil:
-		return *it.Inject
-	case it.Note != nil:
-		return *it.Note
-	case it.Update != nil:
-		return *it.Update
-	case it.Ack != nil:
-		return *it.Ack
-	case it.SourceHealth != nil:
-		return *it.SourceHealth
-	case it.InjectControl != nil:
-		return *it.InjectControl
-	case it.Decision != nil:
-		return *it.Decision
-	case it.Check != nil:
-		return *it.Check
-	case it.WhatIf != nil:
-		return *it.WhatIf
+	v := reflect.ValueOf(it).Elem()
+	for _, i := range itemKinds().kinds {
+		if k := v.Field(i); !k.IsNil() {
+			return k.Elem().Interface().(Body)
+		}
 	}
 	return nil
 }
 
-// setBody makes b the item's kind.
+// setBody makes b the item's kind: the field of b's type.
 func (it *Item) setBody(b Body) {
-	switch b := b.(type) {
-	case HostStatus:
-		it.Hosts = &b
-	case BacklogObservation:
-		it.Backlog = &b
-	case CarrierWarning:
-		it.Warning = &b
-	case SellerComplaint:
-		it.Complaint = &b
-	case RunbookStepChange:
-		it.Step = &b
-	case Inject:
-		it.Inject = &b
-	case Note:
-		it.Note = &b
-	case StatusUpdate:
-		it.Update = &b
-	case Acknowledgement:
-		it.Ack = &b
-	case SourceHealth:
-		it.SourceHealth = &b
-	case InjectControl:
-		it.InjectControl = &b
-	case Decision:
-		it.Decision = &b
-	case ExpectedCheck:
-		it.Check = &b
-	case WhatIf:
-		it.WhatIf = &b
+	v := reflect.ValueOf(it).Elem()
+	bv := reflect.ValueOf(b)
+	for _, i := range itemKinds().kinds {
+		if f := v.Field(i); f.Type().Elem() == bv.Type() {
+			p := reflect.New(bv.Type())
+			p.Elem().Set(bv)
+			f.Set(p)
+			return
+		}
 	}
 }
+
+// itemKinds is the type info of Item, whose kinds are its fields tagged
+// kind.
+func itemKinds() *typeInfo { return infoOf(reflect.TypeFor[Item]()) }
 
 // ScenarioFile is a scenario file as written: the incident, what exists in
 // it, and its timeline.

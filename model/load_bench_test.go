@@ -107,7 +107,7 @@ func BenchmarkLoad59k(b *testing.B) {
 
 // BenchmarkValidate50MB validates a 50 MB scenario, as warroom validate does.
 func BenchmarkValidate50MB(b *testing.B) {
-	n := 432_000 // 50 MB
+	n := 342_000 // 50 MB
 	data := bigScenarioYAML(n)
 	b.Logf("%d items, %.1f MB", n, float64(len(data))/1e6)
 	b.SetBytes(int64(len(data)))

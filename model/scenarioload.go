@@ -417,10 +417,8 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 	// The places the checks across items and the lint pass report at.
 	li.pos[""] = p.nodePos(p.root)
 	keepPositions(p, p.root, "", li.pos, 0)
-	if v := reflect.ValueOf(&li.it).Elem(); sanitizeValue(v, 0, false) {
+	if v := reflect.ValueOf(&li.it).Elem(); sanitizeValue(v, 0, false) { // clean, as nearly every item is: no pointers made
 		sanitizeStrings(v, li.ptr, func(ptr, was, is string) { li.changed = append(li.changed, l.textChanged(li.posOf(ptr), ptr, was, is)) })
-	} else {
-		nilEmptyLists(&li.it) // clean, as nearly every item is: no pointers made
 	}
 	if !li.bad {
 		li.e = scenarioEvent(&li.it, decl)
@@ -553,7 +551,6 @@ func scenarioEvent(it *Item, decl *declared) Event {
 
 // event is a scenario's timeline item as an event.
 func (it *Item) event() Event {
-	nilEmptyLists(it)
 	e := Event{Source: it.Source, Text: it.Text, Body: it.Body()}
 	if it.At != nil {
 		e.At = *it.At

@@ -356,7 +356,6 @@ func (d *WireDecoder) wellFormed(raw []byte, line, col int, fail func(error)) bo
 
 // event is a good item as an event.
 func (d *WireDecoder) event(it *Item) (Event, bool) {
-	nilEmptyLists(it)
 	if w := it.Warning; w != nil && w.Phase == "" { // as Apply reads it
 		w.Phase = WarningIssued
 	}
@@ -378,24 +377,6 @@ func (d *WireDecoder) event(it *Item) (Event, bool) {
 		e.At = d.nowAt
 	}
 	return e, timed
-}
-
-// nilEmptyLists makes the empty lists of an item's kind nil: an empty
-// list and none are the same.
-func nilEmptyLists(it *Item) {
-	iv := reflect.ValueOf(it).Elem()
-	for _, f := range infoOf(reflect.TypeFor[Item]()).fields {
-		kv := iv.FieldByIndex(f.index)
-		if f.kind == "" || kv.IsNil() {
-			continue
-		}
-		body := kv.Elem()
-		for _, bf := range infoOf(body.Type()).fields {
-			if fv := body.FieldByIndex(bf.index); fv.Kind() == reflect.Slice && fv.Len() == 0 && !fv.IsNil() {
-				fv.SetZero()
-			}
-		}
-	}
 }
 
 // dropReason says why an entry with these problems is no event.
