@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"sync"
 	"time"
 
@@ -16,34 +15,6 @@ import (
 
 // DecodeError is one problem in wire-format input, at name:line:col.
 type DecodeError = model.DecodeError
-
-// DecodeEvent decodes one event from outside. Its text is sanitised (see
-// model.SanitizeEvent); without a time it happened now, clock.Since(). A
-// bad event's error is a *DecodeError, or several joined with errors.Join.
-func DecodeEvent(data []byte, clock Clock) (model.Event, error) {
-	e, _, err := newWireDecoder("", clock).Event(data)
-	return e, err
-}
-
-// DecodeEvents decodes a JSON array of events or NDJSON (one event per line,
-// blank lines allowed; lines up to model.MaxWireLine). name is used in
-// errors, which are *DecodeErrors naming name:line:col, and a read error
-// last; a bad event never loses the others. In an array, a syntax error
-// ends the array, as nothing after it can be trusted. It reads r to the
-// end: callers reading from the network cap it first.
-func DecodeEvents(r io.Reader, name string, clock Clock) ([]model.Event, []error) {
-	data, err := io.ReadAll(r)
-	var (
-		events []model.Event
-		errs   []error
-	)
-	newWireDecoder(name, clock).Decode(data, func(e model.Event, _ bool) { events = append(events, e) },
-		func(err error) { errs = append(errs, err) })
-	if err != nil {
-		errs = append(errs, fmt.Errorf("%s: read: %w", name, err))
-	}
-	return events, errs
-}
 
 // EncodeEvent writes an event as one line of the wire format, without the
 // newline, its time clock.Origin+At.
@@ -119,18 +90,6 @@ func (s *seenSet) addLocked(e model.Event, withTime bool) (fresh, known bool) {
 	}
 	s.add(h)
 	return true, true
-}
-
-// addBytes remembers b (by its hash) and says whether it is new.
-func (s *seenSet) addBytes(b []byte) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h := maphash.Bytes(s.seed, b)
-	if _, ok := s.set[h]; ok {
-		return false
-	}
-	s.add(h)
-	return true
 }
 
 func (s *seenSet) add(h uint64) {

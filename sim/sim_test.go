@@ -351,7 +351,7 @@ func TestEventsMatchReplay(t *testing.T) {
 			at := min(off, sc.End())
 			_, pos := stateAt(sc, at)
 			body := get(t, srv.URL+"/events.ndjson")
-			events, errs := feed.DecodeEvents(strings.NewReader(string(body)), "events.ndjson", clock)
+			events, errs := decodeNDJSON(body, "events.ndjson", clock)
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
@@ -371,7 +371,7 @@ func TestEventsMatchReplay(t *testing.T) {
 			// since: only the events after a time.
 			mid := sc.Events[pos/2].At
 			since := sc.WallTime(mid).Format(time.RFC3339)
-			later, errs := feed.DecodeEvents(strings.NewReader(string(get(t, srv.URL+"/events.ndjson?since="+since))), "since", clock)
+			later, errs := decodeNDJSON(get(t, srv.URL+"/events.ndjson?since="+since), "since", clock)
 			if len(errs) > 0 {
 				t.Fatal(errs)
 			}
@@ -481,4 +481,11 @@ func TestConcurrentRequests(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// decodeNDJSON reads the simulator's NDJSON as a live source would.
+func decodeNDJSON(data []byte, name string, clock feed.Clock) (events []model.Event, errs []error) {
+	model.NewWireDecoder(name, clock.Origin, clock.Since).Decode(data,
+		func(e model.Event, _ bool) { events = append(events, e) }, func(err error) { errs = append(errs, err) })
+	return events, errs
 }
