@@ -474,9 +474,9 @@ func expected(f *fieldInfo, scenario bool) string {
 
 // decodeObject decodes a JSON object into v (a struct) field by field,
 // adding a problem for each member that is unknown, given twice or of the
-// wrong type; members found are in present. A null member counts as
-// absent. opts are the format's options.
-func decodeObject(raw jsontext.Value, v reflect.Value, ptr string, opts *formatOptions, present map[string]bool, out *[]fieldProblem) {
+// wrong type. A null member counts as absent. opts are the format's
+// options.
+func decodeObject(raw jsontext.Value, v reflect.Value, ptr string, opts *formatOptions, out *[]fieldProblem) {
 	ti := infoOf(v.Type())
 	names := ti.names
 	if opts.scenario {
@@ -513,24 +513,21 @@ func decodeObject(raw jsontext.Value, v reflect.Value, ptr string, opts *formatO
 		if val.Kind() == 'n' {
 			continue
 		}
-		if present != nil {
-			present[mptr] = true
-		}
 		f := &ti.fields[i]
-		decodeField(val, v.FieldByIndex(f.index), f, mptr, opts, present, out)
+		decodeField(val, v.FieldByIndex(f.index), f, mptr, opts, out)
 	}
 }
 
 // decodeField decodes one member's value into fv.
-func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string, opts *formatOptions, present map[string]bool, out *[]fieldProblem) {
+func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string, opts *formatOptions, out *[]fieldProblem) {
 	t := fv.Type()
 	switch {
 	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && t.Elem() != timeType:
 		nv := reflect.New(t.Elem())
-		decodeObject(val, nv.Elem(), ptr, opts, present, out)
+		decodeObject(val, nv.Elem(), ptr, opts, out)
 		fv.Set(nv)
 	case t.Kind() == reflect.Struct && t != timeType:
-		decodeObject(val, fv, ptr, opts, present, out)
+		decodeObject(val, fv, ptr, opts, out)
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		var elems []jsontext.Value
 		if err := json.Unmarshal(val, &elems); err != nil {
@@ -539,7 +536,7 @@ func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string,
 		}
 		s := reflect.MakeSlice(t, len(elems), len(elems))
 		for i, e := range elems {
-			decodeObject(e, s.Index(i), ptr+"/"+strconv.Itoa(i), opts, present, out)
+			decodeObject(e, s.Index(i), ptr+"/"+strconv.Itoa(i), opts, out)
 		}
 		fv.Set(s)
 	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:

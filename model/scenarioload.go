@@ -208,7 +208,7 @@ func (l *loader) top(p *yamlPart) ScenarioFile {
 	var fps []fieldProblem
 	if err := json.Unmarshal(raw, &f, l.opts.decode); err != nil {
 		f = ScenarioFile{}
-		decodeObject(raw, reflect.ValueOf(&f).Elem(), "", l.opts, nil, &fps)
+		decodeObject(raw, reflect.ValueOf(&f).Elem(), "", l.opts, &fps)
 	}
 	c := checker{mode: checkScenario, doc: p,
 		line: func(ptr string) int { return p.pos(ptr, false).line }}
@@ -405,7 +405,7 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 		li.it = Item{}
 		if err := json.Unmarshal(raw, &li.it, l.opts.decode); err != nil {
 			li.it = Item{}
-			decodeObject(raw, reflect.ValueOf(&li.it).Elem(), "", l.opts, nil, &fps)
+			decodeObject(raw, reflect.ValueOf(&li.it).Elem(), "", l.opts, &fps)
 		}
 	}
 	c := checker{mode: checkScenario, decl: decl, doc: p}

@@ -245,7 +245,7 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 			return
 		}
 		it = Item{}
-		decodeObject(raw, reflect.ValueOf(&it).Elem(), "", d.opts, nil, &fps)
+		decodeObject(raw, reflect.ValueOf(&it).Elem(), "", d.opts, &fps)
 	}
 	d.check(raw, &it, fps, line, col, emit, fail)
 }
