@@ -17,21 +17,27 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// MaxScenarioBytes is the largest scenario file read. Loading one costs
-// about twice its size in memory at its peak, item by item on every core:
-// a 50 MB file validates in seconds.
+// MaxScenarioBytes is the largest scenario file read. A file is read item
+// by item on every core, and its peak heap is ten to fifteen times its
+// size (the README's performance section has the measured figures).
 const MaxScenarioBytes = 64 << 20
 
-// loadedItem is one timeline item as decoded, with the positions that the
-// checks across items and the lint pass report at.
+// loadedItem is one timeline item as decoded, with what the checks across
+// items and the lint pass need of it.
 type loadedItem struct {
 	it       Item
 	ptr      string // /timeline/i
-	pos      map[string]yamlPos
 	problems []Problem
 	bad      bool          // a problem stops it from being an event
 	changed  []LintWarning // text sanitising changed, for the lint pass
 	e        Event         // the event it is, when it is good
+	// The places the checks across items and the lint pass report at:
+	// found when first asked for, from the item's text read again (or
+	// its tree, when the file was read whole). Few items are ever asked.
+	pos       map[string]yamlPos
+	chunk     *yamlChunk
+	part      *yamlPart
+	sheltered bool
 }
 
 // loader reads one scenario file.
@@ -293,7 +299,7 @@ func (l *loader) items(chunks []yamlChunk, parts []*yamlPart, decl *declared) []
 	next := 0
 	one := func(i int) {
 		if chunks == nil {
-			out[i] = l.item(i, parts[i], nil, decl)
+			out[i] = l.item(i, parts[i], nil, nil, decl)
 			return
 		}
 		p, problems := itemChunk(chunks[i])
@@ -307,7 +313,7 @@ func (l *loader) items(chunks []yamlChunk, parts []*yamlPart, decl *declared) []
 				mu.Unlock()
 			}
 		}
-		out[i] = l.item(i, p, problems, decl)
+		out[i] = l.item(i, p, problems, &chunks[i], decl)
 	}
 	batch := func(from, to int) {
 		if chunks == nil || to-from < 2 {
@@ -333,7 +339,7 @@ func (l *loader) items(chunks []yamlChunk, parts []*yamlPart, decl *declared) []
 			return
 		}
 		for k, n := range root.Content {
-			out[from+k] = l.item(from+k, &yamlPart{root: n, line: chunks[from].line, sheltered: l.sheltered}, nil, decl)
+			out[from+k] = l.item(from+k, &yamlPart{root: n, line: chunks[from].line, sheltered: l.sheltered}, nil, &chunks[from+k], decl)
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), max(n/32, 1))
@@ -373,9 +379,12 @@ func itemChunk(c yamlChunk) (*yamlPart, []yamlProblem) {
 }
 
 // item decodes and checks one timeline item.
-func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared) *loadedItem {
+func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, chunk *yamlChunk, decl *declared) *loadedItem {
 	ptr := "/timeline/" + strconv.Itoa(i)
-	li := &loadedItem{ptr: ptr, pos: map[string]yamlPos{}}
+	li := &loadedItem{ptr: ptr, chunk: chunk, sheltered: l.sheltered}
+	if chunk == nil {
+		li.part = p // no text of its own to read again: keep its tree
+	}
 	add := func(at yamlPos, fptr, msg string) {
 		li.problems = append(li.problems, Problem{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr + fptr), Message: msg})
 		li.bad = true
@@ -414,9 +423,6 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 	for _, fp := range append(fps, c.out...) {
 		add(p.pos(fp.where()), fp.ptr, fp.msg)
 	}
-	// The places the checks across items and the lint pass report at.
-	li.pos[""] = p.nodePos(p.root)
-	keepPositions(p, p.root, "", li.pos, 0)
 	if v := reflect.ValueOf(&li.it).Elem(); sanitizeValue(v, 0, false) { // clean, as nearly every item is: no pointers made
 		sanitizeStrings(v, li.ptr, func(ptr, was, is string) { li.changed = append(li.changed, l.textChanged(li.posOf(ptr), ptr, was, is)) })
 	}
@@ -424,6 +430,24 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, decl *declared
 		li.e = scenarioEvent(&li.it, decl)
 	}
 	return li
+}
+
+// keepPositions finds where the item's members and elements are.
+func (li *loadedItem) keepPositions() {
+	li.pos = map[string]yamlPos{}
+	p := li.part
+	if p == nil && li.chunk != nil {
+		p, _ = itemChunk(*li.chunk)
+		if p != nil {
+			p.sheltered = li.sheltered
+		}
+	}
+	li.part = nil
+	if p == nil || p.root == nil {
+		return
+	}
+	li.pos[""] = p.nodePos(p.root)
+	keepPositions(p, p.root, "", li.pos, 0)
 }
 
 // keepPositions records where the members and elements inside n are, a
@@ -486,6 +510,9 @@ func posIn(loaded []*loadedItem, ptr string) yamlPos {
 
 // posOf is where a pointer into the item is: the deepest place kept.
 func (li *loadedItem) posOf(ptr string) yamlPos {
+	if li.pos == nil {
+		li.keepPositions()
+	}
 	rest := strings.TrimPrefix(ptr, li.ptr)
 	for rest != "" {
 		if at, ok := li.pos[rest]; ok {
