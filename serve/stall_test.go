@@ -80,13 +80,23 @@ func blockedWriters() int {
 }
 
 // stall resizes c's terminal (each a full repaint, about 9 kB) until one
-// more of the server's writes than before blocks: c never reads, and its
-// window (2 MiB) is full.
+// more of the server's writes than before blocks, and stays blocked: c
+// never reads, and its window (2 MiB) is full. A write that waits a moment
+// for the window and then goes on is not a stall.
 func stall(t *testing.T, c *client) {
 	t.Helper()
 	base := blockedWriters()
 	deadline := time.Now().Add(15 * time.Second)
-	for i := 0; blockedWriters() <= base; i++ {
+	stalled := func() bool {
+		for range 5 {
+			if blockedWriters() <= base {
+				return false
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		return true
+	}
+	for i := 0; !stalled(); i++ {
 		if time.Now().After(deadline) {
 			t.Fatal("the server never blocked writing to the client that does not read")
 		}
