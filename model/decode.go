@@ -489,6 +489,9 @@ func decodeObject(raw jsontext.Value, v reflect.Value, ptr string, opts *formatO
 	}
 	seen := map[string]bool{}
 	for dec.PeekKind() == '"' {
+		if len(*out) > maxProblems {
+			return // enough to report: an object of a million unknown members is read no further
+		}
 		nameTok, err := dec.ReadToken()
 		if err != nil {
 			return

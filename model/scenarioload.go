@@ -419,7 +419,9 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, chunk *yamlChu
 	}
 	c := checker{mode: checkScenario, decl: decl, doc: p}
 	c.noteFailed(fps)
-	c.item(&li.it, "")
+	if len(fps) <= maxProblems { // beyond, the decoder stopped reading: the rest would be noise
+		c.item(&li.it, "")
+	}
 	for _, fp := range append(fps, c.out...) {
 		add(p.pos(fp.where()), fp.ptr, fp.msg)
 	}

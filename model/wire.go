@@ -261,7 +261,9 @@ func (d *WireDecoder) check(raw []byte, it *Item, fps []fieldProblem, line, col 
 				it.Time.Format(time.RFC3339), d.opts.origin.Format(time.RFC3339))})
 		}
 	}
-	c.item(it, "")
+	if len(fps) <= maxProblems { // beyond, the decoder stopped reading: the rest would be noise
+		c.item(it, "")
+	}
 	problems := append(fps, c.out...)
 	if len(problems) > 0 {
 		type placed struct {

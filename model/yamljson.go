@@ -167,6 +167,10 @@ func (c *converter) value(n *yaml.Node, depth int) {
 	case yaml.MappingNode:
 		c.buf = append(c.buf, '{')
 		first := true
+		var seen map[string]int
+		if len(n.Content) > 2*smallMapping {
+			seen = make(map[string]int, len(n.Content)/2)
+		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := unalias(n.Content[i]), n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
@@ -177,7 +181,7 @@ func (c *converter) value(n *yaml.Node, depth int) {
 			if depth == 0 && name == c.skip && c.skip != "" {
 				continue
 			}
-			if line, dup := c.earlier(n, i, name); dup {
+			if line, dup := c.earlier(n, i, name, seen); dup {
 				c.fail(k, name, "duplicate field %q (first at line %d)", name, line)
 				continue
 			}
@@ -269,9 +273,16 @@ func (c *converter) keyName(k *yaml.Node) string {
 }
 
 // earlier reports whether a key before the i'th of mapping n has this
-// name, and the line of the first. Mappings are small: a scan costs less
-// than a map.
-func (c *converter) earlier(n *yaml.Node, i int, name string) (int, bool) {
+// name, and the line of the first. Most mappings are small, and a scan
+// costs them less than a map; a large one has seen, its keys so far.
+func (c *converter) earlier(n *yaml.Node, i int, name string, seen map[string]int) (int, bool) {
+	if seen != nil {
+		line, ok := seen[name]
+		if !ok {
+			seen[name] = n.Content[i].Line + c.part.line
+		}
+		return line, ok
+	}
 	for j := 0; j < i; j += 2 {
 		if k := unalias(n.Content[j]); k.Kind == yaml.ScalarNode && c.keyName(k) == name {
 			return k.Line + c.part.line, true
@@ -279,6 +290,10 @@ func (c *converter) earlier(n *yaml.Node, i int, name string) (int, bool) {
 	}
 	return 0, false
 }
+
+// smallMapping is the most keys a mapping has whose duplicates are found
+// by a scan.
+const smallMapping = 16
 
 func nodeKind(n *yaml.Node) string {
 	switch n.Kind {
