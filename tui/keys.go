@@ -103,6 +103,8 @@ func (h helpKeys) ShortHelp() []key.Binding {
 		out = []key.Binding{short(k.Play, "freeze"), short(k.Live, "live"), step, focus, zoom}
 	}
 	switch h.focus {
+	case paneHosts:
+		out = append(out, key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "group")))
 	case paneCarriers:
 		out = append(out, short(k.Ack, "ack"), short(k.Open, "notice"))
 	case paneRunbook:
