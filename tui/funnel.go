@@ -30,7 +30,7 @@ func funnelRows(g model.HostGroup, last, before model.HostPoint, hasBefore bool)
 	warn := func(st *Styles) paint { return st.Warn }
 	good := func(st *Styles) paint { return st.BarFill }
 	recoveredBefore := hasBefore
-	if !last.Steps.Reported() {
+	if !stepsShown(g, last) {
 		unknown := max(g.Total-last.Recovered-last.Failed, 0)
 		path = []funnelRow{
 			row("failing", last.Failed, before.Failed, bad),
@@ -57,6 +57,13 @@ func funnelRows(g model.HostGroup, last, before model.HostPoint, hasBefore bool)
 		apart = append(apart, row("not reported", unknown, max(g.Total-before.Recovered-b.Sum(), 0), nil))
 	}
 	return path, apart
+}
+
+// stepsShown reports whether the funnel shows the recovery steps: the
+// report counts hosts at some step, or has every host back, when all steps
+// are empty whether the source counts them or not.
+func stepsShown(g model.HostGroup, last model.HostPoint) bool {
+	return last.Steps.Reported() || (g.Total > 0 && last.Recovered >= g.Total)
 }
 
 // hourBefore is the latest report at least an hour before the last one, for
@@ -126,7 +133,7 @@ func drawFunnel(st *Styles, g model.HostGroup, pts []model.HostPoint, w, h int) 
 	}
 
 	head := "recovery steps"
-	if !last.Steps.Reported() {
+	if !stepsShown(g, last) {
 		head = "no step counts reported"
 	}
 	if deltaW > 0 {
@@ -137,7 +144,7 @@ func drawFunnel(st *Styles, g model.HostGroup, pts []model.HostPoint, w, h int) 
 		out = append(out, line(r))
 	}
 	for i, r := range apart {
-		if i == 0 && last.Steps.Reported() { // the instance-store hosts' own path
+		if i == 0 && stepsShown(g, last) { // the instance-store hosts' own path
 			rule := "┄ never stopped: own path "
 			out = append(out, st.Dim.on(trunc(rule, w)+repeat("┄", max(w-width(rule), 0))))
 		}

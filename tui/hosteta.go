@@ -10,27 +10,38 @@ import (
 )
 
 // hostForecasts caches the host groups' forecasts and their whole: the
-// pane, its zoom and the footer read them, and they change only when a
-// report arrives or the minute does (reports after the clock are never in
-// the state, so the clock matters only through the minute the ETAs count
-// from).
+// pane, its zoom and the footer read them. A forecast reads the reports up
+// to the clock; once the clock is past every event applied (the state's
+// Now), as it is but when looking back, it no longer matters, and they
+// change only when a report arrives. The buffers are reused.
 type hostForecasts struct {
 	key struct {
-		rev, epoch int
-		minute     int64
-		n          int
+		rev, epoch, n int
+		clock         time.Duration // -1: past every event
 	}
 	ok     bool
 	groups []model.HostForecast // by index in State.Hosts
+	seen   []model.HostForecast // the groups that have reported
 	all    model.AllHostsForecast
 }
 
 func (c *hostForecasts) get(s *room.Snapshot) ([]model.HostForecast, model.AllHostsForecast) {
 	k := c.key
-	k.rev, k.epoch, k.minute, k.n = s.State.Rev.Hosts, s.State.Epoch, minute(s.Clock), len(s.State.Hosts)
+	k.rev, k.epoch, k.n, k.clock = s.State.Rev.Hosts, s.State.Epoch, len(s.State.Hosts), s.Clock
+	if s.Clock >= s.State.Now {
+		k.clock = -1
+	}
 	if !c.ok || k != c.key {
 		c.key, c.ok = k, true
-		c.groups, c.all = s.State.HostsForecast(s.Clock)
+		c.groups, c.seen = c.groups[:0], c.seen[:0]
+		for _, g := range s.State.Hosts {
+			f := g.Forecast(s.Clock)
+			c.groups = append(c.groups, f)
+			if g.Seen {
+				c.seen = append(c.seen, f)
+			}
+		}
+		c.all = model.ForecastAllHosts(c.seen)
 	}
 	return c.groups, c.all
 }
@@ -138,6 +149,9 @@ func allHostsText(s *room.Snapshot, a model.AllHostsForecast, form etaForm) stri
 		return "all hosts: no ETA"
 	}
 	sc := s.Scenario
+	if a.ETA <= s.Clock {
+		return "all hosts due back: ETA " + wallShort(sc.WallTime(a.ETA)) + " passed, not reported yet"
+	}
 	t := "all hosts back ETA " + wallShort(sc.WallTime(a.ETA))
 	if form == etaCompact {
 		late := "no bound"

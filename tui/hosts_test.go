@@ -215,6 +215,14 @@ func TestFunnel(t *testing.T) {
 		t.Errorf("against a report without steps:\n%s", strings.Join(lines, "\n"))
 	}
 
+	// A group all back shows every step empty, whether or not its source
+	// counts steps.
+	lines = drawFunnel(NewStyles(nil), g, []model.HostPoint{{At: 0, Recovered: 100}}, 40, 20)
+	if !strings.HasPrefix(lines[0], "recovery steps") || !strings.Contains(lines[6], "recovered") ||
+		!strings.Contains(lines[6], " 100") || !strings.HasSuffix(lines[1], "  0") {
+		t.Errorf("all back:\n%s", strings.Join(lines, "\n"))
+	}
+
 	// A group that reports no steps: failing, recovered, and the rest.
 	old := []model.HostPoint{{At: 0, Recovered: 10, Failed: 80}}
 	lines = drawFunnel(NewStyles(nil), g, old, 40, 20)
@@ -243,5 +251,40 @@ func TestHostsColumnsNarrow(t *testing.T) {
 			(c.not != "" && strings.Contains(first, c.not)) {
 			t.Errorf("%d×%d: want counts, rate and %q: %q", c.w, c.h, c.want, first)
 		}
+	}
+}
+
+// TestAllHostsText: the footer's total in each case, the ETA as wall time.
+func TestAllHostsText(t *testing.T) {
+	r := newRoom(t, 0)
+	s := r.Snapshot() // T+0 is 2024-07-19 04:09 UTC
+	s.Clock = 10 * time.Hour
+	h := func(n float64) time.Duration { return time.Duration(n * float64(time.Hour)) }
+	tests := []struct {
+		name string
+		a    model.AllHostsForecast
+		want string
+	}{
+		{"nothing reported", model.AllHostsForecast{}, ""},
+		{"all back", model.AllHostsForecast{Groups: 2, Done: 2}, "all hosts back"},
+		{"stalled", model.AllHostsForecast{Groups: 3, Recovering: 1, Stalled: 2}, "all hosts: no ETA, 2 groups stalled"},
+		{"too few", model.AllHostsForecast{Groups: 2, Recovering: 1, Unknown: 1}, "all hosts: no ETA yet, 1 group with too few reports"},
+		// T+20h = Jul 20 00:09, early T+18h = Jul 19 22:09, late T+23h30 = Jul 20 03:39.
+		{"ETA", model.AllHostsForecast{Groups: 2, Recovering: 2, OK: true, ETA: h(20), Early: h(18), Late: h(23.5)},
+			"all hosts back ETA Jul 20 00:09 (Jul 19 22:09–Jul 20 03:39)"},
+		{"no upper bound", model.AllHostsForecast{Groups: 1, Recovering: 1, OK: true, ETA: h(20), Early: h(18), Late: -1},
+			"all hosts back ETA Jul 20 00:09 (Jul 19 22:09–no upper bound)"},
+		{"due", model.AllHostsForecast{Groups: 1, Recovering: 1, OK: true, ETA: h(9), Early: h(8), Late: h(11)},
+			"all hosts due back: ETA Jul 19 13:09 passed, not reported yet"},
+	}
+	for _, tt := range tests {
+		if got := allHostsText(&s, tt.a, etaFull); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	// Compact: the range relative to the ETA.
+	a := model.AllHostsForecast{Groups: 1, Recovering: 1, OK: true, ETA: h(20), Early: h(18), Late: h(23.5)}
+	if got, want := allHostsText(&s, a, etaCompact), "all hosts back ETA Jul 20 00:09 (−2h…+4h)"; got != want {
+		t.Errorf("compact: %q, want %q", got, want)
 	}
 }
