@@ -136,7 +136,9 @@ func zoomHeadLines(f frame, g model.HostGroup, fc model.HostForecast, w int) []s
 	if g.Failed > 0 {
 		parts = append(parts, st.Bad.on("✗ "+itoa(g.Failed)+" failing"))
 	}
-	parts = append(parts, rateText(g, groupRate(g, s.Clock))+" last hour")
+	if !recovered(g) {
+		parts = append(parts, fmtRate(groupRate(g, s.Clock))+" last hour")
+	}
 	if g.State != "" {
 		parts = append(parts, string(g.State))
 	}
