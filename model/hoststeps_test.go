@@ -97,3 +97,24 @@ func TestHostStepsWire(t *testing.T) {
 		}
 	}
 }
+
+// TestHostStepsLint: steps that do not add up to failed are suspicious,
+// not wrong (hosts between steps); without failed nothing is compared.
+func TestHostStepsLint(t *testing.T) {
+	_, warnings, err := lintScenarioFile(t, "testdata/lint/steps.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 50 + 20 = 70 at steps, 80 failing.
+	checkProblems(t, "warning", toProblems(warnings), []wantProblem{
+		{"12:59", "timeline[1].hosts.steps", `host group "wms": the steps count 70 hosts, failed says 80`},
+	})
+}
+
+func toProblems(ws []LintWarning) []Problem {
+	out := make([]Problem, len(ws))
+	for i, w := range ws {
+		out[i] = Problem{File: w.File, Line: w.Line, Col: w.Col, Field: w.Field, Message: w.Message}
+	}
+	return out
+}
