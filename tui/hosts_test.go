@@ -288,3 +288,16 @@ func TestAllHostsText(t *testing.T) {
 		t.Errorf("compact: %q, want %q", got, want)
 	}
 }
+
+// TestHostsZoomSizes: the zoom fits every size from the minimum up, the
+// funnel below the chart when narrow, beside it when wide.
+func TestHostsZoomSizes(t *testing.T) {
+	r := newRoom(t, goldenHostsAt)
+	for _, size := range [][2]int{{60, 16}, {64, 20}, {100, 30}, {200, 50}} {
+		a := New(r, Options{Responder: "ic"}).(*app)
+		screen := view(t, a, size[0], size[1], keyMsgs("z")...)
+		if !strings.Contains(screen, "Hosts › ") || !strings.Contains(screen, "recovery steps") {
+			t.Errorf("%d×%d: want the zoomed group and its funnel:\n%s", size[0], size[1], screen)
+		}
+	}
+}

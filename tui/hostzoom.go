@@ -121,8 +121,15 @@ func zoomAreas(w, h int) (chartW, chartH, funnelW, funnelH int, side bool) {
 		return w - funnelW - 2, h, funnelW, h, true
 	}
 	funnelH = min(10, h/2)
+	if h-funnelH < minHostChartH { // no room for a chart: the funnel takes it all
+		return w, 0, w, h, false
+	}
 	return w, h - funnelH, w, funnelH, false
 }
+
+// minHostChartH is the least height a chart is drawn in: the legend, two
+// rows of graph, the axis and its labels.
+const minHostChartH = 5
 
 // zoomHeadLines are the group's figures and its ETA in words, then a gap.
 func zoomHeadLines(f frame, g model.HostGroup, fc model.HostForecast, w int) []string {
@@ -147,16 +154,28 @@ func zoomHeadLines(f frame, g model.HostGroup, fc model.HostForecast, w int) []s
 	if name := clean(g.Name); name != "" && name != g.ID && width(name)+3+width(figures) <= w {
 		figures = name + " · " + figures
 	}
-	eta := groupETALine(s, fc, true)
-	if width(eta) > w {
-		eta = groupETALine(s, fc, false)
+	eta := groupETALine(s, fc, etaLineFitted)
+	for _, form := range []etaLineForm{etaLineWall, etaLineRelative} {
+		if width(eta) <= w {
+			break
+		}
+		eta = groupETALine(s, fc, form)
 	}
 	return []string{trunc(figures, w), etaPaint(st, fc, s.Clock).on(trunc(eta, w)), ""}
 }
 
-// groupETALine says in words when the group is all back, with the range
-// as wall time, or why there is no ETA.
-func groupETALine(s *room.Snapshot, f model.HostForecast, long bool) string {
+// etaLineForm is how much a group's ETA line says, longest first.
+type etaLineForm int
+
+const (
+	etaLineFitted   etaLineForm = iota // … (Jul 19 23:36–Jul 20 00:03) at +73/h fitted over the last 3h of reports
+	etaLineWall                        // … (Jul 19 23:36–Jul 20 00:03)
+	etaLineRelative                    // … (−13m…+14m)
+)
+
+// groupETALine says in words when the group is all back, with its range,
+// or why there is no ETA.
+func groupETALine(s *room.Snapshot, f model.HostForecast, form etaLineForm) string {
 	window := "the last " + fmtSpan(model.DefaultHostForecastWindow)
 	switch f.Outlook {
 	case model.OutlookDone:
@@ -177,8 +196,16 @@ func groupETALine(s *room.Snapshot, f model.HostForecast, long bool) string {
 	if f.ETA <= s.Clock {
 		when = "due, not reported yet"
 	}
-	line := "all back " + when + ": ETA " + wallShort(sc.WallTime(f.ETA)) + " (" + wallShort(sc.WallTime(f.Early)) + "–" + late + ")"
-	if long {
+	line := "all back " + when + ": ETA " + wallShort(sc.WallTime(f.ETA))
+	if form == etaLineRelative {
+		late = "no bound"
+		if f.Late >= 0 {
+			late = "+" + fmtSpan(f.Late-f.ETA)
+		}
+		return line + " (−" + fmtSpan(f.ETA-f.Early) + "…" + late + ")"
+	}
+	line += " (" + wallShort(sc.WallTime(f.Early)) + "–" + late + ")"
+	if form == etaLineFitted {
 		line += " at " + fmtRate(f.Rate) + " fitted over " + window + " of reports"
 	}
 	return line
@@ -234,7 +261,7 @@ func chartEnd(clock time.Duration) time.Duration {
 // clock, with the now marker and a legend above; the glyphs tell the
 // series apart without colour.
 func drawHostChart(st *Styles, pts []model.HostPoint, k hostChartKey) []string {
-	if k.w < 12 || k.h < 5 {
+	if k.w < 12 || k.h < minHostChartH {
 		return blank(max(k.w, 0), max(k.h, 0))
 	}
 	legend := st.Line.on("─ recovered") + "  " + st.Bad.on("· failing") + "  " + st.Now.on("┊ now")
