@@ -35,6 +35,29 @@ func (p *hostsPane) scroll(d, n, rows int) {
 	p.top = scrollWindow(p.top, p.sel, n, max(rows, 1))
 }
 
+// zoomedID is the group the Hosts pane is zoomed on, "" when it is not:
+// a commander shares it with the consoles that follow.
+func (p *hostsPane) zoomedID(a *app) string {
+	hs := a.snap.State.Hosts
+	if !a.zoom || a.focus != paneHosts || p.sel >= len(hs) {
+		return ""
+	}
+	return hs[p.sel].ID
+}
+
+// zoomTo puts the cursor on the group a followed commander zoomed on.
+func (p *hostsPane) zoomTo(a *app, id string) {
+	if !a.zoom || a.focus != paneHosts || id == "" {
+		return
+	}
+	for i, g := range a.snap.State.Hosts {
+		if g.ID == id {
+			p.sel = i
+			return
+		}
+	}
+}
+
 // rows is how many group lines fit: the last line is the total.
 func (p *hostsPane) rows(f frame) int { _, h := f.inner(); return max(h-1, 0) }
 

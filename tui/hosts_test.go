@@ -301,3 +301,23 @@ func TestHostsZoomSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowHostZoom: a console following a commander zooms on the group
+// the commander zoomed on, and goes with the commander to the next.
+func TestFollowHostZoom(t *testing.T) {
+	r := newRoom(t, goldenHostsAt)
+	ana := console(t, r, "ana", room.RoleCommander)
+	bo := console(t, r, "bo", room.RoleResponder)
+	view(t, bo, 120, 40)
+	view(t, ana, 120, 40, keyMsgs("j", "z")...)
+	deliver(bo)
+	screen := view(t, bo, 120, 40, keyMsgs("f")...)
+	if !strings.Contains(screen, "Hosts › Label and manifest servers (instance store) group 2/6") {
+		t.Fatalf("bo should follow ana's zoom on label-manifest:\n%s", screen)
+	}
+	view(t, ana, 120, 40, keyMsgs("j")...)
+	deliver(bo)
+	if screen = view(t, bo, 120, 40); !strings.Contains(screen, "Hosts › Carrier EDI gateways group 3/6") {
+		t.Errorf("bo should go with ana to carrier-edi:\n%s", screen)
+	}
+}
