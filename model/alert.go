@@ -21,7 +21,7 @@ type AlertRule struct {
 	CarrierWarning *CarrierWarningRule `json:"carrier_warning,omitzero" kind:"carrier_warning" doc:"An open carrier warning of a severity or worse."`
 	ComplaintSpike *ComplaintSpikeRule `json:"complaint_spike,omitzero" kind:"complaint_spike" doc:"Seller complaints arrive much faster than before."`
 	SourceStale    *SourceStaleRule    `json:"source_stale,omitzero" kind:"source_stale" doc:"A data source has brought no fresh data for a while (live rooms)."`
-	HostsStalled   *HostsStalledRule   `json:"hosts_stalled,omitzero" kind:"hosts_stalled" doc:"A host group has made no recovery progress for a while with hosts still down."`
+	HostsStalled   *HostsStalledRule   `json:"hosts_stalled,omitzero" kind:"hosts_stalled" doc:"A host group that still has hosts down reports no recovery progress for a while (its reports in that while show none back)."`
 }
 
 // BacklogGrowingRule fires when the latest backlog observation is higher
@@ -64,7 +64,8 @@ type SourceStaleRule struct {
 }
 
 // HostsStalledRule fires when a group that still has hosts down has
-// recovered no more hosts in the last For than it had recovered For ago.
+// reported in the last For, and recovered no more hosts in it than it had
+// recovered For ago.
 type HostsStalledRule struct {
 	For   time.Duration `json:"for" check:"required" doc:"How long without progress, e.g. 45m (at least 1m)."`
 	Group string        `json:"group,omitzero" check:"ref=host_groups" doc:"Only this host group; default any group."`

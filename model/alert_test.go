@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/fixtures"
 )
 
 // alertScenario is a small incident whose rules fire and clear at offsets
@@ -38,6 +40,7 @@ timeline:
   - {at: +0m, hosts: {group: wms, recovered: 10}}
   - {at: +10m, hosts: {group: wms, recovered: 20}}
   - {at: +20m, hosts: {group: wms, recovered: 20}}
+  - {at: +40m, hosts: {group: wms, recovered: 20}}
   - {at: +70m, hosts: {group: wms, recovered: 30}}
   - {at: +15m, warning: {id: w1, carrier: ups, severity: major, headline: delays}}
   - {at: +45m, warning: {id: w1, phase: resolved}}
@@ -72,10 +75,11 @@ func TestAlertsFireAndClearAtKnownOffsets(t *testing.T) {
 	}
 	// growing: at T+40 the latest (1400 @40m) is above 1200 @10m, 30m
 	// earlier, with no fall between; 900 @50m is a fall: clears at T+50.
-	// stalled: 20 back at T+10; at T+40 the latest (20 @20m) is no more
-	// than the last report 30m before (20 @10m): fires; 30 @70m is
-	// progress over 20 @20m (T+70-30 = T+40): clears at T+70 (T+01:10);
-	// 30m later, at T+01:40, 30 is still all that is back: fires again.
+	// stalled: 20 back at T+10; at T+40 the latest (20 @40m, within the
+	// last 30m) is no more than the last report 30m before (20 @10m):
+	// fires; 30 @70m is progress over 20 @40m (T+70-30 = T+40): clears at
+	// T+70 (T+01:10); from T+01:40 no report is 30m recent: unknown, not
+	// stalled.
 	// ups-major: issued major at T+15, resolved at T+45.
 	// critical: never (nothing critical).
 	// spike: at T+64 the recent window (34m, 64m] holds 3 posts (62, 63,
@@ -86,7 +90,6 @@ func TestAlertsFireAndClearAtKnownOffsets(t *testing.T) {
 	want := []string{
 		"growing T+00:40 T+00:50",
 		"stalled T+00:40 T+01:10",
-		"stalled T+01:40 -",
 		"ups-major T+00:15 T+00:45",
 		"spike T+01:04 T+01:33",
 	}
@@ -254,5 +257,51 @@ func TestAlertRuleProblems(t *testing.T) {
 				t.Errorf("got %v\nwant it to contain %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestCrowdStrikeAlerts: the embedded scenario's rules fire where its
+// timeline says they must.
+func TestCrowdStrikeAlerts(t *testing.T) {
+	data, ok := fixtures.Read(fixtures.Default)
+	if !ok {
+		t.Fatal("default scenario not embedded")
+	}
+	sc, err := LoadScenario("crowdstrike-primeday-2024.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCursor(NewState(sc), sc.Events)
+	c.Seek(sc.End())
+	byRule := map[string][]string{}
+	for _, a := range c.State().Alerts {
+		for _, f := range a.Firings {
+			cl := "-"
+			if f.Cleared {
+				cl = FormatOffset(f.ClearedAt)
+			}
+			byRule[a.Rule.ID] = append(byRule[a.Rule.ID], FormatOffset(f.FiredAt)+" "+cl)
+		}
+	}
+	for _, tc := range []struct {
+		rule string
+		want []string
+		why  string
+	}{
+		{"labels-stalled", []string{"T+01:08 T+01:54"},
+			"label-manifest reports 6 back at +8m and again at +54m: at +1h08m the latest (6 @54m, within the hour) is no more than at +8m; 12 back at +1h54m clears it"},
+		{"carrier-major", []string{"T+03:35 T+58:30"},
+			"FedEx issues a MAJOR notice at +3h35m; a MAJOR stays open (UPS, then air cargo escalated at +19h) until air-1 is resolved at +58h30m"},
+		{"backlog-growing", []string{"T+00:45 T+15:00", "T+70:00 T+72:30"},
+			"the backlog rises from T+0 without a fall: 45m later it has grown; it first falls at +15h"},
+	} {
+		if got := byRule[tc.rule]; strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s fired %v, want %v: %s", tc.rule, got, tc.want, tc.why)
+		}
+	}
+	for _, id := range []string{"eta-slip", "complaint-spike"} {
+		if len(byRule[id]) == 0 {
+			t.Errorf("%s never fired in the whole incident", id)
+		}
 	}
 }

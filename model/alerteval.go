@@ -267,9 +267,12 @@ func sourceStale(ss []SourceStatus, g time.Duration, r *SourceStaleRule, explain
 	return true, strings.Join(hit, ", ")
 }
 
-// hostsStalled: a group with hosts still down has recovered no more hosts
-// at g than at r.For before g (its last reports at or before each). A
-// group that has not reported for r.For yet is not stalled.
+// hostsStalled: a group with hosts still down reported in the last r.For,
+// and its latest report at or before g has no more hosts back than its
+// last report at or before g-r.For. A group that has not reported for
+// r.For yet is not stalled, nor one with no report in the last r.For (its
+// recovery is unknown, not stalled: reports hours apart late in an
+// incident are no stall).
 func hostsStalled(groups []HostGroup, g time.Duration, r *HostsStalledRule, explain bool) (bool, string) {
 	var hit []string
 	for i := range groups {
@@ -284,7 +287,7 @@ func hostsStalled(groups []HostGroup, g time.Duration, r *HostsStalledRule, expl
 			continue
 		}
 		cur, past := h[n-1], h[m-1]
-		if grp.Total <= 0 || cur.Recovered >= grp.Total || cur.Recovered > past.Recovered {
+		if grp.Total <= 0 || cur.Recovered >= grp.Total || cur.Recovered > past.Recovered || cur.At <= g-r.For {
 			continue
 		}
 		if !explain {

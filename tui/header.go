@@ -93,6 +93,9 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 	var right string
 	for i, v := range variants {
 		parts := []string{}
+		if al := alertHeader(st, &s.State, i == 0); al != "" {
+			parts = append(parts, al)
+		}
 		if sev != "" {
 			parts = append(parts, st.SevBadge.on(" "+sev+" "))
 		}
@@ -169,6 +172,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 	if unacked > 0 {
 		warn = st.Bad.on("! " + itoa(unacked) + " unacked")
 	}
+	hosts, backlog, eta, warn = markFigures(st, &s.State, hosts, backlog, eta, warn)
 	line := " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
 	if width(line) > w { // narrow: drop the words, keep the figures
 		hosts = itoa(percent(rec, total)) + "% back"
@@ -176,6 +180,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 		if p, ok := s.State.Backlog.Latest(); ok {
 			backlog = "backlog " + fmtCount(float64(p.Waiting))
 		}
+		hosts, backlog, eta, warn = markFigures(st, &s.State, hosts, backlog, eta, warn)
 		line = " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
 	}
 	return fit(line, w)

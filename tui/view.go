@@ -53,7 +53,7 @@ func (a *app) render() []string {
 	for _, b := range lay.bands {
 		cols := make([][]string, 0, len(b.slots))
 		for _, sl := range b.slots {
-			cols = append(cols, a.paneView(sl.pane, sl.w, b.h))
+			cols = append(cols, markAlertPane(a.st, a.paneView(sl.pane, sl.w, b.h), sl.w, paneAlertMark(&s.State, sl.pane)))
 		}
 		panes = append(panes, joinBand(cols, b.h)...)
 	}
@@ -68,6 +68,8 @@ func (a *app) render() []string {
 		panes = a.splice(panes, a.sources.view(a, lay))
 	case overlayWho:
 		panes = a.splice(panes, a.who.view(a, lay))
+	case overlayAlerts:
+		panes = a.splice(panes, a.alerts.view(a, lay))
 	}
 	out = append(out, panes...)
 	return append(out, a.footer(lay)...)
