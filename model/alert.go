@@ -17,7 +17,7 @@ type AlertRule struct {
 	Pane AlertPane `json:"pane,omitzero" doc:"The pane it concerns, highlighted while it fires; defaults to the kind's (backlog for backlog_growing and eta_slip, carriers, complaints, hosts for hosts_stalled and source_stale)."`
 
 	BacklogGrowing *BacklogGrowingRule `json:"backlog_growing,omitzero" kind:"backlog_growing" doc:"The backlog has risen, never falling, for at least a while."`
-	ETASlip        *SlipRule        `json:"eta_slip,omitzero" kind:"eta_slip" doc:"The backlog's ETA is later than it was a while ago, by more than a margin."`
+	ETASlip        *SlipRule           `json:"eta_slip,omitzero" kind:"eta_slip" doc:"The backlog's ETA is later than it was a while ago, by more than a margin."`
 	CarrierWarning *CarrierWarningRule `json:"carrier_warning,omitzero" kind:"carrier_warning" doc:"An open carrier warning of a severity or worse."`
 	ComplaintSpike *ComplaintSpikeRule `json:"complaint_spike,omitzero" kind:"complaint_spike" doc:"Seller complaints arrive much faster than before."`
 	SourceStale    *SourceStaleRule    `json:"source_stale,omitzero" kind:"source_stale" doc:"A data source has brought no fresh data for a while (live rooms)."`
