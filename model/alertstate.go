@@ -105,7 +105,8 @@ func (s State) Alert(id string) (Alert, bool) {
 }
 
 // UnackedAlerts are the rules whose latest firing nobody has acknowledged,
-// firing or cleared since, most recent firing first.
+// firing or cleared since: those firing first, then the most recent
+// firing first.
 func (s State) UnackedAlerts() []Alert {
 	var out []Alert
 	for _, a := range s.Alerts {
@@ -114,6 +115,12 @@ func (s State) UnackedAlerts() []Alert {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Alert) int {
+		if a.Active != b.Active {
+			if a.Active {
+				return -1
+			}
+			return 1
+		}
 		fa, _ := a.Latest()
 		fb, _ := b.Latest()
 		return int(fb.FiredAt - fa.FiredAt)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/room"
@@ -75,32 +76,46 @@ func paneAlertMark(s *model.State, p paneID) string {
 }
 
 // markAlertPane puts mark on the top border of a pane's lines (w cells
-// wide), at its right end, without touching the cached lines.
+// wide), in the run of border at its right end, without touching the
+// cached lines or the pane's title: the whole mark where it fits, else
+// "⚑ ALERT", else "⚑".
 func markAlertPane(st *Styles, lines []string, w int, mark string) []string {
-	if mark == "" || len(lines) == 0 || w < 12 {
+	if mark == "" || len(lines) == 0 || w < 8 {
 		return lines
 	}
-	room := w - 12 // the pane's digit and the start of its title stay readable
-	mark = " " + trunc(mark, room-2) + " "
-	keep := w - width(mark) - 2 // "─╮" after the mark
-	out := slices.Clone(lines)
-	top := truncCells(lines[0], keep, "")
-	if strings.Contains(top, "\x1b") {
-		top += "\x1b[0m"
+	plain := []rune(ansi.Strip(lines[0]))
+	free := 0 // the border cells before the closing corner
+	for i := len(plain) - 2; i >= 0 && plain[i] == '─'; i-- {
+		free++
 	}
-	out[0] = top + st.Bad.on(mark) + st.Border.on("─╮")
-	return out
+	for _, m := range []string{mark, "⚑ ALERT", "⚑"} {
+		m = " " + m + " "
+		if width(m)+2 > free { // a border cell on each side
+			continue
+		}
+		out := slices.Clone(lines)
+		top := truncCells(lines[0], w-width(m)-2, "")
+		if strings.Contains(top, "\x1b") {
+			top += "\x1b[0m"
+		}
+		out[0] = top + st.Bad.on(m) + st.Border.on("─╮")
+		return out
+	}
+	return lines
 }
 
 // alertHeader is the header's word on the alerts nobody has acknowledged:
-// long, "⚑ ALERT backlog growing for 30m +1"; short, "⚑ 2 alerts"; "" when
-// every alert is acknowledged.
+// long, "⚑ ALERT backlog growing for 30m +1"; short, "⚑ 2 alerts"; once
+// none fires any more, "⚑ 2 cleared unacked"; "" when every alert is
+// acknowledged.
 func alertHeader(st *Styles, s *model.State, long bool) string {
 	un := s.UnackedAlerts()
-	if len(un) == 0 {
+	switch {
+	case len(un) == 0:
 		return ""
-	}
-	if !long {
+	case !un[0].Active:
+		return st.Warn.on("⚑ " + itoa(len(un)) + " cleared unacked")
+	case !long:
 		return st.Bad.on("⚑ " + plural(len(un), "alert"))
 	}
 	text := "⚑ ALERT " + clean(un[0].Rule.Title())
@@ -351,7 +366,7 @@ func markFigures(st *Styles, s *model.State, hosts, backlog, eta, warn string) (
 		_, fig := a.Rule.Target()
 		mark := func(t *string) {
 			if !strings.HasPrefix(*t, "⚑") && !strings.Contains(*t, "⚑") {
-				*t = st.Bad.on("⚑") + *t
+				*t = st.Bad.on("⚑") + " " + *t
 			}
 		}
 		switch fig {

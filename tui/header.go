@@ -90,6 +90,9 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 			{short, "", play[2], srcShort, 12},
 		}
 	}
+	if len(s.State.UnackedAlerts()) > 0 { // the first form twice: with the alert named, then counted
+		variants = append(variants[:1:1], variants...)
+	}
 	var right string
 	for i, v := range variants {
 		parts := []string{}
