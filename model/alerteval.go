@@ -12,15 +12,15 @@ import (
 // fire and clear depend only on the events and how far the clock went,
 // never on how often a view looked or how playback stepped.
 //
-// Two kinds of rule are evaluated at two places. Rules on what a state
-// keeps only as it stands now (carrier warnings, sources' health) are
-// evaluated by Apply at the minutes before each event's time, before the
-// event is folded in, and by AdvanceTo up to the clock. Rules on history
-// (the backlog's points, seller posts, host reports) read lists that Apply
-// must not read (a cursor sets them aside while it folds, see appendOnly);
-// they are evaluated by AdvanceTo (and by the cursor once a fold ends) at
-// every minute since they last were, from the history as it was at each
-// minute: the same result however late they are looked at.
+// Apply evaluates the minutes before each event's time, before the event
+// is folded in, and AdvanceTo the minutes up to the clock. Rules on what a
+// state keeps only as it stands now (carrier warnings, sources' health)
+// must be evaluated as the events come. Rules on history (the backlog's
+// points, seller posts, host reports) read lists that a cursor sets aside
+// while it folds (see appendOnly); while they are aside Apply leaves those
+// rules, and the cursor evaluates them once the fold ends, at every minute
+// since they last were, from the history as it was at each minute: the
+// same result however late they are looked at.
 
 // maxAlertSteps bounds the minutes evaluated in one go (a live room whose
 // T+0 lies weeks back): older minutes are skipped, the rules looked at as
@@ -281,13 +281,19 @@ func hostsStalled(groups []HostGroup, g time.Duration, r *HostsStalledRule, expl
 			continue
 		}
 		h := grp.History
-		n := sort.Search(len(h), func(i int) bool { return h[i].At > g })
-		m := sort.Search(len(h), func(i int) bool { return h[i].At > g-r.For })
-		if n == 0 || m == 0 {
+		n := len(h) // at the present (the usual case) no search
+		if n > 0 && h[n-1].At > g {
+			n = reportsBy(h, g)
+		}
+		if n == 0 {
 			continue
 		}
-		cur, past := h[n-1], h[m-1]
-		if grp.Total <= 0 || cur.Recovered >= grp.Total || cur.Recovered > past.Recovered || cur.At <= g-r.For {
+		cur := h[n-1]
+		if grp.Total <= 0 || cur.Recovered >= grp.Total || cur.At <= g-r.For {
+			continue
+		}
+		m := reportsBy(h[:n], g-r.For)
+		if m == 0 || cur.Recovered > h[m-1].Recovered {
 			continue
 		}
 		if !explain {
@@ -299,4 +305,18 @@ func hostsStalled(groups []HostGroup, g time.Duration, r *HostsStalledRule, expl
 		return false, ""
 	}
 	return true, strings.Join(hit, "; ")
+}
+
+// reportsBy is how many reports are at or before t.
+func reportsBy(h []HostPoint, t time.Duration) int {
+	lo, hi := 0, len(h)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if h[mid].At <= t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }

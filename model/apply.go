@@ -17,7 +17,7 @@ func Apply(s *State, e Event) {
 		*s = NewState(nil)
 	}
 	if len(s.Alerts) > 0 {
-		evaluateAlerts(s, e.At, false, false) // the minutes before this event, without it
+		evaluateAlerts(s, e.At, false, !s.listsAside) // the minutes before this event, without it
 	}
 	if e.At > s.Now {
 		s.Now = e.At

@@ -287,6 +287,7 @@ func (c *Cursor) endFold() {
 	taken := make([]*State, 0, len(c.snaps)-f.firstSnap)
 	for i := f.firstSnap; i < len(c.snaps); i++ {
 		taken = append(taken, &c.snaps[i].state)
+		c.snaps[i].state.listsAside = false // they get their lists below
 	}
 	tail := c.state.takeAppendOnly()
 	ref := c.ahead.or(f.base)

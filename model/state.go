@@ -39,6 +39,10 @@ type State struct {
 	topicIndex   map[string]int
 	injectIndex  map[string]int
 	carrierNames map[string]string // declared carriers; never modified after NewState
+	// listsAside is set while a cursor's fold holds the append-only lists
+	// (takeAppendOnly): Apply then leaves the alert rules on history to
+	// the fold's end.
+	listsAside bool
 }
 
 // Revisions counts the changes applied to each part of a State.
