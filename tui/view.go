@@ -222,6 +222,7 @@ func (a *app) helpLines(w int) []string {
 		"Warnings: ! unacked  ✓ acked  ✔ resolved.",
 		"Runbook: ✓ done  ▸ active  ✗ blocked  – skipped  (blank) pending.",
 		"Sources: ✓ ok  ⚠ stale  ✗ error; a stale or failing source shows on the border of each pane it feeds (:sources lists them).",
+		"Alerts: ⚑ ALERT on a pane's border and in the header while a rule fires; :alerts lists them and a acknowledges one.",
 		"Live: space freezes the view or follows the present again; n/p and :seek scrub back; L returns to live.",
 	} {
 		body = append(body, wrap(l, w)...)
