@@ -356,8 +356,10 @@ func (o *alertsOverlay) view(a *app, lay layout) []string {
 }
 
 // markFigures marks the summary strip's figures that a firing alert
-// concerns with "⚑": hosts back, the backlog, its ETA, the warnings.
-func markFigures(st *Styles, s *model.State, hosts, backlog, eta, warn string) (string, string, string, string) {
+// concerns with "⚑": hosts back, the backlog, its ETA. (The strip counts
+// unacknowledged warnings, not the open ones a warning rule watches: the
+// carriers pane's border carries that mark.)
+func markFigures(st *Styles, s *model.State, hosts, backlog, eta string) (string, string, string) {
 	for i := range s.Alerts {
 		a := &s.Alerts[i]
 		if !a.Active {
@@ -376,9 +378,7 @@ func markFigures(st *Styles, s *model.State, hosts, backlog, eta, warn string) (
 			mark(&backlog)
 		case model.FigureETA:
 			mark(&eta)
-		case model.FigureWarnings:
-			mark(&warn)
 		}
 	}
-	return hosts, backlog, eta, warn
+	return hosts, backlog, eta
 }

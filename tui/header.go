@@ -175,7 +175,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 	if unacked > 0 {
 		warn = st.Bad.on("! " + itoa(unacked) + " unacked")
 	}
-	hosts, backlog, eta, warn = markFigures(st, &s.State, hosts, backlog, eta, warn)
+	hosts, backlog, eta = markFigures(st, &s.State, hosts, backlog, eta)
 	line := " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
 	if width(line) > w { // narrow: drop the words, keep the figures
 		hosts = itoa(percent(rec, total)) + "% back"
@@ -183,7 +183,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 		if p, ok := s.State.Backlog.Latest(); ok {
 			backlog = "backlog " + fmtCount(float64(p.Waiting))
 		}
-		hosts, backlog, eta, warn = markFigures(st, &s.State, hosts, backlog, eta, warn)
+		hosts, backlog, eta = markFigures(st, &s.State, hosts, backlog, eta)
 		line = " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
 	}
 	return fit(line, w)
