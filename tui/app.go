@@ -258,7 +258,9 @@ func (a *app) apply(s room.Snapshot) {
 	a.snap = s
 	a.injectDelivered(prev)
 	a.reachedEnd(prev)
-	a.bell.note(&a.snap.State)
+	if a.look == nil { // looking back on its own, a console rings for nothing past
+		a.bell.note(&a.snap.State)
+	}
 	switch a.overlay {
 	case overlayNotice:
 		a.notice.refresh(a)
