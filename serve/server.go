@@ -38,6 +38,8 @@ type Config struct {
 	Room *room.Room
 	// Logger gets a line for every session and refused key; nil discards.
 	Logger *slog.Logger
+	// NoBell keeps every session's terminal bell quiet when an alert fires.
+	NoBell bool
 }
 
 // Server serves one room over SSH: each session a console of its own over
@@ -49,6 +51,7 @@ type Server struct {
 	signer gossh.Signer
 	ssh    *ssh.Server
 	seq    atomic.Uint64 // numbers sessions, for their ids
+	noBell bool          // sessions' consoles ring no bell
 
 	mu       sync.Mutex
 	team     *Team
@@ -75,7 +78,8 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, sessions: map[*session]struct{}{}}
+	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, sessions: map[*session]struct{}{},
+		noBell: cfg.NoBell}
 	s.ssh, err = wish.NewServer(
 		wish.WithVersion("warroom"),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },

@@ -278,7 +278,7 @@ func (sess *session) startRun() *consoleRun {
 	sess.run = run
 	sess.mu.Unlock()
 
-	opts := tui.Options{Seat: sess.seat, Role: consoleRole(role), Renderer: renderer}
+	opts := tui.Options{Seat: sess.seat, Role: consoleRole(role), Renderer: renderer, NoBell: sess.srv.noBell}
 	run.term = tui.NewTerminal(sess.srv.room, opts, run.input, sess.ssh, size.Width, size.Height, tea.WithoutSignalHandler())
 	run.winch <- size
 	_ = run.term.Enter() // a client already gone ends the console through its input

@@ -42,6 +42,8 @@ type Options struct {
 	// may do, and :as cannot change them. Nil seats a commander named
 	// Responder in a room of one, who leaves when the console quits.
 	Seat *room.Seat
+	// NoBell keeps the terminal bell quiet when an alert fires.
+	NoBell bool
 }
 
 // snapshotMsg carries a snapshot the room published.
@@ -65,6 +67,7 @@ const (
 	overlayDebrief
 	overlaySources
 	overlayWho
+	overlayAlerts
 )
 
 // app is the bubbletea model. It is a pointer so that the panes' render
@@ -101,6 +104,8 @@ type app struct {
 	debrief     debriefOverlay
 	sources     sourcesOverlay
 	who         whoOverlay
+	alerts      alertsOverlay
+	bell        bell // rings once per alert firing
 	helpPg      pager
 	helpFullKey helpOverlayKey // what helpPg holds the lines of
 
@@ -155,7 +160,7 @@ func New(r *room.Room, opts Options) tea.Model {
 		r: r, opts: opts, st: st, keys: DefaultKeyMap(), help: h,
 		focus: paneHosts, lower1: paneCarriers, lower2: paneTimeline,
 		input: in, as: opts.Responder, timeline: newTimelinePane(),
-		seat: opts.Seat,
+		seat: opts.Seat, bell: bell{off: opts.NoBell},
 	}
 	if a.seat == nil {
 		a.seat = r.Join(room.Member{Name: a.responder(), Role: room.RoleCommander}, "console")
@@ -253,6 +258,9 @@ func (a *app) apply(s room.Snapshot) {
 	a.snap = s
 	a.injectDelivered(prev)
 	a.reachedEnd(prev)
+	if a.look == nil { // looking back on its own, a console rings for nothing past
+		a.bell.note(&a.snap.State)
+	}
 	switch a.overlay {
 	case overlayNotice:
 		a.notice.refresh(a)

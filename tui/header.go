@@ -90,9 +90,15 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 			{short, "", play[2], srcShort, 12},
 		}
 	}
+	if len(s.State.UnackedAlerts()) > 0 { // the first form twice: with the alert named, then counted
+		variants = append(variants[:1:1], variants...)
+	}
 	var right string
 	for i, v := range variants {
 		parts := []string{}
+		if al := alertHeader(st, &s.State, i == 0); al != "" {
+			parts = append(parts, al)
+		}
 		if sev != "" {
 			parts = append(parts, st.SevBadge.on(" "+sev+" "))
 		}
@@ -169,6 +175,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 	if unacked > 0 {
 		warn = st.Bad.on("! " + itoa(unacked) + " unacked")
 	}
+	hosts, backlog, eta = markFigures(st, &s.State, hosts, backlog, eta)
 	line := " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
 	if width(line) > w { // narrow: drop the words, keep the figures
 		hosts = itoa(percent(rec, total)) + "% back"
@@ -176,6 +183,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 		if p, ok := s.State.Backlog.Latest(); ok {
 			backlog = "backlog " + fmtCount(float64(p.Waiting))
 		}
+		hosts, backlog, eta = markFigures(st, &s.State, hosts, backlog, eta)
 		line = " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
 	}
 	return fit(line, w)

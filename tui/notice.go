@@ -134,6 +134,8 @@ func (a *app) overlayKey(msg tea.KeyMsg) tea.Cmd {
 		return a.sourcesKeyMsg(msg)
 	case overlayWho:
 		return a.whoKeyMsg(msg)
+	case overlayAlerts:
+		return a.alertsKeyMsg(msg)
 	}
 	k := &a.keys
 	switch {

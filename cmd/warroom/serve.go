@@ -24,7 +24,7 @@ import (
 func newServeCmd() *cobra.Command {
 	var (
 		listen, teamPath, jpath, scenario, config, hostKey string
-		noPause                                            bool
+		noPause, noBell                                    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -65,7 +65,7 @@ func newServeCmd() *cobra.Command {
 			}
 			defer func() { stop(); wait(); r.Close() }()
 			srv, err := serve.New(serve.Config{Addr: listen, HostKeyPath: hostKey, Team: team, Room: r.Room,
-				Logger: slog.New(slog.NewTextHandler(errOut, nil))})
+				Logger: slog.New(slog.NewTextHandler(errOut, nil)), NoBell: noBell})
 			if err != nil {
 				return err
 			}
@@ -84,6 +84,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&config, "config", "", "run live on the sources in this config instead of a scenario")
 	f.StringVar(&hostKey, "host-key", "", "the server's host key, created on first start (default $XDG_DATA_HOME/warroom/host_ed25519)")
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
+	f.BoolVar(&noBell, "no-bell", false, "ring no session's terminal bell when an alert fires")
 	return cmd
 }
 
