@@ -63,6 +63,10 @@ type Styles struct {
 
 	Error, Info paint
 
+	// A search's matches (matchPaints): every one, the current one, and
+	// one in the selected row.
+	Match, MatchCur, MatchSel paint
+
 	Help help.Styles
 }
 
@@ -119,6 +123,7 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		Error: p(fg("9").Bold(true)),
 		Info:  p(fg("6")),
 	}
+	s.Match, s.MatchCur, s.MatchSel = matchPaints(ns)
 	key, desc, sep := ns().Bold(true), fg("8"), fg("8")
 	s.Help = help.Styles{
 		ShortKey: key, ShortDesc: desc, ShortSeparator: sep, Ellipsis: sep,
