@@ -95,12 +95,12 @@ func (p *runbookPane) hits(s *room.Snapshot, _ bool) []int {
 	})
 }
 
-func (p *runbookPane) current() int                     { return p.sel }
-func (p *runbookPane) start() int                       { return p.sel }
+func (p *runbookPane) current() int                      { return p.sel }
+func (p *runbookPane) start() int                        { return p.sel }
 func (p *runbookPane) show(_ *room.Snapshot, item int)   { p.sel = item }
-func (p *runbookPane) pos() int                         { return p.sel }
+func (p *runbookPane) pos() int                          { return p.sel }
 func (p *runbookPane) restore(_ *room.Snapshot, pos int) { p.sel = pos }
-func (p *runbookPane) noun() string                     { return "step" }
+func (p *runbookPane) noun() string                      { return "step" }
 
 // Carrier warnings: items are rows in the pane's order (open, worst
 // first); the selection is the current match, so a acknowledges and enter
