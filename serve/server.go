@@ -9,6 +9,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
@@ -38,6 +39,9 @@ type Config struct {
 	Room *room.Room
 	// Logger gets a line for every session and refused key; nil discards.
 	Logger *slog.Logger
+	// Zone is the zone a console shows wall-clock times in when its client
+	// sends no TZ of its own (ssh -o SetEnv=TZ=Europe/Berlin); nil is UTC.
+	Zone *time.Location
 }
 
 // Server serves one room over SSH: each session a console of its own over
@@ -49,6 +53,7 @@ type Server struct {
 	signer gossh.Signer
 	ssh    *ssh.Server
 	seq    atomic.Uint64 // numbers sessions, for their ids
+	zone   *time.Location // the consoles' zone, unless a client sends its TZ
 
 	mu       sync.Mutex
 	team     *Team
@@ -75,7 +80,8 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, sessions: map[*session]struct{}{}}
+	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, zone: cfg.Zone,
+		sessions: map[*session]struct{}{}}
 	s.ssh, err = wish.NewServer(
 		wish.WithVersion("warroom"),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
@@ -42,6 +43,12 @@ type Options struct {
 	// may do, and :as cannot change them. Nil seats a commander named
 	// Responder in a room of one, who leaves when the console quits.
 	Seat *room.Seat
+	// Zone is the zone wall-clock times are shown in and the header names;
+	// nil is UTC. LoadZone and ChooseZone read one.
+	Zone *time.Location
+	// Status is a line the console shows when it opens (an SSH client's
+	// TZ it could not read, say).
+	Status string
 }
 
 // snapshotMsg carries a snapshot the room published.
@@ -148,6 +155,7 @@ type helpKey struct {
 // renderer opts.FPS picks); an SSH server runs it in a tea.Program of its own.
 func New(r *room.Room, opts Options) tea.Model {
 	st := NewStyles(opts.Renderer)
+	st.Zone = opts.Zone
 	in := textinput.New()                  // edits the text; inputView draws it
 	in.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor would tick
 	in.CharLimit = maxInput
@@ -165,6 +173,9 @@ func New(r *room.Room, opts Options) tea.Model {
 		a.ownSeat = true
 	}
 	a.as = a.seat.Member().Name
+	if opts.Status != "" {
+		a.info(opts.Status)
+	}
 	// The first snapshot counts as a change from nothing at its own clock:
 	// an inject delivered at that very moment (the room paused on it) is
 	// shown, older ones are not.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
@@ -68,6 +69,10 @@ type Styles struct {
 	Match, MatchCur, MatchSel paint
 
 	Help help.Styles
+
+	// Zone is the zone wall-clock times are shown in (zone.go); nil is UTC.
+	// It is how this console shows things, as its colours are.
+	Zone *time.Location
 }
 
 // NewStyles builds the styles for a renderer; nil means lipgloss's default
