@@ -52,7 +52,7 @@ type Server struct {
 	addr   string
 	signer gossh.Signer
 	ssh    *ssh.Server
-	seq    atomic.Uint64 // numbers sessions, for their ids
+	seq    atomic.Uint64  // numbers sessions, for their ids
 	zone   *time.Location // the consoles' zone, unless a client sends its TZ
 
 	mu       sync.Mutex
