@@ -308,3 +308,19 @@ func (m matcher) mark(st *Styles, text string, base paint, how markHow) string {
 	}
 	return m.paint(text, base, st.Match)
 }
+
+// aroundMatch is text to show in w cells so that its first match is in
+// view: the text itself when the match ends within w cells, else "…" and
+// the text from a third of the width before the match.
+func (m matcher) aroundMatch(text string, w int) string {
+	i, n := m.index(text, 0)
+	if i < 0 || width(text[:i+n]) < w {
+		return text
+	}
+	start := i
+	for start > 0 && width(text[start:i]) < w/3 {
+		_, size := utf8.DecodeLastRuneInString(text[:start])
+		start -= size
+	}
+	return "…" + text[start:]
+}

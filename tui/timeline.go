@@ -105,6 +105,9 @@ func (p *timelinePane) render(f frame, tag string) []string {
 		stamp := st.Dim.on(model.FormatOffset(e.At)) + " "
 		text := clean(e.Text)
 		if !f.zoomed {
+			if how == markCurrent { // a match past the cut still shows
+				text = m.aroundMatch(text, cw-stampW)
+			}
 			return []string{stamp + trunc(m.mark(st, text, pt, how), cw-stampW)}
 		}
 		var out []string
