@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/warroom/warroom/model"
 )
 
 // matcher finds a search's text in what a pane shows. The search is
@@ -50,20 +52,26 @@ func (m matcher) index(s string, from int) (at, n int) {
 		return from + i, len(m.q)
 	}
 	first := m.q[0]
-	for i := from; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			// A quick reject on the first byte for ASCII queries and text.
-			if first < utf8.RuneSelf && lowerASCII(c) != first {
-				i++
-				continue
+	if first < utf8.RuneSelf {
+		// An ASCII query starts with an ASCII letter in either case: jump
+		// from one to the next (IndexByte is fast), then compare.
+		up := first
+		if 'a' <= first && first <= 'z' {
+			up = first - 'a' + 'A'
+		}
+		for i := from; i < len(s); i++ {
+			j := indexEither(s[i:], first, up)
+			if j < 0 {
+				return -1, 0
 			}
+			i += j
 			if n, ok := foldPrefix(s[i:], m.q); ok {
 				return i, n
 			}
-			i++
-			continue
 		}
+		return -1, 0
+	}
+	for i := from; i < len(s); {
 		if n, ok := foldPrefix(s[i:], m.q); ok {
 			return i, n
 		}
@@ -71,6 +79,22 @@ func (m matcher) index(s string, from int) (at, n int) {
 		i += size
 	}
 	return -1, 0
+}
+
+// indexEither is the first index of a or b in s, or -1.
+func indexEither(s string, a, b byte) int {
+	i := strings.IndexByte(s, a)
+	if a == b {
+		return i
+	}
+	end := len(s)
+	if i >= 0 {
+		end = i
+	}
+	if j := strings.IndexByte(s[:end], b); j >= 0 {
+		return j
+	}
+	return i
 }
 
 func lowerASCII(c byte) byte {
@@ -109,6 +133,18 @@ func foldPrefix(s, lower string) (int, bool) {
 func (m matcher) contains(s string) bool {
 	i, _ := m.index(s, 0)
 	return i >= 0
+}
+
+// shows reports whether a field as a pane shows it (clean: on one line)
+// holds a match. Fields from a scenario, a live source or a responder were
+// sanitised when they came in, so clean only puts them on one line, which
+// matters only to a query with a space: others are matched as they are
+// (a search over thousands of warnings while the replay plays).
+func (m matcher) shows(s string) bool {
+	if strings.IndexByte(m.q, ' ') >= 0 {
+		return m.contains(model.OneLine(s))
+	}
+	return m.contains(s)
 }
 
 // segs cuts text into pieces: the matches, painted hl, and the text
@@ -150,9 +186,10 @@ type paneSearch struct {
 	query string
 	m     matcher
 
-	key  searchKey
-	ok   bool
-	hits []int // item indices, ascending
+	key     searchKey
+	ok      bool
+	hits    []int // item indices, ascending
+	scanned int   // items looked at by the last sync (syncAppend)
 
 	// saved is the pane as it was when the prompt opened: esc in the
 	// prompt puts it back.
@@ -192,6 +229,33 @@ func (ps *paneSearch) sync(k searchKey, n int, match func(i int) bool) []int {
 		return ps.hits
 	}
 	for i := range n {
+		if match(i) {
+			ps.hits = append(ps.hits, i)
+		}
+	}
+	return ps.hits
+}
+
+// syncAppend is sync for a list that only grows within an epoch (the
+// timeline): only the items added since the last scan are looked at, as
+// long as the list still starts where it started then (head says so; a
+// list past its cap drops its older half). Playing with a search on then
+// costs the new entries, not all of them.
+func (ps *paneSearch) syncAppend(k searchKey, n int, head func(rescan bool) bool, match func(i int) bool) []int {
+	k.query = ps.query
+	prev := ps.key
+	prev.rev = k.rev
+	from := ps.scanned
+	if !ps.ok || prev != k || n < from || !head(false) {
+		from = 0
+		head(true)
+		ps.hits = ps.hits[:0]
+	}
+	ps.key, ps.ok, ps.scanned = k, true, n
+	if !ps.active() {
+		return ps.hits
+	}
+	for i := from; i < n; i++ {
 		if match(i) {
 			ps.hits = append(ps.hits, i)
 		}

@@ -428,3 +428,59 @@ func TestGoldenSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestTimelineHitsFollowTheReplay: the timeline's matches, found again only
+// for the entries that arrived, are always those a scan of every entry
+// finds, forward, back, and across a history cut to its newer half.
+func TestTimelineHitsFollowTheReplay(t *testing.T) {
+	r := newRoom(t, 0)
+	c := newSearchConsole(t, r, 120, 40)
+	c.press("6", "/")
+	c.burst("e")
+	c.press("<enter>")
+	full := func() []int {
+		var out []int
+		m := newMatcher("e")
+		for i, e := range c.a.snap.State.Timeline {
+			if !e.Facilitator && m.contains(clean(e.Text)) {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	moves := []string{"n", "n", "n", "<right>", "<right>", "<left>", "<right>"}
+	for range 40 {
+		moves = append(moves, "<right>")
+	}
+	for i := range 10 {
+		moves = append(moves, "<left>")
+		if i%3 == 0 {
+			moves = append(moves, "<right>")
+		}
+	}
+	for i, k := range moves {
+		c.press(k)
+		got := c.a.timeline.hits(&c.a.snap, false)
+		if want := full(); !slices.Equal(got, want) {
+			t.Fatalf("after move %d (%s), at %s: hits %v, want %v", i, k, model.FormatOffset(c.a.snap.Clock), got, want)
+		}
+	}
+	// A history past its cap keeps its newer half: the first entry changes
+	// and the matches are found again from the start.
+	p := &timelinePane{at: -1, top: -1}
+	p.search.set("x")
+	mk := func(texts ...string) *room.Snapshot {
+		s := &room.Snapshot{}
+		for _, tx := range texts {
+			s.State.Timeline = append(s.State.Timeline, model.Entry{Text: tx})
+		}
+		s.State.Rev.Timeline = len(texts)
+		return s
+	}
+	if got := p.hits(mk("x1", "a", "x2", "b"), false); !slices.Equal(got, []int{0, 2}) {
+		t.Fatalf("hits %v, want [0 2]", got)
+	}
+	if got := p.hits(mk("x2", "b", "x3", "c", "x4"), false); !slices.Equal(got, []int{0, 2, 4}) {
+		t.Fatalf("after the cut: hits %v, want [0 2 4]", got)
+	}
+}

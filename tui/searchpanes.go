@@ -1,6 +1,9 @@
 package tui
 
-import "github.com/warroom/warroom/room"
+import (
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
+)
 
 // searchable is a pane that / searches: the timeline, the runbook and the
 // carrier warnings. (The seller posts' search is their filter: the posts
@@ -49,9 +52,21 @@ func (p *timelinePane) finder() *paneSearch { return &p.search }
 func (p *timelinePane) hits(s *room.Snapshot, facilitator bool) []int {
 	tl := s.State.Timeline
 	k := searchKey{rev: s.State.Rev.Timeline, epoch: s.State.Epoch, facilitator: facilitator}
-	return p.search.sync(k, len(tl), func(i int) bool {
+	// The first entry as the last scan saw it: while it is still first,
+	// the entries before the scanned count are the same ones.
+	head := func(rescan bool) bool {
+		var first model.Entry
+		if len(tl) > 0 {
+			first = tl[0]
+		}
+		if rescan {
+			p.searchHead = first
+		}
+		return first == p.searchHead
+	}
+	return p.search.syncAppend(k, len(tl), head, func(i int) bool {
 		e := &tl[i]
-		return (facilitator || !facilitatorOnly(*e)) && p.search.m.contains(clean(e.Text))
+		return (facilitator || !facilitatorOnly(*e)) && p.search.m.shows(e.Text)
 	})
 }
 
@@ -91,7 +106,7 @@ func (p *runbookPane) hits(s *room.Snapshot, _ bool) []int {
 	m := p.search.m
 	return p.search.sync(k, len(steps), func(i int) bool {
 		x := &steps[i]
-		return m.contains(clean(x.Title)) || m.contains(clean(x.By)) || m.contains(clean(x.Detail))
+		return m.shows(x.Title) || m.shows(x.By) || m.shows(x.Detail)
 	})
 }
 
@@ -113,10 +128,15 @@ func (p *carriersPane) hits(s *room.Snapshot, _ bool) []int {
 	ws := s.State.Warnings
 	k := searchKey{rev: s.State.Rev.Warnings, epoch: s.State.Epoch}
 	m := p.search.m
+	sev := map[model.Severity]bool{} // the severity as the pane writes it, matched once each
 	return p.search.sync(k, len(p.order), func(i int) bool {
 		w := &ws[p.order[i]]
-		return m.contains(clean(w.CarrierName)) || m.contains(sevWord(w.Severity)) ||
-			m.contains(clean(w.Region)) || m.contains(clean(w.Headline))
+		hit, ok := sev[w.Severity]
+		if !ok {
+			hit = m.contains(sevWord(w.Severity))
+			sev[w.Severity] = hit
+		}
+		return hit || m.shows(w.CarrierName) || m.shows(w.Region) || m.shows(w.Headline)
 	})
 }
 

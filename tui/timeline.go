@@ -17,9 +17,10 @@ type timelinePane struct {
 	followTop int
 	// search is the pane's / search; at is its current match (an entry),
 	// -1 for none.
-	search paneSearch
-	at     int
-	memo   memo[timelineKey]
+	search     paneSearch
+	at         int
+	searchHead model.Entry // the first entry when the search last scanned from the start
+	memo       memo[timelineKey]
 }
 
 type timelineKey struct {
