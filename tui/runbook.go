@@ -10,6 +10,7 @@ import (
 type runbookPane struct {
 	sel, top int
 	search   paneSearch // the selection is its current match
+	zoomed   bool       // as last shown: the search looks in the details too
 	memo     memo[runbookKey]
 }
 
@@ -60,6 +61,7 @@ func (p *runbookPane) view(f frame) []string {
 	s := f.snap
 	_, ch := f.inner()
 	p.sel = min(p.sel, max(len(s.State.Runbook)-1, 0))
+	p.zoomed = f.zoomed
 	if !f.zoomed {
 		p.top = scrollWindow(p.top, p.sel, len(s.State.Runbook), ch)
 	}

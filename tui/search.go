@@ -201,6 +201,7 @@ type searchKey struct {
 	query       string
 	rev, epoch  int
 	facilitator bool
+	zoomed      bool // the runbook shows each step's detail zoomed
 }
 
 type savedSearch struct {

@@ -18,6 +18,7 @@ func (a *app) searchPane(p paneID) searchable {
 	case paneTimeline:
 		return &a.timeline
 	case paneRunbook:
+		a.runbook.zoomed = a.zoom && a.focus == paneRunbook
 		return &a.runbook
 	case paneCarriers:
 		return &a.carriers
@@ -211,7 +212,8 @@ func (a *app) searchPromptTag() string {
 
 // searchHelp is the ? screen's word on searching.
 const searchHelp = "Search: / searches the focused pane (the timeline, the runbook, the carrier warnings; in the seller posts, " +
-	"and from the hosts or the chart, / filters the posts). Lower case ignores case; an upper-case letter matches case exactly. " +
+	"and from the hosts or the chart, / filters the posts), as it shows it: a runbook step's detail when zoomed. " +
+	"Lower case ignores case; an upper-case letter matches case exactly. " +
 	"Matches are marked (without colour [like this], the current one »like this«) and the title says \"match 3/17\". " +
 	"While a search is on in the focused pane, n and N go to the next and the previous match and esc ends it; " +
 	"then n steps the replay again. → and ← always step."

@@ -96,17 +96,18 @@ func (p *timelinePane) restore(_ *room.Snapshot, pos int) { p.top, p.at = pos, -
 func (p *timelinePane) noun() string { return "entry" }
 
 // Runbook: items are steps; the selection is the current match, so x ticks
-// the step found.
+// the step found. A step's detail shows, and is searched, only zoomed.
 
 func (p *runbookPane) finder() *paneSearch { return &p.search }
 
 func (p *runbookPane) hits(s *room.Snapshot, _ bool) []int {
 	steps := s.State.Runbook
-	k := searchKey{rev: s.State.Rev.Runbook, epoch: s.State.Epoch}
+	k := searchKey{rev: s.State.Rev.Runbook, epoch: s.State.Epoch, zoomed: p.zoomed}
 	m := p.search.m
 	return p.search.sync(k, len(steps), func(i int) bool {
 		x := &steps[i]
-		return m.shows(x.Title) || m.shows(x.By) || m.shows(x.Detail)
+		by := x.By != "" && x.State != model.StepPending // shown after the title
+		return m.shows(x.Title) || (by && m.shows(x.By)) || (p.zoomed && m.shows(x.Detail))
 	})
 }
 
