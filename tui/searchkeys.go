@@ -225,7 +225,10 @@ func (a *app) searchPromptView(w int) string {
 	if tag == "" {
 		return a.inputView(w)
 	}
-	tag = "  " + tag + " in " + paneName(a.searchIn)
-	tag = trunc(tag, max(w/3, 0))
+	if long := "  " + tag + " in " + paneName(a.searchIn); width(long) <= w/3 {
+		tag = long
+	} else {
+		tag = trunc("  "+tag, max(w/3, 0))
+	}
 	return fit(a.inputView(w-width(tag)), w-width(tag)) + a.st.Dim.on(tag)
 }

@@ -180,3 +180,21 @@ func TestNoticeSaysZone(t *testing.T) {
 		t.Errorf("the notice's times should be in CEST:\n%s", screen)
 	}
 }
+
+// TestDebriefFileStaysUTC: the --out debrief is a file read elsewhere and
+// later: it keeps UTC, and says so, whatever zone the console showed.
+func TestDebriefFileStaysUTC(t *testing.T) {
+	r := newRoom(t, 6*time.Hour)
+	path := t.TempDir() + "/debrief.md"
+	if err := afterRun(r, Options{DebriefOut: path, Zone: berlin(t)}); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// T+06:00 is 10:09 UTC, 12:09 CEST.
+	if !strings.Contains(string(md), "10:09 UTC") || strings.Contains(string(md), "CEST") {
+		t.Errorf("the debrief file should be in UTC and say so:\n%s", md)
+	}
+}
