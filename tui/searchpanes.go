@@ -24,8 +24,6 @@ type searchable interface {
 	// prompt).
 	pos() int
 	restore(s *room.Snapshot, pos int)
-	// noun is what the pane lists, for messages: "entry".
-	noun() string
 }
 
 // searchShown is what a pane's render depends on of its search.
@@ -93,8 +91,6 @@ func (p *timelinePane) pos() int { return p.top }
 
 func (p *timelinePane) restore(_ *room.Snapshot, pos int) { p.top, p.at = pos, -1 }
 
-func (p *timelinePane) noun() string { return "entry" }
-
 // Runbook: items are steps; the selection is the current match, so x ticks
 // the step found. A step's detail shows, and is searched, only zoomed.
 
@@ -116,7 +112,6 @@ func (p *runbookPane) start() int                        { return p.sel }
 func (p *runbookPane) show(_ *room.Snapshot, item int)   { p.sel = item }
 func (p *runbookPane) pos() int                          { return p.sel }
 func (p *runbookPane) restore(_ *room.Snapshot, pos int) { p.sel = pos }
-func (p *runbookPane) noun() string                      { return "step" }
 
 // Carrier warnings: items are rows in the pane's order (open, worst
 // first); the selection is the current match, so a acknowledges and enter
@@ -156,5 +151,3 @@ func (p *carriersPane) restore(s *room.Snapshot, pos int) {
 	p.sel = min(max(pos, 0), max(len(p.order)-1, 0))
 	p.remember(s)
 }
-
-func (p *carriersPane) noun() string { return "warning" }
