@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/room"
 )
 
@@ -85,5 +86,22 @@ func BenchmarkSearchStep(b *testing.B) {
 		a.searchStep(1)
 		a.uiRev++
 		a.View()
+	}
+}
+
+// BenchmarkSearchTimelineScanFull is one scan of a timeline at its cap,
+// 20k entries of the default scenario's texts.
+func BenchmarkSearchTimelineScanFull(b *testing.B) {
+	texts := newRoom(b, 76*time.Hour).Snapshot().State.Timeline
+	s := &room.Snapshot{}
+	for i := range model.MaxTimeline {
+		s.State.Timeline = append(s.State.Timeline, texts[i%len(texts)])
+	}
+	p := &timelinePane{at: -1, top: -1}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		p.search.set([]string{"alert", "ALERT", "step"}[i%3])
+		p.hits(s, false)
 	}
 }
