@@ -496,3 +496,29 @@ func TestTimelineHitsFollowTheReplay(t *testing.T) {
 		t.Fatalf("after the cut: hits %v, want [0 2 4]", got)
 	}
 }
+
+// TestSearchRawBurst: "5/bitlocker" typed fast arrives as one read of raw
+// bytes; bubbletea's parser makes it one message of several runes: 5
+// focuses the runbook and the rest lands in its search whole, so enter and
+// x tick the step found (the room's state shows it).
+func TestSearchRawBurst(t *testing.T) {
+	r := newRoom(t, 6*time.Hour)
+	steps := r.Snapshot().State.Runbook
+	want := slices.IndexFunc(steps, func(s model.Step) bool { return strings.Contains(s.Title, "BitLocker") })
+	if want < 0 || steps[want].State == model.StepDone {
+		t.Fatalf("fixture: want an open step with BitLocker in its title (%d)", want)
+	}
+	c := startRaw(t, r, Options{})
+	c.write(t, "5/bitlocker")
+	time.Sleep(50 * time.Millisecond) // enter on its own, as a person presses it
+	c.write(t, "\r")
+	time.Sleep(50 * time.Millisecond)
+	c.write(t, "x")
+	deadline := time.Now().Add(5 * time.Second)
+	for r.Snapshot().State.Runbook[want].State != model.StepDone {
+		if time.Now().After(deadline) {
+			t.Fatalf("step %d was not ticked: the burst did not search the runbook", want+1)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
