@@ -391,6 +391,11 @@ func TestSearchPostsIsTheFilter(t *testing.T) {
 	if got := c.title("4 Seller complaints"); !strings.Contains(got, fmt.Sprintf("/label match 1/%d", n)) {
 		t.Fatalf("after N: %q", got)
 	}
+	c.press("N") // round the start to the oldest
+	if got := c.title("4 Seller complaints"); !strings.Contains(got, fmt.Sprintf("/label match %d/%d", n, n)) ||
+		!strings.Contains(c.screen(), "went round the end") {
+		t.Fatalf("N from the first should go round to the last, and say so: %q", got)
+	}
 }
 
 // TestNWithoutSearch: N means nothing without a search, and says so; n

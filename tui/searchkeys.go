@@ -138,8 +138,16 @@ func (a *app) searchStep(dir int) {
 			a.fail("no post matches /" + clean(a.complaints.filter))
 			return
 		}
-		a.complaints.scroll(s, dir)
-		a.info(searchTag(a.complaints.filter, min(a.complaints.top, n-1)+1, n) + " in the seller posts · n/N next/prev · esc ends")
+		// The posts listed are the matches, newest first: the next is one
+		// further down, round the end.
+		top := min(a.complaints.top, n-1) + dir
+		wrapped := top < 0 || top >= n
+		a.complaints.top = (top + n) % n
+		msg := searchTag(a.complaints.filter, a.complaints.top+1, n) + " in the seller posts · n/N next/prev · esc ends"
+		if wrapped {
+			msg += " · went round the end"
+		}
+		a.info(msg)
 		return
 	}
 	sr := a.searchPane(a.focus)
