@@ -146,6 +146,7 @@ const (
 	commandPlaceholder     = "note TEXT · seek T+12:30 · speed 300 · sources · restart · q"
 	commandPlaceholderLive = "note TEXT · sources · seek T+12:30 (L: back to live) · q"
 	filterPlaceholder      = "a word in the seller, topic or post"
+	searchPlaceholder      = "a word to find · Upper case matches case · enter keeps it · esc cancels"
 )
 
 // inputView is the open command line or filter in w cells: the prompt, the

@@ -20,7 +20,6 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 		title = clean(s.Scenario.Name)
 	}
 	sev := clean(meta.Severity)
-	wall := s.Wall().UTC()
 
 	// The play state, longest form first.
 	var play [3]string
@@ -63,7 +62,7 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 		wall, mode, play, src string
 		minTitle              int
 	}
-	long, short := wall.Format("2006-01-02 15:04 UTC"), wall.Format("Jan 2 15:04Z")
+	long, short := st.headerWall(s.Wall()) // in the console's zone, named
 	variants := []variant{
 		{long, mode, play[0], srcLong, 16},
 		{long, mode, play[0], srcShort, 16},
@@ -167,7 +166,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 	if p, ok := s.State.Backlog.Latest(); ok {
 		backlog = st.Bold.on(fmtCount(float64(p.Waiting))) + " waiting"
 	}
-	eta := etaText(s, fc, etaCompact)
+	eta := etaText(st, s, fc, etaCompact)
 	if fc.OK && !fc.Draining && !fc.Cleared {
 		eta = st.Bad.on(eta)
 	}

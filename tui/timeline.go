@@ -15,7 +15,12 @@ type timelinePane struct {
 	// last render laid it out: scrolling starts from it, and reaching it
 	// follows the end again.
 	followTop int
-	memo      memo[timelineKey]
+	// search is the pane's / search; at is its current match (an entry),
+	// -1 for none.
+	search     paneSearch
+	at         int
+	searchHead model.Entry // the first entry when the search last scanned from the start
+	memo       memo[timelineKey]
 }
 
 type timelineKey struct {
@@ -24,9 +29,10 @@ type timelineKey struct {
 	w, h, top       int
 	focused, zoomed bool
 	alert           string // the failing sources, as text
+	search          searchShown
 }
 
-func newTimelinePane() timelinePane { return timelinePane{top: -1} }
+func newTimelinePane() timelinePane { return timelinePane{top: -1, at: -1} }
 
 // follow shows the end again.
 func (p *timelinePane) follow() { p.top = -1 }
@@ -51,8 +57,9 @@ func (p *timelinePane) view(f frame) []string {
 	if p.top >= timelineOf(s).Len() { // history was rewritten shorter
 		p.top = -1
 	}
-	k := timelineKey{s.State.Rev.Timeline, s.State.Rev.Alerts, s.State.Epoch, f.w, f.h, p.top, f.focused, f.zoomed, f.alert.key}
-	return p.memo.get(k, func() []string { return p.render(f) })
+	sh := shownSearch(p, s, f.facilitator)
+	k := timelineKey{s.State.Rev.Timeline, s.State.Rev.Alerts, s.State.Epoch, f.w, f.h, p.top, f.focused, f.zoomed, f.alert.key, sh}
+	return p.memo.get(k, func() []string { return p.render(f, sh.tag) })
 }
 
 // entryPaint colours an entry by kind; the text itself says what it is
@@ -77,7 +84,7 @@ func entryPaint(st *Styles, e model.Entry) paint {
 // model marks lines that would reveal the inject queue).
 func facilitatorOnly(e model.Entry) bool { return e.Facilitator }
 
-func (p *timelinePane) render(f frame) []string {
+func (p *timelinePane) render(f frame, tag string) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
 	tl := timelineOf(s) // with the alert lines
@@ -85,15 +92,25 @@ func (p *timelinePane) render(f frame) []string {
 
 	// block is an entry's lines: one, or wrapped when zoomed; none for a
 	// line hidden from players.
-	block := func(e model.Entry) []string {
+	// Matches of the search are marked, the current one apart.
+	m := p.search.m
+	block := func(i int) []string {
+		e := tl.At(i)
 		if !f.facilitator && facilitatorOnly(e) {
 			return nil
 		}
 		pt := entryPaint(st, e)
+		how := markEvery
+		if i == p.at {
+			how = markCurrent
+		}
 		stamp := st.Dim.on(model.FormatOffset(e.At)) + " "
 		text := clean(e.Text)
 		if !f.zoomed {
-			return []string{stamp + pt.on(trunc(text, cw-stampW))}
+			if how == markCurrent { // a match past the cut still shows
+				text = m.aroundMatch(text, cw-stampW)
+			}
+			return []string{stamp + trunc(m.mark(st, text, pt, how), cw-stampW)}
 		}
 		var out []string
 		for j, l := range wrap(text, cw-stampW) {
@@ -101,7 +118,7 @@ func (p *timelinePane) render(f frame) []string {
 			if j == 0 {
 				lead = stamp
 			}
-			out = append(out, lead+pt.on(l))
+			out = append(out, lead+m.mark(st, l, pt, how))
 		}
 		return out
 	}
@@ -112,7 +129,7 @@ func (p *timelinePane) render(f frame) []string {
 	var rev [][]string
 	lines, first := 0, tl.Len()
 	for i := tl.Len() - 1; i >= 0 && lines < ch; i-- {
-		if b := block(tl.At(i)); len(b) > 0 {
+		if b := block(i); len(b) > 0 {
 			rev = append(rev, b)
 			lines += len(b)
 			first = i
@@ -132,7 +149,7 @@ func (p *timelinePane) render(f frame) []string {
 		// Scrolled back: from the top entry forward until the pane is full.
 		end = p.top
 		for end < tl.Len() && len(body) < ch {
-			body = append(body, block(tl.At(end))...)
+			body = append(body, block(end)...)
 			end++
 		}
 		body = body[:min(len(body), ch)]
@@ -145,6 +162,6 @@ func (p *timelinePane) render(f frame) []string {
 		corner = "↓" + itoa(tl.Len()-end) + " newer"
 	}
 	return st.box(boxSpec{
-		digit: int(paneTimeline), name: "Timeline", focused: f.focused, corner: corner, alert: f.alert,
+		digit: int(paneTimeline), name: "Timeline", extra: tag, focused: f.focused, corner: corner, alert: f.alert,
 	}, body, f.w, f.h)
 }
