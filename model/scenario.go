@@ -11,6 +11,7 @@ type Scenario struct {
 	Carriers   []CarrierDef
 	Topics     []TopicDef
 	Runbook    []StepDef
+	Alerts     []AlertRule
 	Events     []Event // sorted by At; file order kept for equal offsets
 }
 

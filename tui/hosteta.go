@@ -135,7 +135,7 @@ func etaPaint(st *Styles, f model.HostForecast, now time.Duration) paint {
 // time with its range (the backlog's ETA form), or why there is no ETA.
 // form etaCompact writes the range relative to the ETA. "" before any
 // group has reported.
-func allHostsText(s *room.Snapshot, a model.AllHostsForecast, form etaForm) string {
+func allHostsText(st *Styles, s *room.Snapshot, a model.AllHostsForecast, form etaForm) string {
 	switch {
 	case a.Groups == 0:
 		return ""
@@ -150,9 +150,9 @@ func allHostsText(s *room.Snapshot, a model.AllHostsForecast, form etaForm) stri
 	}
 	sc := s.Scenario
 	if a.ETA <= s.Clock {
-		return "all hosts due back: ETA " + wallShort(sc.WallTime(a.ETA)) + " passed, not reported yet"
+		return "all hosts due back: ETA " + st.wallShort(sc.WallTime(a.ETA)) + " passed, not reported yet"
 	}
-	t := "all hosts back ETA " + wallShort(sc.WallTime(a.ETA))
+	t := "all hosts back ETA " + st.wallShort(sc.WallTime(a.ETA))
 	if form == etaCompact {
 		late := "no bound"
 		if a.Late >= 0 {
@@ -162,9 +162,9 @@ func allHostsText(s *room.Snapshot, a model.AllHostsForecast, form etaForm) stri
 	}
 	late := "no upper bound"
 	if a.Late >= 0 {
-		late = wallShort(sc.WallTime(a.Late))
+		late = st.wallShort(sc.WallTime(a.Late))
 	}
-	return t + " (" + wallShort(sc.WallTime(a.Early)) + "–" + late + ")"
+	return t + " (" + st.wallShort(sc.WallTime(a.Early)) + "–" + late + ")"
 }
 
 // allHostsShort is the total in a few cells for the pane's total line:
@@ -188,9 +188,9 @@ func allHostsShort(a model.AllHostsForecast, now time.Duration) string {
 // footerHosts puts the all-hosts ETA into the footer's status line,
 // between where the view stands and who you are, in the longest form that
 // fits w.
-func footerHosts(s *room.Snapshot, a model.AllHostsForecast, position, who string, w int) string {
+func footerHosts(st *Styles, s *room.Snapshot, a model.AllHostsForecast, position, who string, w int) string {
 	for _, form := range []etaForm{etaFull, etaCompact} {
-		t := allHostsText(s, a, form)
+		t := allHostsText(st, s, a, form)
 		if t == "" {
 			break
 		}

@@ -278,13 +278,13 @@ func TestAllHostsText(t *testing.T) {
 			"all hosts due back: ETA Jul 19 13:09 passed, not reported yet"},
 	}
 	for _, tt := range tests {
-		if got := allHostsText(&s, tt.a, etaFull); got != tt.want {
+		if got := allHostsText(NewStyles(nil), &s, tt.a, etaFull); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}
 	// Compact: the range relative to the ETA.
 	a := model.AllHostsForecast{Groups: 1, Recovering: 1, OK: true, ETA: h(20), Early: h(18), Late: h(23.5)}
-	if got, want := allHostsText(&s, a, etaCompact), "all hosts back ETA Jul 20 00:09 (−2h…+4h)"; got != want {
+	if got, want := allHostsText(NewStyles(nil), &s, a, etaCompact), "all hosts back ETA Jul 20 00:09 (−2h…+4h)"; got != want {
 		t.Errorf("compact: %q, want %q", got, want)
 	}
 }

@@ -154,12 +154,12 @@ func zoomHeadLines(f frame, g model.HostGroup, fc model.HostForecast, w int) []s
 	if name := clean(g.Name); name != "" && name != g.ID && width(name)+3+width(figures) <= w {
 		figures = name + " · " + figures
 	}
-	eta := groupETALine(s, fc, etaLineFitted)
+	eta := groupETALine(st, s, fc, etaLineFitted)
 	for _, form := range []etaLineForm{etaLineWall, etaLineRelative} {
 		if width(eta) <= w {
 			break
 		}
-		eta = groupETALine(s, fc, form)
+		eta = groupETALine(st, s, fc, form)
 	}
 	return []string{trunc(figures, w), etaPaint(st, fc, s.Clock).on(trunc(eta, w)), ""}
 }
@@ -175,7 +175,7 @@ const (
 
 // groupETALine says in words when the group is all back, with its range,
 // or why there is no ETA.
-func groupETALine(s *room.Snapshot, f model.HostForecast, form etaLineForm) string {
+func groupETALine(st *Styles, s *room.Snapshot, f model.HostForecast, form etaLineForm) string {
 	window := "the last " + fmtSpan(model.DefaultHostForecastWindow)
 	switch f.Outlook {
 	case model.OutlookDone:
@@ -190,13 +190,13 @@ func groupETALine(s *room.Snapshot, f model.HostForecast, form etaLineForm) stri
 	sc := s.Scenario
 	late := "no upper bound"
 	if f.Late >= 0 {
-		late = wallShort(sc.WallTime(f.Late))
+		late = st.wallShort(sc.WallTime(f.Late))
 	}
 	when := "in " + fmtSpan(f.ETA-s.Clock)
 	if f.ETA <= s.Clock {
 		when = "due, not reported yet"
 	}
-	line := "all back " + when + ": ETA " + wallShort(sc.WallTime(f.ETA))
+	line := "all back " + when + ": ETA " + st.wallShort(sc.WallTime(f.ETA))
 	if form == etaLineRelative {
 		late = "no bound"
 		if f.Late >= 0 {
@@ -204,7 +204,7 @@ func groupETALine(s *room.Snapshot, f model.HostForecast, form etaLineForm) stri
 		}
 		return line + " (−" + fmtSpan(f.ETA-f.Early) + "…" + late + ")"
 	}
-	line += " (" + wallShort(sc.WallTime(f.Early)) + "–" + late + ")"
+	line += " (" + st.wallShort(sc.WallTime(f.Early)) + "–" + late + ")"
 	if form == etaLineFitted {
 		line += " at " + fmtRate(f.Rate) + " fitted over " + window + " of reports"
 	}
