@@ -45,7 +45,8 @@ func (s SourceConfig) build(clock Clock, env func(string) (string, bool), bad fu
 		cfg := PrometheusConfig{URL: s.URL, Headers: headers}
 		var feeds []model.Kind
 		if h := s.Hosts; h != nil {
-			cfg.Hosts = &PromHosts{Recovered: h.Recovered, Total: h.Total, Failed: h.Failed, Label: h.Label}
+			cfg.Hosts = &PromHosts{Recovered: h.Recovered, Total: h.Total, Failed: h.Failed, Label: h.Label,
+				Steps: h.Steps, StepLabel: h.StepLabel}
 			feeds = append(feeds, model.KindHostStatus)
 		}
 		if b := s.Backlog; b != nil {

@@ -75,6 +75,11 @@ type PromHostsConfig struct {
 	Total     string `json:"total,omitzero"`
 	Failed    string `json:"failed,omitzero"`
 	Label     string `json:"label,omitzero"` // the label naming the group; default "group"
+	// Steps gives the hosts at each recovery step, one series per group and
+	// step, the step named by StepLabel (default "step"): crashed,
+	// rebooting, rescue, manual, bitlocker, instance_store.
+	Steps     string `json:"steps,omitzero"`
+	StepLabel string `json:"step_label,omitzero"`
 }
 
 // PromBacklogConfig maps PromQL queries to the backlog.

@@ -35,6 +35,13 @@ type PromHosts struct {
 	Total     string // optional: hosts in the group (else the scenario's count stands)
 	Failed    string // optional: hosts known to be failing
 	Label     string // the label naming the group; default "group"
+	// Steps is optional: the hosts at each recovery step, one series per
+	// group and step, the step named by StepLabel (default "step") with the
+	// names of model.HostSteps's fields in the wire format (crashed,
+	// rebooting, rescue, manual, bitlocker, instance_store); other steps
+	// are left out.
+	Steps     string
+	StepLabel string
 }
 
 // PromBacklog are the queries for the delivery backlog. Each returns one
@@ -113,6 +120,9 @@ func NewPrometheus(name string, cfg PrometheusConfig, clock Clock, client *http.
 		}
 		if h.Label == "" {
 			h.Label = "group"
+		}
+		if h.StepLabel == "" {
+			h.StepLabel = "step"
 		}
 		cfg.Hosts = &h
 	}
@@ -291,6 +301,12 @@ func (p *Prometheus) pollHosts(ctx context.Context, now time.Time) ([]model.Even
 			return nil, err
 		}
 	}
+	var steps map[string]model.HostSteps
+	if h.Steps != "" {
+		if steps, err = p.querySteps(ctx, h.Steps, now, h.Label, h.StepLabel); err != nil {
+			return nil, err
+		}
+	}
 	groups := make([]string, 0, len(recovered))
 	for g, smp := range recovered {
 		if g != "" {
@@ -312,7 +328,7 @@ func (p *Prometheus) pollHosts(ctx context.Context, now time.Time) ([]model.Even
 	for _, g := range groups {
 		r := recovered[g]
 		st := model.HostStatus{Group: g, Recovered: count(r.value), Total: count(total[g].value),
-			Failed: count(failed[g].value)}
+			Failed: count(failed[g].value), Steps: steps[g]}
 		failing := st.Failed
 		if h.Failed == "" {
 			failing = max(st.Total-st.Recovered, 0)

@@ -74,7 +74,7 @@ func TestPrometheusIntegration(t *testing.T) {
 	src, err := feed.NewPrometheus("prometheus", feed.PrometheusConfig{
 		URL: promURL,
 		Hosts: &feed.PromHosts{Recovered: "warroom_hosts_recovered", Total: "warroom_hosts_total",
-			Failed: "warroom_hosts_failed", Label: "group"},
+			Failed: "warroom_hosts_failed", Label: "group", Steps: "warroom_hosts_at_step"},
 		Backlog: &feed.PromBacklog{Waiting: "warroom_backlog_waiting", Inflow: "warroom_backlog_inflow_per_hour",
 			Shipped: "warroom_backlog_shipped_per_hour", Backfill: time.Minute, Step: time.Second},
 	}, clock, client)
@@ -144,6 +144,8 @@ func checkHosts(t *testing.T, at time.Duration, got, want model.State) {
 		case w.Seen && (g.Recovered != w.Recovered || g.Total != w.Total || g.Failed != w.Failed):
 			t.Errorf("%s: group %s is %d/%d (%d failing) in the room, %d/%d (%d failing) in the replay",
 				model.FormatOffset(at), w.ID, g.Recovered, g.Total, g.Failed, w.Recovered, w.Total, w.Failed)
+		case w.Seen && g.Steps != w.Steps:
+			t.Errorf("%s: group %s steps %+v in the room, %+v in the replay", model.FormatOffset(at), w.ID, g.Steps, w.Steps)
 		}
 		if w.Seen {
 			seen++

@@ -151,7 +151,7 @@ func TestDecodeEventErrors(t *testing.T) {
 			[]string{`1:45: hosts.recovered: expected an integer >= 0, got a number 1.5`}},
 		{`{"at":"1m","hosts":{"group":"","recovered":1}}`, []string{`1:29: hosts.group: must not be empty`}},
 		{`{"at":"1m","hosts":{"group":"\u001b[2J","recovered":1}}`, []string{`1:29: hosts.group: must not be empty`}},
-		{`{"at":"1m","hosts":[1,2]}`, []string{`1:20: hosts: expected an object with group, recovered, total, failed, state, got a list`}},
+		{`{"at":"1m","hosts":[1,2]}`, []string{`1:20: hosts: expected an object with group, recovered, total, failed, state, steps, got a list`}},
 		{`{"at":"1m","backlog":{"inflow":-3}}`, []string{
 			`1:22: backlog.waiting: missing required field: expected an integer >= 0`,
 			`1:32: backlog.inflow: must be a number >= 0, got -3`}},

@@ -123,13 +123,14 @@ func applyHosts(s *State, at time.Duration, b HostStatus) {
 	}
 	g.Recovered = b.Recovered
 	g.Failed = b.Failed
+	g.Steps = b.Steps
 	if b.State != "" {
 		g.State = b.State
 	}
 	g.UpdatedAt = at
 	g.Seen = true
 	// Always append, never edit a point in place: clones share the history.
-	g.History = bounded(append(g.History, HostPoint{At: at, Recovered: b.Recovered}), MaxHostHistory)
+	g.History = bounded(append(g.History, HostPoint{At: at, Recovered: b.Recovered, Failed: b.Failed, Steps: b.Steps}), MaxHostHistory)
 	s.Rev.Hosts++
 }
 

@@ -215,7 +215,7 @@ func TestCloneIsIndependent(t *testing.T) {
 
 func TestRecoveryRate(t *testing.T) {
 	h := time.Hour
-	hist := []HostPoint{{0, 0}, {h, 100}, {2 * h, 300}, {3 * h, 400}, {6 * h, 700}}
+	hist := []HostPoint{{At: 0, Recovered: 0}, {At: h, Recovered: 100}, {At: 2 * h, Recovered: 300}, {At: 3 * h, Recovered: 400}, {At: 6 * h, Recovered: 700}}
 	tests := []struct {
 		name        string
 		now, window time.Duration

@@ -387,9 +387,32 @@ func (c *checker) hosts(h *HostStatus, ptr string) {
 	case h.Failed > total-h.Recovered:
 		c.add(ptr+"/failed", "recovered + failed (%d + %d) exceeds total (%d)", h.Recovered, h.Failed, total)
 	}
+	c.hostSteps(h, total, ptr+"/steps")
 	if total > math.MaxInt32 || h.Recovered > math.MaxInt32 || h.Failed > math.MaxInt32 {
 		c.add(ptr, "host counts above %d are not plausible", math.MaxInt32)
 	}
+}
+
+// hostSteps checks that the hosts at the recovery steps and the hosts back
+// are no more than the group has. Negative counts are the min=0 check's.
+func (c *checker) hostSteps(h *HostStatus, total int, ptr string) {
+	st := h.Steps
+	counts := []int{st.Crashed, st.Rebooting, st.Rescue, st.Manual, st.BitLocker, st.InstanceStore}
+	sum := 0
+	for _, n := range counts {
+		if n < 0 || n > math.MaxInt32 {
+			if n > math.MaxInt32 {
+				c.add(ptr, "step counts above %d are not plausible", math.MaxInt32)
+			}
+			return
+		}
+		sum += n
+	}
+	if total <= 0 || h.Recovered < 0 || h.Recovered > total || sum <= total-h.Recovered {
+		return
+	}
+	c.add(ptr, "recovered + the steps (%d + %d: crashed %d, rebooting %d, rescue %d, manual %d, bitlocker %d, instance_store %d) exceeds total (%d)",
+		h.Recovered, sum, st.Crashed, st.Rebooting, st.Rescue, st.Manual, st.BitLocker, st.InstanceStore, total)
 }
 
 // warning checks what a notice's phase requires: an issued one names its

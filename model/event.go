@@ -62,7 +62,31 @@ type HostStatus struct {
 	Total     int       `json:"total,omitzero" check:"min=1" doc:"Hosts in the group (> 0); defaults to the group's declared total."`
 	Failed    int       `json:"failed,omitzero" check:"min=0" doc:"Hosts known to be failing now (>= 0); recovered + failed <= total."`
 	State     HostState `json:"state,omitzero" doc:"The group's condition."`
+	Steps     HostSteps `json:"steps,omitzero" doc:"How many of the hosts not yet back are at each recovery step; optional. recovered + the steps <= total."`
 }
+
+// HostSteps counts a group's hosts that are not back yet by where each is on
+// its way back (the recovery runbook's steps). Instance-store hosts lose
+// their data when stopped, so they never enter the stop-based rescue: they
+// have a manual path of their own, counted apart. All zero means the source
+// did not report steps.
+type HostSteps struct {
+	Crashed       int `json:"crashed,omitzero" check:"min=0" doc:"Down, no recovery started yet (blue screen, boot loop)."`
+	Rebooting     int `json:"rebooting,omitzero" check:"min=0" doc:"Being rebooted, up to 15 times, for the sensor to fetch the fixed channel file."`
+	Rescue        int `json:"rescue,omitzero" check:"min=0" doc:"In the SSM automation AWSSupport-StartEC2RescueWorkflow (it stops the instance)."`
+	Manual        int `json:"manual,omitzero" check:"min=0" doc:"In the manual root-volume repair (snapshot, rescue instance, delete C-00000291*.sys, replace the root volume)."`
+	BitLocker     int `json:"bitlocker,omitzero" check:"min=0" doc:"Waiting for their BitLocker recovery key before the volume can be repaired."`
+	InstanceStore int `json:"instance_store,omitzero" check:"min=0" doc:"Instance-store hosts on their own manual path: never stopped, repaired in place."`
+}
+
+// Sum is the hosts counted at any step.
+func (h HostSteps) Sum() int {
+	return h.Crashed + h.Rebooting + h.Rescue + h.Manual + h.BitLocker + h.InstanceStore
+}
+
+// Reported says whether any step is counted: a source that reports only
+// recovered and failed leaves them all zero.
+func (h HostSteps) Reported() bool { return h != HostSteps{} }
 
 // BacklogObservation reports the delivery backlog at a moment. Rates are orders
 // per hour and optional: nil means the source did not report it.

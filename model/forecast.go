@@ -103,23 +103,32 @@ func ForecastBacklog(points []BacklogPoint, now time.Duration, opt ForecastOptio
 }
 
 // fitLine returns the least-squares slope of Waiting against time, in orders
-// per hour, and its standard error. Times are taken relative to now, in hours,
-// and sums are centred for accuracy. ok is false when all points share one
-// time, so that no slope exists.
+// per hour, and its standard error (fitSeries does the arithmetic).
 func fitLine(in []BacklogPoint, now time.Duration) (slope, se float64, ok bool) {
-	hours := func(at time.Duration) float64 { return float64(at-now) / float64(time.Hour) }
+	return fitSeries(in, now, func(p BacklogPoint) (time.Duration, float64) { return p.At, float64(p.Waiting) })
+}
+
+// fitSeries returns the least-squares slope of a series' values against
+// time, in units per hour, and its standard error; at gives each point's
+// time and value. Times are taken relative to now, in hours, and sums are
+// centred for accuracy. ok is false when all points share one time, so that
+// no slope exists. The backlog and the host forecasts share it.
+func fitSeries[P any](in []P, now time.Duration, at func(P) (time.Duration, float64)) (slope, se float64, ok bool) {
+	hours := func(t time.Duration) float64 { return float64(t-now) / float64(time.Hour) }
 	n := float64(len(in))
 	var sx, sy float64
 	for _, p := range in {
-		sx += hours(p.At)
-		sy += float64(p.Waiting)
+		t, y := at(p)
+		sx += hours(t)
+		sy += y
 	}
 	mx, my := sx/n, sy/n
 	var sxx, sxy float64
 	for _, p := range in {
-		dx := hours(p.At) - mx
+		t, y := at(p)
+		dx := hours(t) - mx
 		sxx += dx * dx
-		sxy += dx * (float64(p.Waiting) - my)
+		sxy += dx * (y - my)
 	}
 	if sxx == 0 {
 		return 0, 0, false
@@ -127,7 +136,8 @@ func fitLine(in []BacklogPoint, now time.Duration) (slope, se float64, ok bool) 
 	slope = sxy / sxx
 	var rss float64
 	for _, p := range in {
-		r := float64(p.Waiting) - my - slope*(hours(p.At)-mx)
+		t, y := at(p)
+		r := y - my - slope*(hours(t)-mx)
 		rss += r * r
 	}
 	se = math.Sqrt(rss / (n - 2) / sxx)

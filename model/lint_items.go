@@ -63,6 +63,10 @@ func (l *itemLinter) hosts(items []*loadedItem) {
 		if h == nil {
 			continue
 		}
+		if n := h.Steps.Sum(); h.Steps.Reported() && h.Failed > 0 && n != h.Failed {
+			l.at(li, "steps", "host group %q: the steps count %d hosts, failed says %d: a host not back is usually at one step",
+				h.Group, n, h.Failed)
+		}
 		prevItem, seen := last[h.Group]
 		last[h.Group] = li
 		if !seen {

@@ -57,15 +57,19 @@ type HostGroup struct {
 	Recovered int
 	Failed    int
 	State     HostState
+	Steps     HostSteps // where the hosts not back are; all zero: not reported
 	UpdatedAt time.Duration
 	Seen      bool        // a status has been received
 	History   []HostPoint // append-only
 }
 
-// HostPoint is a host group's recovered count at a moment.
+// HostPoint is a host group's counts at a moment: the zoomed group's chart
+// and funnel read them.
 type HostPoint struct {
 	At        time.Duration
 	Recovered int
+	Failed    int
+	Steps     HostSteps
 }
 
 // Backlog is the delivery backlog's history and its extremes.

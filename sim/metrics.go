@@ -19,6 +19,7 @@ var (
 	metricRecovered = gaugeDesc{"warroom_hosts_recovered", "Hosts of the group back in service."}
 	metricTotal     = gaugeDesc{"warroom_hosts_total", "Hosts in the group."}
 	metricFailed    = gaugeDesc{"warroom_hosts_failed", "Hosts of the group known to be failing (boot loop, crashed)."}
+	metricAtStep    = gaugeDesc{"warroom_hosts_at_step", "Hosts of the group not back yet at a recovery step (label step: crashed, rebooting, rescue, manual, bitlocker, instance_store)."}
 	metricWaiting   = gaugeDesc{"warroom_backlog_waiting", "Orders waiting to ship."}
 	metricInflow    = gaugeDesc{"warroom_backlog_inflow_per_hour", "New orders per hour."}
 	metricShipped   = gaugeDesc{"warroom_backlog_shipped_per_hour", "Orders shipped per hour."}
@@ -28,10 +29,33 @@ var (
 // gaugeDesc names a gauge and says what it measures.
 type gaugeDesc struct{ name, help string }
 
-// gaugeSample is one value of a gauge, with its group label if it has one.
+// gaugeSample is one value of a gauge, with its group label if it has one
+// and its step label if it has one.
 type gaugeSample struct {
-	group string
-	value float64
+	group, step string
+	value       float64
+}
+
+// stepLabel names a host step in warroom_hosts_at_step: the Prometheus
+// source's default step label.
+const stepLabel = "step"
+
+// stepSamples are a group's hosts by recovery step, every step once the
+// group reports steps (a step at 0 is news), none while it does not.
+func stepSamples(g model.HostGroup) []gaugeSample {
+	st := g.Steps
+	if !st.Reported() {
+		return nil
+	}
+	out := make([]gaugeSample, 0, 6)
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"crashed", st.Crashed}, {"rebooting", st.Rebooting}, {"rescue", st.Rescue}, {"manual", st.Manual},
+		{"bitlocker", st.BitLocker}, {"instance_store", st.InstanceStore}} {
+		out = append(out, gaugeSample{group: g.ID, step: c.name, value: float64(c.n)})
+	}
+	return out
 }
 
 // serveMetrics writes the simulator's state at scrape time in Prometheus's
@@ -46,19 +70,21 @@ type gaugeSample struct {
 // gauges; sim's tests read it back with client_golang's own text parser.
 func (s *Simulator) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	v := s.view()
-	var recovered, total, failed []gaugeSample
+	var recovered, total, failed, steps []gaugeSample
 	for _, g := range v.state.Hosts {
 		if !g.Seen {
 			continue
 		}
-		recovered = append(recovered, gaugeSample{g.ID, float64(g.Recovered)})
-		total = append(total, gaugeSample{g.ID, float64(g.Total)})
-		failed = append(failed, gaugeSample{g.ID, float64(g.Failed)})
+		recovered = append(recovered, gaugeSample{group: g.ID, value: float64(g.Recovered)})
+		total = append(total, gaugeSample{group: g.ID, value: float64(g.Total)})
+		failed = append(failed, gaugeSample{group: g.ID, value: float64(g.Failed)})
+		steps = append(steps, stepSamples(g)...)
 	}
 	var b []byte
 	b = appendGauge(b, metricRecovered, recovered)
 	b = appendGauge(b, metricTotal, total)
 	b = appendGauge(b, metricFailed, failed)
+	b = appendGauge(b, metricAtStep, steps)
 	if p, ok := v.state.Backlog.Latest(); ok {
 		b = appendGauge(b, metricWaiting, []gaugeSample{{value: float64(p.Waiting)}})
 		if p.HasInflow {
@@ -85,6 +111,10 @@ func appendGauge(b []byte, d gaugeDesc, samples []gaugeSample) []byte {
 		if s.group != "" {
 			b = append(b, `{group="`...)
 			b = append(b, escapeLabel(s.group)...)
+			if s.step != "" {
+				b = append(b, `",`+stepLabel+`="`...)
+				b = append(b, escapeLabel(s.step)...)
+			}
 			b = append(b, `"}`...)
 		}
 		b = append(b, ' ')

@@ -14,7 +14,7 @@ func TestAppendGaugeReadsBack(t *testing.T) {
 	groups := []string{"wms", `back\slash`, `quo"te`, "line\nfeed", "ünï"}
 	var samples []gaugeSample
 	for i, g := range groups {
-		samples = append(samples, gaugeSample{g, float64(i) + 0.5})
+		samples = append(samples, gaugeSample{group: g, value: float64(i) + 0.5})
 	}
 	var b []byte
 	b = appendGauge(b, gaugeDesc{"warroom_test", "A help text with a \\ and a\nline feed."}, samples)

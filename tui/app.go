@@ -626,6 +626,7 @@ func (a *app) adopt(v room.View) tea.Cmd {
 	}
 	a.setFocus(paneID(v.Focus))
 	a.zoom = v.Zoom
+	a.hosts.zoomTo(a, v.Item)
 	a.uiRev++
 	switch overlayByName(v.Overlay) {
 	case overlayNone:

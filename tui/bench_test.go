@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,7 +37,9 @@ func largeScenario() *model.Scenario {
 		sc.HostGroups = append(sc.HostGroups, model.HostGroupDef{ID: id, Name: "Host group " + id, Total: 100})
 		for k := range 40 { // a status every 72 minutes
 			rec := min(100, k*3+g%7)
-			add(time.Duration(k)*span/40, "", model.HostStatus{Group: id, Recovered: rec, Total: 100, Failed: (100 - rec) / 4})
+			failed := (100 - rec) / 4
+			add(time.Duration(k)*span/40, "", model.HostStatus{Group: id, Recovered: rec, Total: 100, Failed: failed,
+				Steps: model.HostSteps{Rebooting: failed / 2, Manual: failed - failed/2}})
 		}
 	}
 	for i := range 100_000 {
@@ -106,6 +109,30 @@ func benchApp(b *testing.B) (*app, *room.Room, room.Snapshot) {
 // (rates, ages, the forecast, the now marker); the rest come from cache.
 func BenchmarkView(b *testing.B) {
 	a, _, s := benchApp(b)
+	base := s.Clock
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		s.Clock = base + time.Duration(i%600+1)*time.Minute
+		s.Seq++
+		a.Update(snapshotMsg{s})
+		if v := a.View(); len(v) == 0 {
+			b.Fatal("empty view")
+		}
+	}
+}
+
+// BenchmarkViewHostZoom is BenchmarkView with the Hosts pane zoomed on a
+// group: its figures follow the minute, its chart and funnel redraw only
+// when a report arrives or the now marker moves a column.
+func BenchmarkViewHostZoom(b *testing.B) {
+	a, _, s := benchApp(b)
+	for _, k := range []string{"j", "z"} {
+		a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+	}
+	if v := a.View(); !strings.Contains(v, "Hosts › Host group group-001") || !strings.Contains(v, "recovery steps") {
+		b.Fatalf("not zoomed on a group:\n%s", v)
+	}
 	base := s.Clock
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -9,23 +9,53 @@ import (
 	"github.com/warroom/warroom/model"
 )
 
-// hostsPane shows a bar per host group and the total. With more groups than
-// lines it scrolls (j/k when focused) and renders only the visible groups.
+// hostsPane shows a bar per host group, its recovery rate and ETA, and the
+// total. j/k (when focused) move a cursor over the groups; with more groups
+// than lines the list scrolls and renders only the visible groups. Zoomed,
+// it shows the group under the cursor: its history and its funnel.
 type hostsPane struct {
-	top  int
-	memo memo[hostsKey]
+	top, sel  int
+	memo      memo[hostsKey]
+	forecasts hostForecasts
+	zoom      hostZoom
 }
 
 type hostsKey struct {
 	rev, epoch      int
-	minute          int64 // recovery rates look back an hour from the clock
-	w, h, top       int
+	minute          int64 // rates and ETAs look back and ahead from the clock
+	w, h, top, sel  int
 	focused, zoomed bool
 	alert           string // the failing sources, as text
 }
 
+// scroll moves the cursor by d over n groups shown rows at a time, the
+// window following it.
 func (p *hostsPane) scroll(d, n, rows int) {
-	p.top = min(max(p.top+d, 0), max(n-rows, 0))
+	p.sel = min(max(p.sel+d, 0), max(n-1, 0))
+	p.top = scrollWindow(p.top, p.sel, n, max(rows, 1))
+}
+
+// zoomedID is the group the Hosts pane is zoomed on, "" when it is not:
+// a commander shares it with the consoles that follow.
+func (p *hostsPane) zoomedID(a *app) string {
+	hs := a.snap.State.Hosts
+	if !a.zoom || a.focus != paneHosts || p.sel >= len(hs) {
+		return ""
+	}
+	return hs[p.sel].ID
+}
+
+// zoomTo puts the cursor on the group a followed commander zoomed on.
+func (p *hostsPane) zoomTo(a *app, id string) {
+	if !a.zoom || a.focus != paneHosts || id == "" {
+		return
+	}
+	for i, g := range a.snap.State.Hosts {
+		if g.ID == id {
+			p.sel = i
+			return
+		}
+	}
 }
 
 // rows is how many group lines fit: the last line is the total.
@@ -33,8 +63,78 @@ func (p *hostsPane) rows(f frame) int { _, h := f.inner(); return max(h-1, 0) }
 
 func (p *hostsPane) view(f frame) []string {
 	s := f.snap
-	k := hostsKey{s.State.Rev.Hosts, s.State.Epoch, minute(s.Clock), f.w, f.h, p.top, f.focused, f.zoomed, f.alert.key}
+	p.sel = min(p.sel, max(len(s.State.Hosts)-1, 0))
+	if f.zoomed && len(s.State.Hosts) > 0 {
+		return p.zoom.view(f, p.sel, &p.forecasts)
+	}
+	k := hostsKey{s.State.Rev.Hosts, s.State.Epoch, minute(s.Clock), f.w, f.h, p.top, p.sel, f.focused, f.zoomed, f.alert.key}
 	return p.memo.get(k, func() []string { return p.render(f) })
+}
+
+// hostCols is how a group row is laid out: which columns show and how wide.
+type hostCols struct {
+	useIDs                      bool
+	nameW, digits, barW         int
+	rateW, etaW, failW          int
+	showRate, showBar, showFail bool
+	showETA, etaRange           bool
+}
+
+// layoutHostCols fits the columns to w cells. The name and the counts
+// always show; then, as room allows, the rate, the ETA, the bar, the ETA's
+// range, the names' full length and the failing count, in that order; what
+// is left widens the bar.
+func layoutHostCols(vis []model.HostGroup, fcs []model.HostForecast, rates []float64, now time.Duration, w int) hostCols {
+	var c hostCols
+	nameMax, idMax, etaShort, etaLong := 4, 0, 0, 0
+	c.digits = 1
+	for i, g := range vis {
+		nameMax = max(nameMax, width(clean(groupName(g))))
+		idMax = max(idMax, width(clean(g.ID)))
+		c.digits = max(c.digits, len(strconv.Itoa(g.Total)), len(strconv.Itoa(g.Recovered)))
+		c.rateW = max(c.rateW, width(rateText(g, rates[i])))
+		if g.Failed > 0 {
+			c.failW = max(c.failW, 1+len(strconv.Itoa(g.Failed)))
+		}
+		if g.Seen {
+			etaShort = max(etaShort, width(groupETA(fcs[i], now, false)))
+			etaLong = max(etaLong, width(groupETA(fcs[i], now, true)))
+		}
+	}
+	nameCap := min(max(w/3, 12), 28)
+	full := nameMax
+	if nameMax > nameCap && idMax > 0 && idMax < nameMax {
+		c.useIDs, full = true, idMax
+	}
+	const minName, minBar = 8, 4
+	c.nameW = min(full, minName)
+	used := 1 + c.nameW + 1 + 2*c.digits + 1 // gutter, name, counts
+	fits := func(n int) bool { return used+1+n <= w }
+	if c.showRate = fits(c.rateW); c.showRate {
+		used += 1 + c.rateW
+	}
+	if c.showETA = etaShort > 0 && fits(etaShort); c.showETA {
+		c.etaW = etaShort
+		used += 1 + etaShort
+	}
+	if c.showBar = fits(minBar); c.showBar {
+		used += 1 + minBar
+	}
+	if c.showETA && etaLong > etaShort && used-etaShort+etaLong <= w {
+		c.etaRange = true
+		used += etaLong - etaShort
+		c.etaW = etaLong
+	}
+	grow := min(full-c.nameW, w-used)
+	c.nameW += grow
+	used += grow
+	if c.showFail = c.failW > 0 && fits(c.failW); c.showFail {
+		used += 1 + c.failW
+	}
+	if c.showBar {
+		c.barW = minBar + w - used
+	}
+	return c
 }
 
 func (p *hostsPane) render(f frame) []string {
@@ -42,82 +142,58 @@ func (p *hostsPane) render(f frame) []string {
 	groups := s.State.Hosts
 	cw, ch := f.inner()
 	rows := p.rows(f)
-	top := min(p.top, max(len(groups)-rows, 0))
+	top := scrollWindow(min(p.top, max(len(groups)-rows, 0)), p.sel, len(groups), max(rows, 1))
+	p.top = top
 	vis := groups[top:min(top+rows, len(groups))]
+	all, _ := p.forecasts.get(s)
+	fcs := all[top : top+len(vis)]
 
-	// Columns sized on the visible groups only. Narrow, the failed column
-	// goes first (the bar shows failing hosts as ▓ and the total line
-	// counts them), then the bar, then the rate.
-	useIDs := false
-	nameMax, idMax, digits, rateW, failW := 4, 0, 1, 0, 0
 	rates := make([]float64, len(vis))
 	for i, g := range vis {
-		nameMax = max(nameMax, width(clean(groupName(g))))
-		idMax = max(idMax, width(clean(g.ID)))
-		digits = max(digits, len(strconv.Itoa(g.Total)), len(strconv.Itoa(g.Recovered)))
 		rates[i] = groupRate(g, s.Clock)
-		rateW = max(rateW, width(rateText(g, rates[i])))
-		if g.Failed > 0 {
-			failW = max(failW, 1+len(strconv.Itoa(g.Failed)))
-		}
 	}
-	nameCap := min(max(cw/3, 12), 28)
-	full := nameMax
-	if nameMax > nameCap && idMax > 0 && idMax < nameMax {
-		useIDs, full = true, idMax
-	}
-	nameW := min(full, nameCap)
-	countW := 2*digits + 1
-	used := nameW + 1 + countW
-	showRate := used+1+rateW <= cw
-	if showRate {
-		used += 1 + rateW
-	}
-	const minBar = 5
-	showFail := failW > 0 && used+1+failW+1+minBar <= cw
-	if showFail {
-		used += 1 + failW
-	}
-	barW := cw - used - 1
-	showBar := barW >= minBar
-	if !showBar { // no bar: give the names the room
-		nameW = min(full, nameW+cw-used)
-	} else if extra := min(full-nameW, barW-10); extra > 0 { // a long bar can spare some
-		nameW += extra
-		barW -= extra
-	}
+	c := layoutHostCols(vis, fcs, rates, s.Clock, cw)
 
 	body := make([]string, 0, ch)
 	for i, g := range vis {
 		var b strings.Builder
 		name := groupName(g)
-		if useIDs {
+		if c.useIDs {
 			name = g.ID
 		}
-		b.WriteString(fit(clean(name), nameW))
+		selected := f.focused && top+i == p.sel
+		name = fit(clean(name), c.nameW)
+		if selected {
+			b.WriteString("›" + st.Selected.on(name))
+		} else {
+			b.WriteString(" " + name)
+		}
 		if !g.Seen { // declared but never reported: unknown, not zero
-			b.WriteString(" " + st.Dim.on(fit("no report yet", cw-nameW-1)))
+			b.WriteString(" " + st.Dim.on(fit("no report yet", cw-c.nameW-2)))
 			body = append(body, b.String())
 			continue
 		}
-		if showBar {
+		if c.showBar {
 			b.WriteByte(' ')
-			b.WriteString(bar(st, g.Recovered, g.Failed, g.Total, barW))
+			b.WriteString(bar(st, g.Recovered, g.Failed, g.Total, c.barW))
 		}
-		fmt.Fprintf(&b, " %*d/%-*d", digits, g.Recovered, digits, g.Total)
-		if showRate {
-			txt := padLeft(rateText(g, rates[i]), rateW)
+		fmt.Fprintf(&b, " %*d/%-*d", c.digits, g.Recovered, c.digits, g.Total)
+		if c.showRate {
+			txt := padLeft(rateText(g, rates[i]), c.rateW)
 			if rates[i] <= 0 || recovered(g) {
 				txt = st.Dim.on(txt)
 			}
 			b.WriteString(" " + txt)
 		}
-		if showFail {
+		if c.showETA {
+			b.WriteString(" " + etaPaint(st, fcs[i], s.Clock).on(fit(groupETA(fcs[i], s.Clock, c.etaRange), c.etaW)))
+		}
+		if c.showFail {
 			txt := ""
 			if g.Failed > 0 {
 				txt = "✗" + strconv.Itoa(g.Failed)
 			}
-			b.WriteString(" " + st.Bad.on(padLeft(txt, failW)))
+			b.WriteString(" " + st.Bad.on(padLeft(txt, c.failW)))
 		}
 		body = append(body, b.String())
 	}
@@ -125,7 +201,7 @@ func (p *hostsPane) render(f frame) []string {
 		body = append(body, "")
 	}
 	if ch > 0 {
-		body = append(body, hostsTotal(f, cw))
+		body = append(body, hostsTotal(f, &p.forecasts, cw))
 	}
 	return st.box(boxSpec{
 		digit: int(paneHosts), name: "Hosts", focused: f.focused,
@@ -133,8 +209,10 @@ func (p *hostsPane) render(f frame) []string {
 	}, body, f.w, f.h)
 }
 
-// hostsTotal is the total line: "total 43% back · +310 hosts/h · 12 failing".
-func hostsTotal(f frame, w int) string {
+// hostsTotal is the total line: "total 43% back · +310 hosts/h · 12
+// failing", and when every host is due back ("all in 30h") if that fits too:
+// the compact layout's footer has no room for the all-hosts ETA.
+func hostsTotal(f frame, fc *hostForecasts, w int) string {
 	st, s := f.st, f.snap
 	rec, total, failed := s.State.HostTotals()
 	if total == 0 {
@@ -153,14 +231,30 @@ func hostsTotal(f frame, w int) string {
 	if failed > 0 {
 		parts = append(parts, st.Bad.on(fmt.Sprintf("%d failing", failed)))
 	}
-	line := strings.Join(parts, " · ")
-	if width(line) > w { // narrow: the short form
-		line = fmt.Sprintf("%d%% back · %s", pct, rateTxt)
-		if failed > 0 {
-			line += " · " + st.Bad.on(fmt.Sprintf("%d✗", failed))
+	_, all := fc.get(s)
+	eta := allHostsShort(all, s.Clock)
+	if all.Stalled > 0 || (all.Groups > 0 && !all.OK && !all.AllBack()) {
+		eta = st.Bad.on(eta)
+	}
+	short := fmt.Sprintf("%d%% back · %s", pct, rateTxt)
+	shortFail := short
+	if failed > 0 {
+		shortFail += " · " + st.Bad.on(fmt.Sprintf("%d✗", failed))
+	}
+	for _, line := range []string{
+		strings.Join(append(parts, eta), " · "),
+		strings.Join(parts, " · "),
+		shortFail + " · " + eta,
+		short + " · " + eta,
+	} {
+		if eta == "" && strings.HasSuffix(line, " · ") {
+			continue
+		}
+		if width(line) <= w {
+			return line
 		}
 	}
-	return line
+	return shortFail
 }
 
 // recovered reports whether every host of a group is back: it has no

@@ -116,6 +116,8 @@ func (h helpKeys) ShortHelp() []key.Binding {
 			short(k.Back, "end search"))
 	}
 	switch h.focus {
+	case paneHosts:
+		out = append(out, key.NewBinding(key.WithKeys("j", "k"), key.WithHelp("j/k", "group")))
 	case paneCarriers:
 		out = append(out, short(k.Ack, "ack"), short(k.Open, "notice"), short(k.Filter, "search"))
 	case paneRunbook:

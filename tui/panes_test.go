@@ -202,7 +202,7 @@ func TestRecoveredGroupHasNoRate(t *testing.T) {
 	pane := strings.Join(paneLines(t, screen, "1 Hosts"), "\n")
 	want := 0.0
 	for _, g := range s.State.Hosts {
-		line := regexp.MustCompile(`│ (` + regexp.QuoteMeta(g.Name) + `|` + regexp.QuoteMeta(g.ID) + `) .*`).FindString(pane)
+		line := regexp.MustCompile(`│ [› ](` + regexp.QuoteMeta(g.Name) + `|` + regexp.QuoteMeta(g.ID) + `) .*`).FindString(pane)
 		if g.Recovered >= g.Total {
 			if !strings.Contains(line, " done ") || strings.Contains(line, "/h") {
 				t.Errorf("%s is fully back: want done, no rate: %q", g.Name, line)

@@ -125,7 +125,8 @@ func (a *app) footer(lay layout) []string {
 		return []string{fit(" "+status, a.w)}
 	}
 	if status == "" {
-		status = st.Dim.on(a.position() + " · you are " + a.whoAmI())
+		_, all := a.hosts.forecasts.get(&a.snap)
+		status = st.Dim.on(footerHosts(st, &a.snap, all, a.position(), "you are "+a.whoAmI(), a.w-1))
 	}
 	out := []string{fit(" "+status, a.w), fit(" "+helpLine, a.w)}
 	if a.facilitator() {

@@ -121,6 +121,8 @@ func (a *app) overlayItem() string {
 		return a.notice.id
 	case overlayInject:
 		return a.inject.id
+	case overlayNone:
+		return a.hosts.zoomedID(a) // the group a commander zoomed on, for followers
 	}
 	return ""
 }
