@@ -80,7 +80,7 @@ type ScenarioFile struct {
 	// PromiseClasses name the classes the backlog is split by, so that
 	// a split is checked against them and shown by name.
 	PromiseClasses []PromiseClassDef `json:"promise_classes,omitzero" check:"unique=promise class" doc:"Delivery promises the backlog is split by (backlog.promise), in display order, e.g. same-day, next-day, two-day, standard. Ids are unique."`
-	Timeline   []Item         `json:"timeline,omitzero" doc:"The events. Each item has at, exactly one kind key and optional source and text. Need not be sorted: the loader sorts by at, keeping file order for equal offsets."`
+	Timeline       []Item            `json:"timeline,omitzero" doc:"The events. Each item has at, exactly one kind key and optional source and text. Need not be sorted: the loader sorts by at, keeping file order for equal offsets."`
 }
 
 // Values are the host states.

@@ -13,7 +13,7 @@ type Scenario struct {
 	Runbook    []StepDef
 	// PromiseClasses are the backlog's delivery promises, in display order.
 	PromiseClasses []PromiseClassDef
-	Events     []Event // sorted by At; file order kept for equal offsets
+	Events         []Event // sorted by At; file order kept for equal offsets
 }
 
 // Meta describes the incident a scenario plays.
