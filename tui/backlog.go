@@ -70,7 +70,10 @@ func (p *backlogPane) view(f frame) []string {
 	// when the backlog has a split to show.
 	stackH := 0
 	if f.zoomed && len(s.State.Backlog.Classes) > 0 && ch >= 14 {
-		stackH = ch * 2 / 5
+		stackH = ch / 2
+		if ch >= 30 {
+			stackH = ch * 2 / 5
+		}
 	}
 	top := ch - stackH
 	// The figures take one or two lines; the chart gets the rest, if
@@ -105,17 +108,18 @@ func (p *backlogPane) view(f frame) []string {
 		chartH--
 	}
 	var chart []string
+	end := chartEnd(s.End, s.Clock, fc, wf)
 	if chartH >= 4 {
 		proj, wp := p.projections(s)
 		chart = p.chart.get(f.st, chartInput{
-			pts: pts, end: chartEnd(s.End, s.Clock, fc, wf), clock: s.Clock,
+			pts: pts, end: end, clock: s.Clock,
 			yMax: niceCeil(float64(s.State.Backlog.Peak) * 1.1), w: cw, h: chartH,
 			proj: proj, what: wp, baseline: s.State.Backlog.Baseline(),
 		})
 	}
 	var stack []string
 	if stackH > 0 {
-		stack = p.stack.get(f.st, s, pts, cw, stackH)
+		stack = p.stack.get(f.st, s, pts, end, cw, stackH)
 	}
 
 	k := backlogKey{p.statsGen, p.chart.gen, p.stack.gen, legend, f.w, f.h, f.focused, f.zoomed, wi, f.alert.key}
@@ -150,7 +154,9 @@ func (p *backlogPane) projections(s *room.Snapshot) (proj, wp model.Projection) 
 	if !p.projOK || k != p.projKey {
 		p.projKey, p.projOK = k, true
 		opt := model.ForecastOptions{Target: s.State.Backlog.Baseline()}
-		p.proj = model.ProjectBacklog(s.State.Backlog.Points, s.Clock, opt)
+		// At the state's time, as the forecast shown beside it is; the
+		// what-if at the clock, as its figures are.
+		p.proj = model.ProjectBacklog(s.State.Backlog.Points, s.State.Now, opt)
 		p.wp = model.Projection{}
 		if whatIfOn(s.State.WhatIf) {
 			p.wp = model.ProjectWhatIf(s.State.Backlog.Points, s.Clock, opt, s.State.WhatIf)

@@ -40,12 +40,16 @@ type stackCache struct {
 func stackChartH(h, legend int) int { return h - legend }
 
 // get is the stacked chart and its legend in w×h cells.
-func (c *stackCache) get(st *Styles, s *room.Snapshot, pts []model.BacklogPoint, w, h int) []string {
+func (c *stackCache) get(st *Styles, s *room.Snapshot, pts []model.BacklogPoint, end time.Duration, w, h int) []string {
 	b := &s.State.Backlog
-	end := max(s.End, s.Clock, 10*time.Minute)
 	yMax := niceCeil(float64(b.Peak) * 1.1)
-	legendH := 1
-	if w < 60 && len(b.Classes) > 2 {
+	// One legend line, or two when its entries ("█ name 470k ! 259k
+	// late", about 22 cells and the name) would not fit in one.
+	legendH, need := 1, 0
+	for _, c := range b.Classes {
+		need += len(c.Name) + 25
+	}
+	if need > w {
 		legendH = 2
 	}
 	gh := stackChartH(h, legendH) - 2
@@ -152,7 +156,7 @@ func drawStacked(st *Styles, b *model.Backlog, pts []model.BacklogPoint, cols []
 		if lw+1+x+len(l) > w {
 			continue
 		}
-		if x < gw {
+		if x > 0 && x < gw {
 			axis[x] = '┬'
 		}
 		copy(lbl[lw+1+x:], []rune(l))
