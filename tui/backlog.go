@@ -24,6 +24,9 @@ type backlogPane struct {
 	legend   memo[legendKey]
 	box      memo[backlogKey]
 
+	lwYMax float64 // the scale widestYLabel was found for
+	lw     int
+
 	projKey  whatIfKey
 	projOK   bool
 	proj, wp model.Projection
@@ -109,17 +112,25 @@ func (p *backlogPane) view(f frame) []string {
 	}
 	var chart []string
 	end := chartEnd(s.End, s.Clock, fc, wf)
+	yMax := niceCeil(float64(s.State.Backlog.Peak) * 1.1)
+	lw := 0 // one above the other, the charts share their y axis's column
+	if stackH > 0 {
+		if p.lwYMax != yMax || p.lw == 0 {
+			p.lwYMax, p.lw = yMax, widestYLabel(yMax)
+		}
+		lw = p.lw
+	}
 	if chartH >= 4 {
 		proj, wp := p.projections(s)
 		chart = p.chart.get(f.st, chartInput{
 			pts: pts, end: end, clock: s.Clock,
-			yMax: niceCeil(float64(s.State.Backlog.Peak) * 1.1), w: cw, h: chartH,
+			yMax: yMax, minLabelW: lw, w: cw, h: chartH,
 			proj: proj, what: wp, baseline: s.State.Backlog.Baseline(),
 		})
 	}
 	var stack []string
 	if stackH > 0 {
-		stack = p.stack.get(f.st, s, pts, end, cw, stackH)
+		stack = p.stack.get(f.st, s, pts, end, cw, stackH, lw)
 	}
 
 	k := backlogKey{p.statsGen, p.chart.gen, p.stack.gen, legend, f.w, f.h, f.focused, f.zoomed, wi, f.alert.key}

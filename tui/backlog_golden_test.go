@@ -27,7 +27,7 @@ func TestGoldenBacklog(t *testing.T) {
 		{name: "whatif", at: 30 * time.Hour, keys: []string{"2"}, cmd: "whatif 0.8 from T+30h",
 			want: []string{string(runeWhatIf), string(runeForecast), "what-if ×0.8"}},
 		{name: "zoomed", at: 30 * time.Hour, keys: []string{"2", "z"},
-			want: []string{"█ same-day", "▓ one-day (Prime)", "▒ two-day (Prime)", "░ standard", "! 259k late", "▒▒▓▓▓", "░░▒▒▒"}},
+			want: []string{"█ same-day", "▓ one-day (Prime)", "▒ two-day (Prime)", "▚ standard", "! 259k late", "▒▒▓▓▓", "▚▚▒▒▒"}},
 	}
 	for _, size := range [][2]int{{120, 40}, {80, 24}} {
 		for _, c := range cases {

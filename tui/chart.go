@@ -24,20 +24,26 @@ const (
 )
 
 // yLabels labels the bottom, the top and, when it falls on a row, the
-// middle of the y axis, in k/M. The chart's y range is its rows, so the
-// value is the row's share of yMax.
-func yLabels(gh int, yMax float64) linechart.LabelFormatter {
+// middle of the y axis, in k/M, right-aligned in at least minW cells (two
+// charts one above the other share their axis's column). The chart's y
+// range is its rows, so the value is the row's share of yMax.
+func yLabels(gh int, yMax float64, minW int) linechart.LabelFormatter {
 	return func(i int, _ float64) string {
 		if i == 0 || i == gh || (gh >= 4 && gh%2 == 0 && i == gh/2) {
-			return fmtCount(yMax * float64(i) / float64(max(gh, 1)))
+			return padLeft(fmtCount(yMax*float64(i)/float64(max(gh, 1))), minW)
 		}
 		return ""
 	}
 }
 
+// widestYLabel is the widest label any height of chart gives a scale.
+func widestYLabel(yMax float64) int {
+	return max(len(fmtCount(yMax)), len(fmtCount(yMax/2)), 1)
+}
+
 // yLabelWidth is the widest y label: the graph starts one cell right of it.
 func yLabelWidth(gh int, yMax float64) int {
-	f, w := yLabels(gh, yMax), 0
+	f, w := yLabels(gh, yMax, 0), 0
 	for i := 0; i <= gh; i++ {
 		w = max(w, len(f(i, 0)))
 	}
@@ -71,7 +77,7 @@ func drawBacklogChart(st *Styles, l *chartLayout) []string {
 	lc := linechart.New(l.w, l.h, 0, float64(l.gw), 0, float64(l.gh),
 		linechart.WithXYSteps(1, 1),
 		linechart.WithXLabelFormatter(func(int, float64) string { return "" }),
-		linechart.WithYLabelFormatter(yLabels(l.gh, l.yMax)),
+		linechart.WithYLabelFormatter(yLabels(l.gh, l.yMax, l.lw)),
 	)
 	lc.DrawXYAxisAndLabel()
 	origin := lc.Origin()

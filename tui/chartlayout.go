@@ -16,6 +16,7 @@ import (
 // nothing once its lists have grown.
 type chartLayout struct {
 	w, h, gw, gh int
+	lw           int // the y labels' width
 	yMax         float64
 	nowX         int   // the now marker's graph column; 0: none
 	base         int32 // the normal level's row; 0: none (it would be the axis)
@@ -50,6 +51,7 @@ type chartInput struct {
 	pts        []model.BacklogPoint // as known at the clock
 	end, clock time.Duration        // the x axis spans 0 to end
 	yMax       float64
+	minLabelW  int // the y labels' least width
 	w, h       int
 	proj, what model.Projection // the forecast and the what-if; not OK: none
 	baseline   int64
@@ -87,7 +89,8 @@ func (c *chartCache) layout(l *chartLayout, in chartInput) {
 	if c.lwGH != gh || c.lwYMax != in.yMax || c.lw == 0 {
 		c.lwGH, c.lwYMax, c.lw = gh, in.yMax, yLabelWidth(gh, in.yMax)
 	}
-	*l = chartLayout{w: in.w, h: in.h, gh: gh, yMax: in.yMax, gw: in.w - c.lw - 1,
+	lw := max(c.lw, in.minLabelW)
+	*l = chartLayout{w: in.w, h: in.h, gh: gh, lw: lw, yMax: in.yMax, gw: in.w - lw - 1,
 		hist: l.hist[:0], ticks: l.ticks[:0], proj: l.proj[:0], what: l.what[:0]}
 	if in.w < 8 || in.h < 4 || l.gw <= 0 || in.end <= 0 {
 		return
@@ -113,12 +116,12 @@ func (c *chartCache) layout(l *chartLayout, in chartInput) {
 
 	for t, step := time.Duration(0), axisStep(end, gw); t <= end; t += step {
 		x := col(t)
-		if c.lw+1+x+axisLabelLen(t) > in.w {
+		if lw+1+x+axisLabelLen(t) > in.w {
 			continue
 		}
 		l.ticks = append(l.ticks, chartTick{int32(x), t})
 	}
-	if nowX := col(in.clock); nowX > 0 && c.lw+1+nowX < in.w {
+	if nowX := col(in.clock); nowX > 0 && lw+1+nowX < in.w {
 		l.nowX = nowX
 	}
 	if len(pts) > 0 && in.baseline > 0 {

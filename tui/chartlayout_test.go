@@ -20,7 +20,7 @@ func TestChartLayoutMatchesLinechart(t *testing.T) {
 				var l chartLayout
 				c.layout(&l, chartInput{end: time.Hour, yMax: yMax, w: w, h: h})
 				lc := linechart.New(w, h, 0, float64(l.gw), 0, float64(l.gh), linechart.WithXYSteps(1, 1),
-					linechart.WithYLabelFormatter(yLabels(l.gh, yMax)))
+					linechart.WithYLabelFormatter(yLabels(l.gh, yMax, 0)))
 				if lc.GraphWidth() != l.gw || lc.GraphHeight() != l.gh {
 					t.Errorf("%v %dx%d: layout %dx%d, linechart %dx%d", yMax, w, h, l.gw, l.gh, lc.GraphWidth(), lc.GraphHeight())
 				}

@@ -14,7 +14,8 @@ import (
 // classGlyphs are the promise classes' shades in the stacked chart, in
 // class order, bottom up: each class has a glyph of its own as well as a
 // colour, so that the stack reads without colour.
-var classGlyphs = [...]rune{'█', '▓', '▒', '░', '▚', '#', '+', ':'}
+// '░' is the forecast band's: never a class's.
+var classGlyphs = [...]rune{'█', '▓', '▒', '▚', '#', '+', ':', '.'}
 
 func classGlyph(i int) rune { return classGlyphs[i%len(classGlyphs)] }
 
@@ -40,7 +41,7 @@ type stackCache struct {
 func stackChartH(h, legend int) int { return h - legend }
 
 // get is the stacked chart and its legend in w×h cells.
-func (c *stackCache) get(st *Styles, s *room.Snapshot, pts []model.BacklogPoint, end time.Duration, w, h int) []string {
+func (c *stackCache) get(st *Styles, s *room.Snapshot, pts []model.BacklogPoint, end time.Duration, w, h, lw int) []string {
 	b := &s.State.Backlog
 	yMax := niceCeil(float64(b.Peak) * 1.1)
 	// One legend line, or two when its entries ("█ name 470k ! 259k
@@ -53,13 +54,13 @@ func (c *stackCache) get(st *Styles, s *room.Snapshot, pts []model.BacklogPoint,
 		legendH = 2
 	}
 	gh := stackChartH(h, legendH) - 2
-	lw := yLabelWidth(gh, yMax)
+	lw = max(lw, yLabelWidth(gh, yMax))
 	gw := w - lw - 1
 
 	// What the picture depends on: size, scale, classes, and the point
 	// each column shows.
 	sig := append(c.next[:0], int32(w), int32(h), int32(len(b.Classes)), int32(len(pts)),
-		int32(math.Float64bits(yMax)>>32), int32(math.Float64bits(yMax)), int32(end/time.Minute))
+		int32(math.Float64bits(yMax)>>32), int32(math.Float64bits(yMax)), int32(end/time.Minute), int32(lw))
 	from := 0
 	for x := 0; x <= gw && from < len(pts) && gw > 0; x++ {
 		limit := time.Duration(float64(end) * (float64(x) + 0.5) / float64(gw))
@@ -75,7 +76,7 @@ func (c *stackCache) get(st *Styles, s *room.Snapshot, pts []model.BacklogPoint,
 		return c.lines
 	}
 	c.cur, c.next = c.next, c.cur
-	c.lines, c.ok = drawStacked(st, b, pts, c.cur[7:], w, h, legendH, yMax, end), true
+	c.lines, c.ok = drawStacked(st, b, pts, c.cur[8:], w, h, lw, legendH, yMax, end), true
 	c.gen++
 	return c.lines
 }
@@ -84,14 +85,13 @@ func (c *stackCache) get(st *Styles, s *room.Snapshot, pts []model.BacklogPoint,
 // the signature names, its classes bottom up in class order, each its own
 // glyph and colour; y labels in k/M, x ticks as the burn-down chart has
 // them, and a legend with each class's orders waiting and late now.
-func drawStacked(st *Styles, b *model.Backlog, pts []model.BacklogPoint, cols []int32, w, h, legendH int, yMax float64, end time.Duration) []string {
+func drawStacked(st *Styles, b *model.Backlog, pts []model.BacklogPoint, cols []int32, w, h, lw, legendH int, yMax float64, end time.Duration) []string {
 	chartH := stackChartH(h, legendH)
 	if w < 12 || chartH < 4 {
 		return blank(w, h)
 	}
 	gh := chartH - 2
-	labels := yLabels(gh, yMax)
-	lw := yLabelWidth(gh, yMax)
+	labels := yLabels(gh, yMax, lw)
 	gw := w - lw - 1
 
 	// cell[y][x]: 0 empty, else class index + 1.
@@ -130,7 +130,8 @@ func drawStacked(st *Styles, b *model.Backlog, pts []model.BacklogPoint, cols []
 		line.Reset()
 		line.WriteString(st.Label.on(padLeft(labels(gh-y, 0), lw)))
 		line.WriteString(st.Axis.on("│"))
-		for x := 0; x <= gw-1; x++ {
+		// Column 0 is the axis's, as in the burn-down chart above.
+		for x := 1; x <= gw; x++ {
 			ci := grid[y][x]
 			if ci == 0 {
 				line.WriteByte(' ')
@@ -138,7 +139,7 @@ func drawStacked(st *Styles, b *model.Backlog, pts []model.BacklogPoint, cols []
 			}
 			// A run of one class is painted at once.
 			j := x
-			for j+1 <= gw-1 && grid[y][j+1] == ci {
+			for j+1 <= gw && grid[y][j+1] == ci {
 				j++
 			}
 			line.WriteString(classPaint(st, ci-1).on(strings.Repeat(string(classGlyph(ci-1)), j-x+1)))
@@ -153,13 +154,13 @@ func drawStacked(st *Styles, b *model.Backlog, pts []model.BacklogPoint, cols []
 	for t := time.Duration(0); t <= end; t += step {
 		x := int(math.Round(float64(t) / float64(end) * float64(gw)))
 		l := axisLabel(t)
-		if lw+1+x+len(l) > w {
+		if lw+x+len(l) > w {
 			continue
 		}
-		if x > 0 && x < gw {
-			axis[x] = '┬'
+		if x > 0 && x <= gw {
+			axis[x-1] = '┬'
 		}
-		copy(lbl[lw+1+x:], []rune(l))
+		copy(lbl[lw+x:], []rune(l))
 	}
 	out = append(out, st.Label.on(padLeft(labels(0, 0), lw))+st.Axis.on("└"+string(axis)))
 	out = append(out, st.Label.on(string(lbl)))
