@@ -30,7 +30,11 @@ const (
 func yLabels(gh int, yMax float64, minW int) linechart.LabelFormatter {
 	return func(i int, _ float64) string {
 		if i == 0 || i == gh || (gh >= 4 && gh%2 == 0 && i == gh/2) {
-			return padLeft(fmtCount(yMax*float64(i)/float64(max(gh, 1))), minW)
+			l := fmtCount(yMax * float64(i) / float64(max(gh, 1)))
+			if len(l) < minW {
+				l = strings.Repeat(" ", minW-len(l)) + l
+			}
+			return l
 		}
 		return ""
 	}

@@ -154,7 +154,7 @@ func drawStacked(st *Styles, b *model.Backlog, pts []model.BacklogPoint, cols []
 	for t := time.Duration(0); t <= end; t += step {
 		x := int(math.Round(float64(t) / float64(end) * float64(gw)))
 		l := axisLabel(t)
-		if lw+x+len(l) > w {
+		if lw+1+x+len(l) > w { // as the burn-down chart fits its labels
 			continue
 		}
 		if x > 0 && x <= gw {
