@@ -89,9 +89,6 @@ type BacklogPoint struct {
 	Waiting    int64
 	Inflow     float64
 	Shipped    float64
-	HasInflow  bool
-	HasShipped bool
-	HasLate    bool  // the source reported late orders
 	Late       int64 // orders past their promised date, valid when HasLate
 
 	// The split by class as the source reported it, kept as the event's
@@ -100,6 +97,10 @@ type BacklogPoint struct {
 	// equal point, which lets a refold keep the lists it built.
 	promise  *PromiseCount
 	promiseN int32
+
+	HasInflow  bool
+	HasShipped bool
+	HasLate    bool // the source reported late orders
 }
 
 // Promise is the point's split by promise class; nil when it has none.
