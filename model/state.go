@@ -85,11 +85,11 @@ type PromiseClass struct{ ID, Name string }
 // BacklogPoint is one observation of the backlog. Rates are orders per hour;
 // HasInflow and HasShipped say whether the source reported them.
 type BacklogPoint struct {
-	At         time.Duration
-	Waiting    int64
-	Inflow     float64
-	Shipped    float64
-	Late       int64 // orders past their promised date, valid when HasLate
+	At      time.Duration
+	Waiting int64
+	Inflow  float64
+	Shipped float64
+	Late    int64 // orders past their promised date, valid when HasLate
 
 	// The split by class as the source reported it, kept as the event's
 	// own array (never modified) by its first element and length, so that
