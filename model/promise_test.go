@@ -157,3 +157,16 @@ func TestPromiseWire(t *testing.T) {
 		t.Errorf("clone shares its classes: %d and %d", len(s.Backlog.Classes), len(c.Backlog.Classes))
 	}
 }
+
+// A live source's class id is shown as the class's name: it is sanitised
+// like every string from outside, and the event it came in is not edited.
+func TestPromiseClassSanitised(t *testing.T) {
+	split := []PromiseCount{{Class: "next\x1b[2Jday\x07", Waiting: 1}}
+	e := SanitizeEvent(Event{Body: BacklogObservation{Waiting: 1, Promise: split}})
+	if got := e.Body.(BacklogObservation).Promise[0].Class; got != "nextday" {
+		t.Errorf("class %q, want the escape and the bell gone", got)
+	}
+	if split[0].Class != "next\x1b[2Jday\x07" {
+		t.Error("the source's own list was edited")
+	}
+}
