@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -10,57 +9,54 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-
 	"github.com/warroom/warroom/model"
 )
 
 // Config is a live console's configuration: what the incident is and which
 // sources feed it.
 type Config struct {
-	File     string
-	Incident IncidentConfig `yaml:"incident"`
-	Sources  []SourceConfig `yaml:"sources"`
+	File     string            `json:"-"`
+	Incident IncidentConfig    `json:"incident,omitzero"`
+	Sources  []SourceConfig    `json:"sources,omitzero"`
+	Alerts   []model.AlertRule `json:"alerts,omitzero" check:"unique=alert" doc:"Alert rules, as a scenario's alerts."`
 }
 
 // IncidentConfig names the incident and declares what exists in it.
 type IncidentConfig struct {
-	Title    string `yaml:"title"`
-	Severity string `yaml:"severity"`
+	Title    string `json:"title,omitzero"`
+	Severity string `json:"severity,omitzero"`
 	// Start is T+0 (RFC 3339). Empty: when warroom starts.
-	Start string `yaml:"start"`
+	Start string `json:"start,omitzero"`
 	// Scenario, when set, lends its host groups, carriers, topics and
 	// runbook (not its timeline) by name or file.
-	Scenario string `yaml:"scenario"`
+	Scenario string `json:"scenario,omitzero"`
 }
 
 // SourceConfig is one source. Which fields apply depends on Kind.
 type SourceConfig struct {
-	Name     string `yaml:"name"`
-	Kind     string `yaml:"kind"`     // prometheus, statuspage, rss, http, exec, ndjson
-	Interval string `yaml:"interval"` // between polls; default 30s
-	Timeout  string `yaml:"timeout"`  // one poll's limit; default 10s
+	Name     string `json:"name,omitzero"`
+	Kind     string `json:"kind,omitzero"`     // prometheus, statuspage, rss, http, exec, ndjson
+	Interval string `json:"interval,omitzero"` // between polls; default 30s
+	Timeout  string `json:"timeout,omitzero"`  // one poll's limit; default 10s
 
-	URL  string      `yaml:"url"`  // prometheus, statuspage, rss, http
-	Auth *AuthConfig `yaml:"auth"` // prometheus, statuspage, rss, http
+	URL  string      `json:"url,omitzero"`  // prometheus, statuspage, rss, http
+	Auth *AuthConfig `json:"auth,omitzero"` // prometheus, statuspage, rss, http
 
-	Hosts   *PromHostsConfig   `yaml:"hosts"`   // prometheus
-	Backlog *PromBacklogConfig `yaml:"backlog"` // prometheus
+	Hosts   *PromHostsConfig   `json:"hosts,omitzero"`   // prometheus
+	Backlog *PromBacklogConfig `json:"backlog,omitzero"` // prometheus
 
-	Carrier string `yaml:"carrier"` // statuspage; rss as warnings
+	Carrier string `json:"carrier,omitzero"` // statuspage; rss as warnings
 
-	As           string            `yaml:"as"`            // rss: complaints or warnings
-	Channel      string            `yaml:"channel"`       // rss as complaints
-	Topics       []TopicRuleConfig `yaml:"topics"`        // rss as complaints
-	DefaultTopic string            `yaml:"default_topic"` // rss as complaints
-	Severity     string            `yaml:"severity"`      // rss as warnings
+	As           string            `json:"as,omitzero"`            // rss: complaints or warnings
+	Channel      string            `json:"channel,omitzero"`       // rss as complaints
+	Topics       []TopicRuleConfig `json:"topics,omitzero"`        // rss as complaints
+	DefaultTopic string            `json:"default_topic,omitzero"` // rss as complaints
+	Severity     string            `json:"severity,omitzero"`      // rss as warnings
 
-	Command []string `yaml:"command"` // exec: argv
-	Shell   bool     `yaml:"shell"`   // exec: run command[0] with sh -c
+	Command []string `json:"command,omitzero"` // exec: argv
+	Shell   bool     `json:"shell,omitzero"`   // exec: run command[0] with sh -c
 
-	Path string `yaml:"path"` // ndjson: a file to follow, or "-" for stdin
+	Path string `json:"path,omitzero"` // ndjson: a file to follow, or "-" for stdin
 
 	interval, timeout time.Duration
 }
@@ -68,32 +64,32 @@ type SourceConfig struct {
 // AuthConfig names environment variables that hold secrets; the secrets
 // themselves never appear in the config, the screen or an error.
 type AuthConfig struct {
-	BearerEnv   string `yaml:"bearer_env"`
-	UserEnv     string `yaml:"user_env"`
-	PasswordEnv string `yaml:"password_env"`
+	BearerEnv   string `json:"bearer_env,omitzero"`
+	UserEnv     string `json:"user_env,omitzero"`
+	PasswordEnv string `json:"password_env,omitzero"`
 }
 
 // PromHostsConfig maps PromQL queries to host groups.
 type PromHostsConfig struct {
-	Recovered string `yaml:"recovered"`
-	Total     string `yaml:"total"`
-	Failed    string `yaml:"failed"`
-	Label     string `yaml:"label"` // the label naming the group; default "group"
+	Recovered string `json:"recovered,omitzero"`
+	Total     string `json:"total,omitzero"`
+	Failed    string `json:"failed,omitzero"`
+	Label     string `json:"label,omitzero"` // the label naming the group; default "group"
 }
 
 // PromBacklogConfig maps PromQL queries to the backlog.
 type PromBacklogConfig struct {
-	Waiting  string `yaml:"waiting"`
-	Inflow   string `yaml:"inflow"`
-	Shipped  string `yaml:"shipped"`
-	Backfill string `yaml:"backfill"` // history fetched at start, e.g. 6h
-	Step     string `yaml:"step"`     // its resolution; default 1m
+	Waiting  string `json:"waiting,omitzero"`
+	Inflow   string `json:"inflow,omitzero"`
+	Shipped  string `json:"shipped,omitzero"`
+	Backfill string `json:"backfill,omitzero"` // history fetched at start, e.g. 6h
+	Step     string `json:"step,omitzero"`     // its resolution; default 1m
 }
 
 // TopicRuleConfig files an item under a topic when a keyword appears.
 type TopicRuleConfig struct {
-	Topic    string   `yaml:"topic"`
-	Keywords []string `yaml:"keywords"`
+	Topic    string   `json:"topic,omitzero"`
+	Keywords []string `json:"keywords,omitzero"`
 }
 
 // Source kinds.
@@ -131,70 +127,65 @@ func DefaultConfigPath() string {
 // LoadConfig parses and checks a config. A bad config's error is a
 // model.ProblemList naming file:line:col and the field for every problem
 // found. env looks up environment variables (os.LookupEnv in production).
+// The YAML is read by the model's typed decoder (model.DecodeYAML), as a
+// scenario file is: unknown and duplicate keys and wrong types are
+// problems, and so is everything the alert rules' tags and checks refuse.
 func LoadConfig(file string, data []byte, env func(string) (string, bool)) (*Config, error) {
-	c := &Config{File: file}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, model.ProblemList{yamlProblem(file, err)}
+	c := &Config{}
+	doc, problems := model.DecodeYAML(file, data, c)
+	if doc == nil || len(problems) > 0 && !decoded(problems) {
+		return nil, problems
 	}
-	if err := yaml.UnmarshalWithOptions(data, c, yaml.DisallowUnknownField()); err != nil {
-		return nil, model.ProblemList{yamlProblem(file, err)}
+	c.File = file
+	ck := &configChecker{doc: doc, problems: problems, refused: map[string]bool{}}
+	for _, p := range problems {
+		ck.refused[p.Field] = true
 	}
-	ck := &configChecker{file: file, ast: f}
 	c.check(ck, env)
 	if len(ck.problems) > 0 {
-		return nil, ck.problems
+		return nil, model.ProblemList(sortedProblems(ck.problems))
 	}
+	model.SanitizeAlertRules(c.Alerts)
 	return c, nil
 }
 
-func yamlProblem(file string, err error) model.Problem {
-	p := model.Problem{File: file, Line: 1, Col: 1, Message: err.Error()}
-	var yerr yaml.Error
-	if errors.As(err, &yerr) {
-		p.Message = yerr.GetMessage()
-		if tk := yerr.GetToken(); tk != nil && tk.Position != nil {
-			p.Line, p.Col = tk.Position.Line, tk.Position.Column
+// decoded reports whether the document was read far enough for the
+// config's own checks (no syntax problem: those have no field).
+func decoded(ps model.ProblemList) bool {
+	for _, p := range ps {
+		if p.Field == "" {
+			return false
 		}
 	}
-	return p
+	return true
+}
+
+// sortedProblems orders problems by position, keeping their order at one
+// place.
+func sortedProblems(ps model.ProblemList) model.ProblemList {
+	slices.SortStableFunc(ps, func(a, b model.Problem) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
+	return ps
 }
 
 // configChecker collects problems with the position of the field concerned.
 type configChecker struct {
-	file     string
-	ast      *ast.File
+	doc      *model.YAMLDoc
 	problems model.ProblemList
+	refused  map[string]bool // fields the decoder refused: said once is enough
 }
 
-func (ck *configChecker) add(field, format string, args ...any) {
-	line, col := ck.pos(field)
-	ck.problems = append(ck.problems, model.Problem{File: ck.file, Line: line, Col: col, Field: field,
-		Message: fmt.Sprintf(format, args...)})
-}
-
-// pos finds a field in the syntax tree; a missing field is reported at its
+// add reports a problem at a field; a missing field is reported at its
 // parent, where it should have been.
-func (ck *configChecker) pos(field string) (int, int) {
-	for f := field; f != ""; f = parentField(f) {
-		p, err := yaml.PathString("$." + f)
-		if err != nil {
-			continue
-		}
-		if n, err := p.FilterFile(ck.ast); err == nil && n != nil {
-			if tk := n.GetToken(); tk != nil && tk.Position != nil {
-				return tk.Position.Line, tk.Position.Column
-			}
-		}
+func (ck *configChecker) add(field, format string, args ...any) {
+	if ck.refused[field] {
+		return
 	}
-	return 1, 1
-}
-
-func parentField(f string) string {
-	if i := strings.LastIndexAny(f, ".["); i > 0 {
-		return f[:i]
-	}
-	return ""
+	ck.problems = append(ck.problems, ck.doc.Problem(field, format, args...))
 }
 
 func (c *Config) check(ck *configChecker, env func(string) (string, bool)) {

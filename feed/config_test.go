@@ -130,3 +130,63 @@ func TestLiveExampleConfigLoadsAndBuilds(t *testing.T) {
 		t.Errorf("the example's scenario: %v", err)
 	}
 }
+
+func TestConfigAlerts(t *testing.T) {
+	good := "sources:\n  - {name: s, kind: ndjson, path: '-'}\nalerts:\n" +
+		"  - id: stale\n    source_stale: {for: 5m, source: s}\n" +
+		"  - id: growing\n    name: \"Backlog \\e[31mgrowing\"\n    backlog_growing: {for: 30m}\n"
+	c, err := LoadConfig("w.yaml", []byte(good), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Alerts) != 2 || c.Alerts[0].SourceStale == nil || c.Alerts[0].SourceStale.For != 5*time.Minute {
+		t.Fatalf("alerts %+v", c.Alerts)
+	}
+	if strings.ContainsRune(c.Alerts[1].Name, 0x1b) {
+		t.Errorf("a rule's name keeps a terminal escape: %q", c.Alerts[1].Name)
+	}
+
+	for _, tc := range []struct {
+		name, alerts string
+		want         []string
+	}{
+		{"no kind and a duplicate id", "  - {id: a}\n  - {id: a, backlog_growing: {for: 30m}}\n",
+			[]string{"4:5: alerts[0]: no alert kind", `5:10: alerts[1].id: duplicate alert id "a" (first declared at line 4)`}},
+		{"bad span and severity", "  - {id: a, backlog_growing: {for: 10s}}\n  - {id: b, carrier_warning: {severity: bad}}\n",
+			[]string{"4:36: alerts[0].backlog_growing.for: must be at least 1m", `5:41: alerts[1].carrier_warning.severity: unknown value "bad"`}},
+		{"unknown key", "  - {id: a, hosts_stalled: {for: 1h, grup: x}}\n",
+			[]string{`4:38: alerts[0].hosts_stalled.grup: unknown field "grup"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadConfig("w.yaml", []byte("sources:\n  - {name: s, kind: ndjson, path: '-'}\nalerts:\n"+tc.alerts), env(nil))
+			if err == nil {
+				t.Fatal("no problems")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), "w.yaml:"+w) {
+					t.Errorf("problems lack %q:\n%s", w, err)
+				}
+			}
+		})
+	}
+}
+
+// TestConfigTypeProblems: a value of the wrong type is a problem at its
+// place, said once (not also by the config's own checks).
+func TestConfigTypeProblems(t *testing.T) {
+	_, err := LoadConfig("w.yaml", []byte("sources:\n  - name: a\n    kind: [ndjson]\n    path: '-'\n    shell: maybe\n"), env(nil))
+	if err == nil {
+		t.Fatal("no problems")
+	}
+	var problems model.ProblemList
+	errors.As(err, &problems)
+	got := err.Error()
+	for _, w := range []string{"w.yaml:3:11: sources[0].kind: expected a string, got a list", "w.yaml:5:12: sources[0].shell: expected true or false"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("problems lack %q:\n%s", w, got)
+		}
+	}
+	if strings.Contains(got, "unknown kind") {
+		t.Errorf("the refused kind is reported twice:\n%s", got)
+	}
+}

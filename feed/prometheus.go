@@ -12,9 +12,7 @@ import (
 	"sync"
 	"time"
 
-	promapi "github.com/prometheus/client_golang/api"
-	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	prommodel "github.com/prometheus/common/model"
+	"github.com/go-json-experiment/json"
 
 	"github.com/warroom/warroom/model"
 )
@@ -83,7 +81,7 @@ type Prometheus struct {
 	name  string
 	cfg   PrometheusConfig
 	clock Clock
-	api   promv1.API
+	api   promAPI
 
 	mu         sync.Mutex // Poll may be called from more than one goroutine
 	backfilled bool
@@ -147,11 +145,7 @@ func NewPrometheus(name string, cfg PrometheusConfig, clock Clock, client *http.
 		}
 		hc.Transport = headerTransport{base: base, headers: cfg.Headers}
 	}
-	c, err := promapi.NewClient(promapi.Config{Address: cfg.URL, Client: &hc})
-	if err != nil {
-		return nil, fmt.Errorf("prometheus %s: %w", name, err)
-	}
-	return &Prometheus{name: name, cfg: cfg, clock: clock, api: promv1.NewAPI(c)}, nil
+	return &Prometheus{name: name, cfg: cfg, clock: clock, api: promAPI{base: u, client: &hc}}, nil
 }
 
 // headerTransport adds fixed headers to every request.
@@ -223,7 +217,7 @@ type sample struct {
 // a key. NaN and infinite samples (stale markers, divisions by zero) are left
 // out.
 func (p *Prometheus) query(ctx context.Context, q string, at time.Time, label string) (map[string]sample, error) {
-	v, _, _, err := p.api.Query(ctx, q, at)
+	res, err := p.api.query(ctx, q, at)
 	if err != nil {
 		return nil, p.queryError(ctx, q, err)
 	}
@@ -239,23 +233,30 @@ func (p *Prometheus) query(ctx context.Context, q string, at time.Time, label st
 		s.value += x
 		out[key] = s
 	}
-	switch r := v.(type) {
-	case prommodel.Vector:
-		for _, s := range r {
+	switch res.ResultType {
+	case "vector":
+		var series []promSeries
+		if err := json.Unmarshal(res.Result, &series); err != nil {
+			return nil, p.queryError(ctx, q, fmt.Errorf("reading the vector: %w", err))
+		}
+		for _, s := range series {
 			key := ""
 			if label != "" {
-				key = string(s.Metric[prommodel.LabelName(label)])
+				key = s.Metric[label]
 			}
-			add(key, s.Timestamp.Time(), float64(s.Value))
+			add(key, s.Value.At, s.Value.Value)
 		}
-	case *prommodel.Scalar:
+	case "scalar":
 		if label != "" {
 			return nil, fmt.Errorf("prometheus %s: query %q: got a scalar, expected a vector with a %q label", p.name, q, label)
 		}
-		add("", r.Timestamp.Time(), float64(r.Value))
-	case nil:
+		var pt promPoint
+		if err := json.Unmarshal(res.Result, &pt); err != nil {
+			return nil, p.queryError(ctx, q, fmt.Errorf("reading the scalar: %w", err))
+		}
+		add("", pt.At, pt.Value)
 	default:
-		return nil, fmt.Errorf("prometheus %s: query %q: got a %s, expected a vector", p.name, q, v.Type())
+		return nil, fmt.Errorf("prometheus %s: query %q: got a %s, expected a vector", p.name, q, res.ResultType)
 	}
 	return out, nil
 }
@@ -401,12 +402,12 @@ func orders(x float64) int64 {
 // query's.
 func (p *Prometheus) backfill(ctx context.Context, now time.Time) ([]model.Event, error) {
 	b := p.cfg.Backlog
-	r := promv1.Range{Start: now.Add(-b.Backfill), End: now, Step: b.Step}
+	r := promRange{start: now.Add(-b.Backfill), end: now, step: b.Step}
 	waiting, err := p.queryRange(ctx, b.Waiting, r)
 	if err != nil {
 		return nil, err
 	}
-	var inflow, shipped map[prommodel.Time]float64
+	var inflow, shipped map[time.Time]float64
 	if b.Inflow != "" {
 		if inflow, err = p.queryRange(ctx, b.Inflow, r); err != nil {
 			return nil, err
@@ -417,14 +418,13 @@ func (p *Prometheus) backfill(ctx context.Context, now time.Time) ([]model.Event
 			return nil, err
 		}
 	}
-	end := prommodel.TimeFromUnixNano(now.UnixNano())
-	times := make([]prommodel.Time, 0, len(waiting))
+	times := make([]time.Time, 0, len(waiting))
 	for t := range waiting {
-		if t.Before(end) {
+		if t.Before(now) {
 			times = append(times, t)
 		}
 	}
-	slices.Sort(times)
+	slices.SortFunc(times, time.Time.Compare)
 	events := make([]model.Event, 0, len(times))
 	for _, t := range times {
 		obs := model.BacklogObservation{Waiting: orders(waiting[t])}
@@ -436,33 +436,39 @@ func (p *Prometheus) backfill(ctx context.Context, now time.Time) ([]model.Event
 			x = max(x, 0)
 			obs.Shipped = &x
 		}
-		events = append(events, model.Event{At: p.clock.Offset(t.Time()), Source: p.name, Body: obs})
+		events = append(events, model.Event{At: p.clock.Offset(t), Source: p.name, Body: obs})
 	}
 	return events, nil
 }
 
+// promRange is a range query's span and resolution.
+type promRange struct {
+	start, end time.Time
+	step       time.Duration
+}
+
 // queryRange runs a range query and returns its values by time, summing the
 // series.
-func (p *Prometheus) queryRange(ctx context.Context, q string, r promv1.Range) (map[prommodel.Time]float64, error) {
-	v, _, _, err := p.api.QueryRange(ctx, q, r)
+func (p *Prometheus) queryRange(ctx context.Context, q string, r promRange) (map[time.Time]float64, error) {
+	res, err := p.api.queryRange(ctx, q, r.start, r.end, r.step)
 	if err != nil {
 		return nil, p.queryError(ctx, q, err)
 	}
-	out := map[prommodel.Time]float64{}
-	switch m := v.(type) {
-	case prommodel.Matrix:
-		for _, series := range m {
-			for _, s := range series.Values {
-				x := float64(s.Value)
-				if math.IsNaN(x) || math.IsInf(x, 0) {
-					continue
-				}
-				out[s.Timestamp] += x
+	if res.ResultType != "matrix" {
+		return nil, fmt.Errorf("prometheus %s: range query %q: got a %s, expected a matrix", p.name, q, res.ResultType)
+	}
+	var series []promSeries
+	if err := json.Unmarshal(res.Result, &series); err != nil {
+		return nil, p.queryError(ctx, q, fmt.Errorf("reading the matrix: %w", err))
+	}
+	out := map[time.Time]float64{}
+	for _, s := range series {
+		for _, pt := range s.Values {
+			if math.IsNaN(pt.Value) || math.IsInf(pt.Value, 0) {
+				continue
 			}
+			out[pt.At] += pt.Value
 		}
-	case nil:
-	default:
-		return nil, fmt.Errorf("prometheus %s: range query %q: got a %s, expected a matrix", p.name, q, v.Type())
 	}
 	return out, nil
 }

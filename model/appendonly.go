@@ -20,6 +20,7 @@ func (s *State) takeAppendOnly() appendOnly {
 	l := appendOnly{timeline: s.Timeline, points: s.Backlog.Points, posts: s.Complaints.Posts, decisions: s.Decisions,
 		history: make([][]HostPoint, len(s.Hosts))}
 	s.Timeline, s.Backlog.Points, s.Complaints.Posts, s.Decisions = nil, nil, nil, nil
+	s.listsAside = true
 	for i := range s.Hosts {
 		l.history[i], s.Hosts[i].History = s.Hosts[i].History, nil
 	}
@@ -29,6 +30,7 @@ func (s *State) takeAppendOnly() appendOnly {
 // putAppendOnly sets s's append-only lists; l has one history per host group.
 func (s *State) putAppendOnly(l appendOnly) {
 	s.Timeline, s.Backlog.Points, s.Complaints.Posts, s.Decisions = l.timeline, l.points, l.posts, l.decisions
+	s.listsAside = false
 	for i := range s.Hosts {
 		s.Hosts[i].History = l.history[i]
 	}

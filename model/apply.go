@@ -17,6 +17,9 @@ func Apply(s *State, e Event) {
 	if s.hostIndex == nil {
 		*s = NewState(nil)
 	}
+	if len(s.Alerts) > 0 {
+		evaluateAlerts(s, e.At, false, !s.listsAside) // the minutes before this event, without it
+	}
 	if e.At > s.Now {
 		s.Now = e.At
 	}
@@ -56,6 +59,10 @@ func Apply(s *State, e Event) {
 		s.Rev.Injects++
 	case Acknowledgement:
 		applyAck(s, e.At, b)
+	case AlertAck:
+		if !applyAlertAck(s, e.At, b) {
+			return // nothing to acknowledge: no line either
+		}
 	case SourceHealth:
 		applySourceHealth(s, e.At, b)
 	}
@@ -420,6 +427,10 @@ func timelineText(s *State, e Event) string {
 	case Acknowledgement:
 		if w, ok := s.Warning(b.Warning); ok {
 			return fmt.Sprintf("%s acknowledged %s warning: %s", b.By, w.CarrierName, w.Headline)
+		}
+	case AlertAck:
+		if a, ok := s.Alert(b.Alert); ok {
+			return fmt.Sprintf("%s acknowledged alert: %s", b.By, a.Rule.Title())
 		}
 	case SourceHealth:
 		if b.Status != HealthOK {

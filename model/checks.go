@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"reflect"
@@ -155,6 +156,9 @@ func (c *checker) fieldsOf(v reflect.Value, ti *typeInfo, ptr string) {
 		}
 		c.field(fv, f, ptr)
 	}
+	if ti == alertRuleInfo() && v.CanAddr() && c.mode != checkNone {
+		c.alertRule(v.Addr().Interface().(*AlertRule), ptr)
+	}
 }
 
 // field runs one field's checks and goes inside it; parent is the
@@ -263,7 +267,8 @@ func (c *checker) word(s string, f *fieldInfo, parent string) {
 		return
 	}
 	if f.checks.id && !validGroupID(s) {
-		c.add(parent+"/"+f.name, "bad host group id %q: expected lower-case letters, digits and '-' ([a-z0-9-]+)", s)
+		what := cmp.Or(f.checks.idOf, "host group")
+		c.add(parent+"/"+f.name, "bad %s id %q: expected lower-case letters, digits and '-' ([a-z0-9-]+)", what, s)
 	}
 	if ref := f.checks.ref; ref != "" && c.mode == checkScenario && c.decl != nil && !c.decl.ids[ref][s] {
 		c.add(parent+"/"+f.name, "unknown %s %q: expected an id declared under %s%s", refNames[ref], s, ref, c.decl.list(ref))
@@ -517,5 +522,66 @@ func (c *checker) timelineOrder(items []*Item, ptrs []string, bad []bool) {
 		} else {
 			c.add(idPtr, "warning %q is %s but never issued earlier in the timeline", id, what)
 		}
+	}
+}
+
+// alertRuleInfo is the type info of AlertRule, whose kinds are its fields
+// tagged kind.
+func alertRuleInfo() *typeInfo { return infoOf(reflect.TypeFor[AlertRule]()) }
+
+// alertRule checks what an alert rule needs beyond its tags: exactly one
+// kind, and spans of at least a minute (rules are evaluated once a minute).
+func (c *checker) alertRule(r *AlertRule, ptr string) {
+	var kinds []string
+	refusedKind := false
+	rv, ti := reflect.ValueOf(r).Elem(), alertRuleInfo()
+	for i := range ti.fields {
+		f := &ti.fields[i]
+		if f.kind == "" {
+			continue
+		}
+		if !f.value(rv).IsNil() {
+			kinds = append(kinds, f.name)
+		}
+		refusedKind = refusedKind || (len(c.failed) > 0 && c.refused(ptr+"/"+f.name))
+	}
+	var all []string
+	for _, f := range ti.fields {
+		if f.kind != "" {
+			all = append(all, f.name)
+		}
+	}
+	switch {
+	case len(kinds) == 0 && !refusedKind:
+		c.add(ptr, "no alert kind: expected exactly one of %s", strings.Join(all, ", "))
+	case len(kinds) > 1:
+		for _, k := range kinds[1:] {
+			c.out = append(c.out, fieldProblem{ptr: ptr + "/" + k, key: true,
+				msg: fmt.Sprintf("more than one alert kind (%s): expected exactly one of %s", strings.Join(kinds, ", "), strings.Join(all, ", "))})
+		}
+	}
+	span := func(kind, field string, d time.Duration, optional bool) {
+		fptr := ptr + "/" + kind + "/" + field
+		if d >= minAlertDuration || optional && d == 0 && !c.present(fptr) || c.refused(fptr) {
+			return
+		}
+		if d == 0 && !c.present(fptr) {
+			return // missing: the tag check said so
+		}
+		c.add(fptr, "must be at least 1m (rules are evaluated once a minute), got %s", d)
+	}
+	switch {
+	case r.BacklogGrowing != nil:
+		span("backlog_growing", "for", r.BacklogGrowing.For, false)
+	case r.ETASlip != nil:
+		span("eta_slip", "by", r.ETASlip.By, false)
+		span("eta_slip", "window", r.ETASlip.Window, true)
+	case r.ComplaintSpike != nil:
+		span("complaint_spike", "window", r.ComplaintSpike.Window, true)
+		span("complaint_spike", "baseline", r.ComplaintSpike.Baseline, true)
+	case r.SourceStale != nil:
+		span("source_stale", "for", r.SourceStale.For, false)
+	case r.HostsStalled != nil:
+		span("hosts_stalled", "for", r.HostsStalled.For, false)
 	}
 }

@@ -287,11 +287,13 @@ func (c *Cursor) endFold() {
 	taken := make([]*State, 0, len(c.snaps)-f.firstSnap)
 	for i := f.firstSnap; i < len(c.snaps); i++ {
 		taken = append(taken, &c.snaps[i].state)
+		c.snaps[i].state.listsAside = false // they get their lists below
 	}
 	tail := c.state.takeAppendOnly()
 	ref := c.ahead.or(f.base)
 	lists := spliceAppendOnly(f.base, tail, ref, taken)
 	c.state.putAppendOnly(lists)
+	c.evaluateAlerts() // the rules on history, which wait for the lists
 	if anyMoved(f.base, tail, lists) {
 		for i := c.nearestSnapshot(f.pos); i >= 0 && c.snaps[i].state.rebaseAppendOnly(f.base, tail, lists); i-- {
 		}
@@ -464,7 +466,7 @@ func (c *Cursor) StateAt(k int, clock time.Duration) State {
 			Apply(&st, e)
 		}
 	}
-	st.Now = max(clock, st.Now)
+	st.AdvanceTo(max(clock, st.Now))
 	return st
 }
 
@@ -559,4 +561,23 @@ func (c *Cursor) lastAt() time.Duration {
 func (c *Cursor) setClock(t time.Duration) {
 	c.clock = t
 	c.state.Now = t
+	if c.fold == nil { // else when the fold ends, with the lists back
+		c.evaluateAlerts()
+	}
+}
+
+// evaluateAlerts evaluates the alert rules up to the state's time: the
+// minutes whose events are all applied (an event still to come at that
+// very time, as when stepping through events of one time, leaves its
+// minute for later).
+func (c *Cursor) evaluateAlerts() {
+	if len(c.state.Alerts) == 0 {
+		return
+	}
+	t := c.state.Now
+	if c.pos < len(c.events) && c.events[c.pos].At <= t {
+		c.state.evaluateAlertsBefore(c.events[c.pos].At)
+		return
+	}
+	c.state.EvaluateAlerts(t)
 }

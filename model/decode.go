@@ -67,6 +67,7 @@ type fieldChecks struct {
 	min      *float64 // no less than
 	ref      string   // names a declaration of this section (scenario files)
 	id       bool     // lower-case letters, digits and '-'
+	idOf     string   // what the id names in messages (id=alert); default host group
 	oneOf    []string // one of these words
 	items    bool     // a list of non-empty strings
 	unique   string   // a list of declarations whose ids are unique: what they are
@@ -189,7 +190,7 @@ func parseChecks(tag string) fieldChecks {
 		case "ref":
 			c.ref = v
 		case "id":
-			c.id = true
+			c.id, c.idOf = true, v
 		case "oneof":
 			c.oneOf = strings.Split(v, "|")
 		case "items":

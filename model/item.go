@@ -37,6 +37,7 @@ type Item struct {
 	Decision      *Decision      `json:"decision,omitzero" kind:"decision" format:"wire" doc:"A decision recorded against an inject."`
 	Check         *ExpectedCheck `json:"check,omitzero" kind:"check" format:"wire" doc:"A facilitator scores an expected action."`
 	WhatIf        *WhatIf        `json:"whatif,omitzero" kind:"whatif" format:"wire" doc:"A what-if on the backlog's shipping capacity."`
+	AlertAck      *AlertAck      `json:"alert_ack,omitzero" kind:"alert-ack" format:"wire" doc:"A responder acknowledges an alert."`
 }
 
 // Body is the item's event body: its one kind, or nil without one (with
@@ -77,6 +78,7 @@ type ScenarioFile struct {
 	Carriers   []CarrierDef   `json:"carriers,omitzero" check:"unique=carrier" doc:"Carriers that may post warnings. Ids are unique."`
 	Topics     []TopicDef     `json:"topics,omitzero" check:"unique=topic" doc:"Seller-complaint topics. Ids are unique."`
 	Runbook    []StepDef      `json:"runbook,omitzero" check:"unique=runbook step" doc:"Runbook steps in display order. Ids are unique."`
+	Alerts     []AlertRule    `json:"alerts,omitzero" check:"unique=alert" doc:"Alert rules: conditions that fire an alert in the console. Ids are unique; each rule has exactly one kind."`
 	// PromiseClasses name the classes the backlog is split by, so that
 	// a split is checked against them and shown by name.
 	PromiseClasses []PromiseClassDef `json:"promise_classes,omitzero" check:"unique=promise class" doc:"Delivery promises the backlog is split by (backlog.promise), in display order, e.g. same-day, next-day, two-day, standard. Ids are unique."`

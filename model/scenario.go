@@ -11,6 +11,7 @@ type Scenario struct {
 	Carriers   []CarrierDef
 	Topics     []TopicDef
 	Runbook    []StepDef
+	Alerts     []AlertRule
 	// PromiseClasses are the backlog's delivery promises, in display order.
 	PromiseClasses []PromiseClassDef
 	Events         []Event // sorted by At; file order kept for equal offsets

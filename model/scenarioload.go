@@ -216,7 +216,7 @@ func (l *loader) top(p *yamlPart) ScenarioFile {
 		f = ScenarioFile{}
 		decodeObject(raw, reflect.ValueOf(&f).Elem(), "", l.opts, &fps)
 	}
-	c := checker{mode: checkScenario, doc: p,
+	c := checker{mode: checkScenario, doc: p, decl: declare(&f), // the alert rules refer to the declarations
 		line: func(ptr string) int { return p.pos(ptr, false).line }}
 	c.noteFailed(fps)
 	v := reflect.ValueOf(&f).Elem()
@@ -546,7 +546,8 @@ func atOf(it *Item) int64 {
 
 // build makes the scenario of a file with no problems.
 func build(file string, f *ScenarioFile, inOrder []*loadedItem) *Scenario {
-	sc := &Scenario{Name: Sanitize(scenarioName(file), MaxNameLen), Meta: f.Meta, HostGroups: f.HostGroups, Runbook: f.Runbook}
+	sc := &Scenario{Name: Sanitize(scenarioName(file), MaxNameLen), Meta: f.Meta, HostGroups: f.HostGroups, Runbook: f.Runbook,
+		Alerts: f.Alerts}
 	for _, c := range f.Carriers {
 		if c.Name == "" {
 			c.Name = c.ID

@@ -132,6 +132,8 @@ func (g *schemaGen) object(t reflect.Type) *schemaNode {
 		}
 	}
 	switch t {
+	case reflect.TypeFor[AlertRule]():
+		n.OneOf = kinds
 	case reflect.TypeFor[Item]():
 		n.OneOf = kinds
 		if g.scenario {

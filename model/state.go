@@ -25,6 +25,7 @@ type State struct {
 	WhatIf     WhatIf // Factor 0: none
 	Timeline   []Entry
 	Sources    []SourceStatus
+	Alerts     []Alert // one per rule, in the rules' order
 
 	// Rev counts changes per part, so that views re-render only the parts that
 	// changed. Equal revisions of one part mean equal content within one
@@ -39,11 +40,15 @@ type State struct {
 	topicIndex   map[string]int
 	injectIndex  map[string]int
 	carrierNames map[string]string // declared carriers; never modified after NewState
+	// listsAside is set while a cursor's fold holds the append-only lists
+	// (takeAppendOnly): Apply then leaves the alert rules on history to
+	// the fold's end.
+	listsAside bool
 }
 
 // Revisions counts the changes applied to each part of a State.
 type Revisions struct {
-	Hosts, Backlog, Warnings, Complaints, Runbook, Injects, Timeline, Sources int
+	Hosts, Backlog, Warnings, Complaints, Runbook, Injects, Timeline, Sources, Alerts int
 }
 
 // HostGroup is a host group's current counts and its recovery history.
@@ -332,6 +337,7 @@ func NewState(sc *Scenario) State {
 		s.stepIndex[st.ID] = len(s.Runbook)
 		s.Runbook = append(s.Runbook, Step{ID: st.ID, Title: st.Title, Detail: st.Detail, State: StepPending})
 	}
+	s.Alerts = newAlerts(sc.Alerts)
 	return s
 }
 
@@ -359,6 +365,7 @@ func (s State) Clone() State {
 	c.Decisions = capped(s.Decisions)
 	c.Timeline = capped(s.Timeline)
 	c.Sources = slices.Clone(s.Sources)
+	c.Alerts = cloneAlerts(s.Alerts)
 	c.hostIndex = maps.Clone(s.hostIndex)
 	c.warningIndex = maps.Clone(s.warningIndex)
 	c.stepIndex = maps.Clone(s.stepIndex)
@@ -373,7 +380,7 @@ func capped[T any](s []T) []T { return s[:len(s):len(s)] }
 
 // mutableSize is roughly how many elements Clone copies.
 func (s State) mutableSize() int {
-	n := len(s.Hosts) + len(s.Warnings) + len(s.Runbook) + len(s.Sources) + len(s.Injects)
+	n := len(s.Hosts) + len(s.Warnings) + len(s.Runbook) + len(s.Sources) + len(s.Injects) + len(s.Alerts)
 	for _, t := range s.Complaints.Topics {
 		n += 1 + len(t.Hourly)
 	}

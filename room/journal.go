@@ -223,7 +223,7 @@ func JournalHeader(sc *model.Scenario, live bool) journal.Header {
 		kind = "live"
 	}
 	decl, _ := json.Marshal(declarations{Name: sc.Name, Meta: sc.Meta, HostGroups: sc.HostGroups,
-		Carriers: sc.Carriers, Topics: sc.Topics, Runbook: sc.Runbook, PromiseClasses: sc.PromiseClasses})
+		Carriers: sc.Carriers, Topics: sc.Topics, Runbook: sc.Runbook, Alerts: sc.Alerts, PromiseClasses: sc.PromiseClasses})
 	return journal.Header{Kind: kind, Name: sc.Meta.Title, Identity: Identity(sc, live), Declarations: string(decl)}
 }
 
@@ -236,6 +236,7 @@ type declarations struct {
 	Carriers   []model.CarrierDef
 	Topics     []model.TopicDef
 	Runbook    []model.StepDef
+	Alerts     []model.AlertRule // not in the identity: rules say what to watch, not what happened
 	// PromiseClasses name the backlog's split; absent in older journals.
 	PromiseClasses []model.PromiseClassDef `json:",omitempty"`
 }
@@ -261,7 +262,7 @@ func ScenarioOf(log journal.Log) (*model.Scenario, error) {
 		return nil, fmt.Errorf("the journal does not say what incident it is (no declarations in its header): %v", err)
 	}
 	sc := &model.Scenario{Name: d.Name, Meta: d.Meta, HostGroups: d.HostGroups, Carriers: d.Carriers,
-		Topics: d.Topics, Runbook: d.Runbook, PromiseClasses: d.PromiseClasses}
+		Topics: d.Topics, Runbook: d.Runbook, Alerts: d.Alerts, PromiseClasses: d.PromiseClasses}
 	rs, err := readJournal(log)
 	if err != nil {
 		return nil, err

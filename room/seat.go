@@ -285,7 +285,7 @@ func allowed(m Member, body model.Body) error {
 		if !m.Role.Facilitates() {
 			return refuse("only a commander controls injects, scores and what-ifs; you (%s) are a %s", m.Name, m.Role)
 		}
-	case model.Acknowledgement, model.RunbookStepChange, model.Note, model.Decision:
+	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision:
 		if !m.Role.Acts() {
 			return refuse("%s is an observer: observers see everything and change nothing", m.Name)
 		}
@@ -335,6 +335,14 @@ func validLocked(st *model.State, body model.Body) error {
 			return refuse("%s's warning is resolved: nothing to acknowledge", w.CarrierName)
 		case w.Acked:
 			return refuse("already acknowledged by %s", w.AckedBy)
+		}
+	case model.AlertAck:
+		a, ok := st.Alert(b.Alert)
+		if !ok {
+			return refuse("there is no alert %q to acknowledge", model.Visible(b.Alert))
+		}
+		if f, fired := a.Latest(); !fired || f.Acked {
+			return refuse("alert %q has nothing to acknowledge", model.Visible(b.Alert))
 		}
 	case model.RunbookStepChange:
 		if !stepExists(st, b.Step) {

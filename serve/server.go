@@ -9,6 +9,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
@@ -38,6 +39,11 @@ type Config struct {
 	Room *room.Room
 	// Logger gets a line for every session and refused key; nil discards.
 	Logger *slog.Logger
+	// NoBell keeps every session's terminal bell quiet when an alert fires.
+	NoBell bool
+	// Zone is the zone a console shows wall-clock times in when its client
+	// sends no TZ of its own (ssh -o SetEnv=TZ=Europe/Berlin); nil is UTC.
+	Zone *time.Location
 }
 
 // Server serves one room over SSH: each session a console of its own over
@@ -48,7 +54,9 @@ type Server struct {
 	addr   string
 	signer gossh.Signer
 	ssh    *ssh.Server
-	seq    atomic.Uint64 // numbers sessions, for their ids
+	seq    atomic.Uint64  // numbers sessions, for their ids
+	noBell bool           // sessions' consoles ring no bell
+	zone   *time.Location // the consoles' zone, unless a client sends its TZ
 
 	mu       sync.Mutex
 	team     *Team
@@ -75,7 +83,8 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, sessions: map[*session]struct{}{}}
+	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, zone: cfg.Zone,
+		sessions: map[*session]struct{}{}, noBell: cfg.NoBell}
 	s.ssh, err = wish.NewServer(
 		wish.WithVersion("warroom"),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },

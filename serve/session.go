@@ -278,7 +278,8 @@ func (sess *session) startRun() *consoleRun {
 	sess.run = run
 	sess.mu.Unlock()
 
-	opts := tui.Options{Seat: sess.seat, Role: consoleRole(role), Renderer: renderer}
+	opts := tui.Options{Seat: sess.seat, Role: consoleRole(role), Renderer: renderer, NoBell: sess.srv.noBell}
+	opts.Zone, opts.Status = sess.zone()
 	run.term = tui.NewTerminal(sess.srv.room, opts, run.input, sess.ssh, size.Width, size.Height, tea.WithoutSignalHandler())
 	run.winch <- size
 	_ = run.term.Enter() // a client already gone ends the console through its input
@@ -359,4 +360,20 @@ func (in *runInput) Read(p []byte) (int, error) {
 	n := copy(p, in.rest)
 	in.rest = in.rest[n:]
 	return n, nil
+}
+
+// zone is the zone the session's console shows times in: the TZ its client
+// sent (ssh -o SetEnv=TZ=Europe/Berlin), else the server's. A TZ that
+// cannot be read leaves the server's, and the console says so.
+func (sess *session) zone() (*time.Location, string) {
+	tz := sess.getenv("TZ")
+	if tz == "" {
+		return sess.srv.zone, ""
+	}
+	loc, err := tui.ChooseZone("", false, sess.getenv)
+	if err != nil {
+		sess.srv.log.Info("client TZ not used", "member", sess.member().Name, "session", sess.id, "err", err)
+		return sess.srv.zone, "your " + err.Error() + " · times are in the server's zone"
+	}
+	return loc, ""
 }

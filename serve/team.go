@@ -6,12 +6,9 @@ package serve
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/warroom/warroom/model"
@@ -70,95 +67,105 @@ func (t *Team) Member(name string) (Member, bool) {
 // debrief and presence, and must read the same everywhere.
 var memberName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 
+// teamDoc is the file as written.
+type teamDoc struct {
+	Members []memberDoc `json:"members,omitzero" doc:"Who may enter the room."`
+}
+
 // memberDoc is one entry of the file as written.
 type memberDoc struct {
-	Name string   `yaml:"name"`
-	Role string   `yaml:"role"`
-	Keys []string `yaml:"keys"`
+	Name string   `json:"name,omitzero" doc:"The member's name, as the timeline shows it."`
+	Role string   `json:"role,omitzero" doc:"commander, responder or observer."`
+	Keys []string `json:"keys,omitzero" doc:"Public keys, each a line of authorized_keys."`
 }
 
 // LoadTeam parses and checks a team file. Every problem is reported as
 // file:line:col: field: message (a model.ProblemList), not only the first.
+// The YAML is read by the model's typed decoder (model.DecodeYAML), as a
+// scenario file or a config is.
 func LoadTeam(file string, data []byte) (*Team, error) {
 	l := teamLoader{file: file}
 	if len(data) > MaxTeamFile {
-		l.add(nil, "", fmt.Sprintf("the file is %d bytes; a team file may be at most %d", len(data), MaxTeamFile))
+		l.problems = append(l.problems, model.Problem{File: file, Line: 1, Col: 1,
+			Message: fmt.Sprintf("the file is %d bytes; a team file may be at most %d", len(data), MaxTeamFile)})
 		return nil, l.problems
 	}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		l.yamlError(err, "")
-		return nil, l.problems
+	var f teamDoc
+	doc, problems := model.DecodeYAML(file, data, &f)
+	if doc == nil {
+		if len(problems) == 1 && problems[0].Field == "" && strings.HasPrefix(problems[0].Message, "empty document") {
+			problems[0].Field, problems[0].Message = "members", "the file is empty: want a list of members (see fixtures/README.md, Team file)"
+		}
+		return nil, problems
+	}
+	l.doc, l.problems = doc, problems
+	refused := map[string]bool{}
+	for _, p := range problems {
+		refused[p.Field] = true
+		if p.Field == "" {
+			return nil, problems // a syntax problem: nothing more to say
+		}
+	}
+	if len(f.Members) == 0 && !refused["members"] {
+		l.add("members", "want a list of at least one member")
 	}
 	team := &Team{File: file, byKey: map[string]int{}}
-	members := l.membersNode(f)
-	if members == nil {
-		return nil, l.problems
-	}
 	names := map[string]string{}    // name → where first given
 	keyOwner := map[string]string{} // key → member that has it
-	for i, node := range members.Values {
+	for i, md := range f.Members {
 		field := fmt.Sprintf("members[%d]", i)
-		doc, err := decodeMember(node)
-		if err != nil {
-			l.yamlError(err, field)
-			if _, isYAML := err.(yaml.Error); !isYAML {
-				l.problems[len(l.problems)-1].Line, l.problems[len(l.problems)-1].Col = position(node)
-			}
-			continue
-		}
-		m := Member{Name: doc.Name}
+		m := Member{Name: md.Name}
 		ok := true
 		switch {
-		case doc.Name == "":
-			l.add(node, field+".name", "missing: every member needs a name")
+		case refused[field+".name"]:
 			ok = false
-		case !memberName.MatchString(doc.Name):
-			l.add(valueNode(node, "name"), field+".name",
-				fmt.Sprintf("%s: a name is 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit", model.Visible(doc.Name)))
+		case md.Name == "":
+			l.add(field+".name", "missing: every member needs a name")
 			ok = false
-		case names[doc.Name] != "":
-			l.add(valueNode(node, "name"), field+".name", fmt.Sprintf("%s is already the name of %s", doc.Name, names[doc.Name]))
+		case !memberName.MatchString(md.Name):
+			l.add(field+".name",
+				fmt.Sprintf("%s: a name is 1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit", model.Visible(md.Name)))
+			ok = false
+		case names[md.Name] != "":
+			l.add(field+".name", fmt.Sprintf("%s is already the name of %s", md.Name, names[md.Name]))
 			ok = false
 		default:
-			names[doc.Name] = field
+			names[md.Name] = field
 		}
-		role, err := room.ParseRole(doc.Role)
-		if doc.Role == "" {
-			l.add(node, field+".role", "missing: want commander, responder or observer")
+		role, err := room.ParseRole(md.Role)
+		switch {
+		case refused[field+".role"]:
 			ok = false
-		} else if err != nil {
-			l.add(valueNode(node, "role"), field+".role", fmt.Sprintf("%s: want commander, responder or observer", model.Visible(doc.Role)))
+		case md.Role == "":
+			l.add(field+".role", "missing: want commander, responder or observer")
+			ok = false
+		case err != nil:
+			l.add(field+".role", fmt.Sprintf("%s: want commander, responder or observer", model.Visible(md.Role)))
 			ok = false
 		}
 		m.Role = role
-		if len(doc.Keys) == 0 {
-			l.add(node, field+".keys", "missing: a member needs at least one public key (a line of authorized_keys, e.g. \"ssh-ed25519 AAAA… ana@laptop\")")
+		if len(md.Keys) == 0 && !refused[field+".keys"] {
+			l.add(field+".keys", "missing: a member needs at least one public key (a line of authorized_keys, e.g. \"ssh-ed25519 AAAA… ana@laptop\")")
 			ok = false
 		}
-		keyNodes := seqValues(valueNode(node, "keys"))
-		for j, line := range doc.Keys {
+		for j, line := range md.Keys {
 			kf := fmt.Sprintf("%s.keys[%d]", field, j)
-			var kn ast.Node = node
-			if j < len(keyNodes) {
-				kn = keyNodes[j]
-			}
 			key, _, _, _, err := gossh.ParseAuthorizedKey([]byte(line))
 			if err != nil {
-				l.add(kn, kf, "not a public key: want a line of authorized_keys, e.g. \"ssh-ed25519 AAAA… ana@laptop\"")
+				l.add(kf, "not a public key: want a line of authorized_keys, e.g. \"ssh-ed25519 AAAA… ana@laptop\"")
 				ok = false
 				continue
 			}
 			wire := string(key.Marshal())
 			if owner, dup := keyOwner[wire]; dup {
-				l.add(kn, kf, fmt.Sprintf("this key is already %s's: a key names one member", owner))
+				l.add(kf, fmt.Sprintf("this key is already %s's: a key names one member", owner))
 				ok = false
 				continue
 			}
-			keyOwner[wire] = doc.Name
+			keyOwner[wire] = md.Name
 			m.Keys = append(m.Keys, key)
 		}
-		if ok {
+		if ok && !refused[field] {
 			for _, k := range m.Keys {
 				team.byKey[string(k.Marshal())] = len(team.Members)
 			}
@@ -166,128 +173,26 @@ func LoadTeam(file string, data []byte) (*Team, error) {
 		}
 	}
 	if len(l.problems) > 0 {
+		slices.SortStableFunc(l.problems, func(a, b model.Problem) int {
+			if a.Line != b.Line {
+				return a.Line - b.Line
+			}
+			return a.Col - b.Col
+		})
 		return nil, l.problems
 	}
 	return team, nil
 }
 
-// decodeMember decodes one member. The decoder panics on some malformed
-// input (a tag on a flow mapping's value, found by fuzzing); a team file is
-// re-read by a running server on SIGHUP, so that is an error, not a crash.
-func decodeMember(node ast.Node) (doc memberDoc, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("this member cannot be read as name, role and keys")
-		}
-	}()
-	err = yaml.NodeToValue(node, &doc, yaml.Strict())
-	return doc, err
-}
-
-// position is a node's line and column, 1:1 when it has none.
-func position(n ast.Node) (line, col int) {
-	if n != nil {
-		if tk := n.GetToken(); tk != nil && tk.Position != nil {
-			return tk.Position.Line, tk.Position.Column
-		}
-	}
-	return 1, 1
-}
-
 // teamLoader collects the problems of one file.
 type teamLoader struct {
 	file     string
+	doc      *model.YAMLDoc
 	problems model.ProblemList
 }
 
-func (l *teamLoader) add(n ast.Node, field, msg string) {
-	line, col := position(n)
-	l.problems = append(l.problems, model.Problem{File: l.file, Line: line, Col: col, Field: field, Message: msg})
-}
-
-// yamlError turns a parser or decoder error into a problem at its token.
-func (l *teamLoader) yamlError(err error, field string) {
-	line, col, msg := 1, 1, err.Error()
-	if ye, ok := err.(yaml.Error); ok {
-		msg = ye.GetMessage()
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line, col = tk.Position.Line, tk.Position.Column
-		}
-		if uf, ok := err.(*yaml.UnknownFieldError); ok {
-			name := strings.TrimSpace(tokenValue(uf.GetToken()))
-			msg = fmt.Sprintf("unknown field %s: a member has name, role and keys", model.Visible(name))
-			if field != "" && name != "" {
-				field += "." + name
-			}
-		}
-	}
-	l.problems = append(l.problems, model.Problem{File: l.file, Line: line, Col: col, Field: field, Message: model.Visible(msg)})
-}
-
-func tokenValue(tk *token.Token) string {
-	if tk == nil {
-		return ""
-	}
-	return tk.Value
-}
-
-// membersNode finds the members list, reporting what is wrong around it.
-func (l *teamLoader) membersNode(f *ast.File) *ast.SequenceNode {
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		l.add(nil, "members", "the file is empty: want a list of members (see fixtures/README.md, Team file)")
-		return nil
-	}
-	body := f.Docs[0].Body
-	top, ok := body.(*ast.MappingNode)
-	if !ok {
-		if mv, isOne := body.(*ast.MappingValueNode); isOne {
-			top = &ast.MappingNode{BaseNode: mv.BaseNode, Values: []*ast.MappingValueNode{mv}}
-		} else {
-			l.add(body, "", "want a mapping with a members list")
-			return nil
-		}
-	}
-	var members ast.Node
-	for _, mv := range top.Values {
-		if key := mv.Key.String(); key == "members" {
-			members = mv.Value
-			continue
-		}
-		l.add(mv.Key, model.Visible(mv.Key.String()), "unknown field: a team file has members only")
-	}
-	if members == nil {
-		l.add(body, "members", "missing: want a list of members")
-		return nil
-	}
-	seq, ok := members.(*ast.SequenceNode)
-	if !ok || len(seq.Values) == 0 {
-		l.add(members, "members", "want a list of at least one member")
-		return nil
-	}
-	return seq
-}
-
-// valueNode is the value of key in a mapping node, or the node itself when
-// it has none (so a problem still has a position).
-func valueNode(n ast.Node, key string) ast.Node {
-	var values []*ast.MappingValueNode
-	switch m := n.(type) {
-	case *ast.MappingNode:
-		values = m.Values
-	case *ast.MappingValueNode:
-		values = []*ast.MappingValueNode{m}
-	}
-	for _, mv := range values {
-		if mv.Key.String() == key {
-			return mv.Value
-		}
-	}
-	return n
-}
-
-func seqValues(n ast.Node) []ast.Node {
-	if s, ok := n.(*ast.SequenceNode); ok {
-		return s.Values
-	}
-	return nil
+// add reports a problem at a field's place, or where a missing field
+// should be.
+func (l *teamLoader) add(field, msg string) {
+	l.problems = append(l.problems, l.doc.Problem(field, "%s", msg))
 }

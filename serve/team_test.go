@@ -66,7 +66,8 @@ func TestLoadTeamProblems(t *testing.T) {
 		want       []string // "line:col: field: message start"
 	}{
 		{"empty", "", []string{"1:1: members: the file is empty"}},
-		{"not a list", "members: ana\n", []string{"1:10: members: want a list of at least one member"}},
+		{"not a list", "members: ana\n", []string{"1:10: members: expected a list, got a string \"ana\""}},
+		{"an empty list", "members: []\n", []string{"1:10: members: want a list of at least one member"}},
 		{"unknown top field", "members:\n  - {name: ana, role: commander, keys: [\"" + k1 + "\"]}\nadmins: []\n",
 			[]string{"3:1: admins: unknown field"}},
 		{"bad role", "members:\n  - name: ana\n    role: admin\n    keys: [\"" + k1 + "\"]\n",

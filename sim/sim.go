@@ -18,9 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/warroom/warroom/model"
 )
 
@@ -36,8 +33,6 @@ type Simulator struct {
 
 	mu  sync.Mutex // guards cur, which is not safe for concurrent use
 	cur *model.Cursor
-
-	registry *prometheus.Registry
 }
 
 // New serves sc from offset start, moving speed simulated seconds per real
@@ -67,8 +62,6 @@ func NewTimeline(sc *model.Scenario, tl Timeline, now func() time.Time) *Simulat
 		t0:    tl.Began,
 		cur:   model.NewCursor(model.NewState(sc), sc.Events),
 	}
-	s.registry = prometheus.NewRegistry()
-	s.registry.MustRegister(collector{s})
 	return s
 }
 
@@ -129,7 +122,7 @@ func (s *Simulator) wall(at time.Duration) time.Time {
 func (s *Simulator) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.serveIndex)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
 	mux.HandleFunc("GET /statuspage/{carrier}/api/v2/summary.json", s.serveStatuspage(true))
 	mux.HandleFunc("GET /statuspage/{carrier}/api/v2/incidents.json", s.serveStatuspage(false))
 	mux.HandleFunc("GET /rss/complaints.xml", s.serveRSS)

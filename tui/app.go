@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
@@ -42,6 +43,14 @@ type Options struct {
 	// may do, and :as cannot change them. Nil seats a commander named
 	// Responder in a room of one, who leaves when the console quits.
 	Seat *room.Seat
+	// NoBell keeps the terminal bell quiet when an alert fires.
+	NoBell bool
+	// Zone is the zone wall-clock times are shown in and the header names;
+	// nil is UTC. LoadZone and ChooseZone read one.
+	Zone *time.Location
+	// Status is a line the console shows when it opens (an SSH client's
+	// TZ it could not read, say).
+	Status string
 }
 
 // snapshotMsg carries a snapshot the room published.
@@ -53,6 +62,7 @@ const (
 	inputNone inputMode = iota
 	inputCommand
 	inputFilter
+	inputSearch // a pane's search (searchkeys.go)
 )
 
 type overlayKind int
@@ -65,6 +75,7 @@ const (
 	overlayDebrief
 	overlaySources
 	overlayWho
+	overlayAlerts
 )
 
 // app is the bubbletea model. It is a pointer so that the panes' render
@@ -94,6 +105,7 @@ type app struct {
 	timeline   timelinePane
 
 	mode        inputMode
+	searchIn    paneID // the pane the open search prompt searches
 	input       textinput.Model
 	overlay     overlayKind
 	notice      notice
@@ -101,6 +113,8 @@ type app struct {
 	debrief     debriefOverlay
 	sources     sourcesOverlay
 	who         whoOverlay
+	alerts      alertsOverlay
+	bell        bell // rings once per alert firing
 	helpPg      pager
 	helpFullKey helpOverlayKey // what helpPg holds the lines of
 
@@ -136,15 +150,17 @@ type frameKey struct {
 }
 
 type helpKey struct {
-	focus paneID
-	w     int
-	live  bool
+	focus     paneID
+	w         int
+	live      bool
+	searching bool
 }
 
 // New builds the app model on a room. Run runs it on a terminal (with the
 // renderer opts.FPS picks); an SSH server runs it in a tea.Program of its own.
 func New(r *room.Room, opts Options) tea.Model {
 	st := NewStyles(opts.Renderer)
+	st.Zone = opts.Zone
 	in := textinput.New()                  // edits the text; inputView draws it
 	in.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor would tick
 	in.CharLimit = maxInput
@@ -155,13 +171,16 @@ func New(r *room.Room, opts Options) tea.Model {
 		r: r, opts: opts, st: st, keys: DefaultKeyMap(), help: h,
 		focus: paneHosts, lower1: paneCarriers, lower2: paneTimeline,
 		input: in, as: opts.Responder, timeline: newTimelinePane(),
-		seat: opts.Seat,
+		seat: opts.Seat, bell: bell{off: opts.NoBell},
 	}
 	if a.seat == nil {
 		a.seat = r.Join(room.Member{Name: a.responder(), Role: room.RoleCommander}, "console")
 		a.ownSeat = true
 	}
 	a.as = a.seat.Member().Name
+	if opts.Status != "" {
+		a.info(opts.Status)
+	}
 	// The first snapshot counts as a change from nothing at its own clock:
 	// an inject delivered at that very moment (the room paused on it) is
 	// shown, older ones are not.
@@ -253,6 +272,9 @@ func (a *app) apply(s room.Snapshot) {
 	a.snap = s
 	a.injectDelivered(prev)
 	a.reachedEnd(prev)
+	if a.look == nil { // looking back on its own, a console rings for nothing past
+		a.bell.note(&a.snap.State)
+	}
 	switch a.overlay {
 	case overlayNotice:
 		a.notice.refresh(a)
@@ -363,12 +385,19 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Command):
 		return a.openInput(inputCommand, ":", "")
 	case key.Matches(msg, k.Filter):
-		a.setFocus(paneComplaints)
-		return a.openInput(inputFilter, "/", a.complaints.filter)
+		return a.openSearch()
 	case key.Matches(msg, k.Play):
 		a.togglePlay()
 	case key.Matches(msg, k.Live):
 		a.returnLive()
+	case key.Matches(msg, k.SearchNext) && a.searching():
+		a.searchStep(1)
+	case key.Matches(msg, k.SearchPrev):
+		if !a.searching() {
+			a.fail("N goes to the previous match of a search: / searches the focused pane")
+			break
+		}
+		a.searchStep(-1)
 	case key.Matches(msg, k.Next):
 		a.navigate(a.seat.Next, a.r.LookNext)
 	case key.Matches(msg, k.Prev):
@@ -675,9 +704,7 @@ func (a *app) typeInto(runes []rune) tea.Cmd {
 		return cmd
 	}
 	a.insertText(runes[1:])
-	if a.mode == inputFilter {
-		a.complaints.setFilter(strings.TrimSpace(a.input.Value()))
-	}
+	a.inputChanged()
 	return cmd
 }
 
@@ -692,17 +719,18 @@ func (a *app) burstSafe(k tea.KeyMsg) bool {
 	if a.overlay == overlayInject && key.Matches(k, m.Check) {
 		return false // digits score the inject there
 	}
-	return key.Matches(k, m.Focus, m.Zoom, m.Up, m.Down, m.Top, m.Bottom, m.Help, m.Next, m.Prev,
+	return key.Matches(k, m.Focus, m.Zoom, m.Up, m.Down, m.Top, m.Bottom, m.Help, m.Next, m.Prev, m.SearchPrev,
 		m.Faster, m.Slower, m.NextInject, m.ShowInject, m.Debrief, m.Live)
 }
 
-// back is esc: close the zoom, then clear a filter, then the status.
+// back is esc: close the zoom, then clear a filter or end a search.
 func (a *app) back() {
 	switch {
 	case a.zoom:
 		a.zoom = false
 	case a.focus == paneComplaints && a.complaints.filter != "":
 		a.complaints.setFilter("")
+	case a.endSearch():
 	}
 }
 
@@ -820,6 +848,8 @@ func (a *app) openInput(m inputMode, prompt, value string) tea.Cmd {
 	switch {
 	case m == inputFilter:
 		a.input.Placeholder = filterPlaceholder
+	case m == inputSearch:
+		a.input.Placeholder = searchPlaceholder
 	case a.snap.Live:
 		a.input.Placeholder = commandPlaceholderLive
 	default:
@@ -847,26 +877,41 @@ func (a *app) inputKey(msg tea.KeyMsg) tea.Cmd {
 	case msg.Paste || msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace:
 		a.insertText(msg.Runes)
 	case msg.Type == tea.KeyEsc:
-		if a.mode == inputFilter {
+		switch a.mode {
+		case inputFilter:
 			a.complaints.setFilter("")
+		case inputSearch:
+			a.searchCancelled()
 		}
 		a.closeInput()
 		return nil
 	case msg.Type == tea.KeyEnter:
 		m, v := a.mode, a.input.Value()
 		a.closeInput()
-		if m == inputCommand {
+		switch m {
+		case inputCommand:
 			return a.runCommand(v)
+		case inputSearch:
+			a.searchEntered(v)
+			return nil
 		}
 		a.complaints.setFilter(strings.TrimSpace(v))
 		return nil
 	case a.inputEditKey(msg):
 		a.input, _ = a.input.Update(msg)
 	}
-	if a.mode == inputFilter {
-		a.complaints.setFilter(strings.TrimSpace(a.input.Value()))
-	}
+	a.inputChanged()
 	return nil
+}
+
+// inputChanged follows the open filter or search as it is typed.
+func (a *app) inputChanged() {
+	switch a.mode {
+	case inputFilter:
+		a.complaints.setFilter(strings.TrimSpace(a.input.Value()))
+	case inputSearch:
+		a.searchTyped(a.input.Value())
+	}
 }
 
 // inputEditKey reports whether a key edits the input line (cursor moves,

@@ -263,8 +263,8 @@ func backlogStats(f frame, pts []model.BacklogPoint, w, lines int) []string {
 	if fc.OK && !fc.Draining && !fc.Cleared {
 		etaP = st.Bad
 	}
-	etaLong := etaP.on(etaText(s, fc, etaFull))
-	etaShort := etaP.on(etaText(s, fc, etaCompact))
+	etaLong := etaP.on(etaText(st, s, fc, etaFull))
+	etaShort := etaP.on(etaText(st, s, fc, etaCompact))
 
 	join := func(parts ...string) string {
 		var kept []string
@@ -295,7 +295,7 @@ func backlogStats(f frame, pts []model.BacklogPoint, w, lines int) []string {
 	}
 	switch {
 	case fc.OK && fc.Draining:
-		terse += " · " + etaText(s, fc, etaCompact)
+		terse += " · " + etaText(st, s, fc, etaCompact)
 	case fc.OK && fc.Cleared:
 		terse += " · cleared"
 	case fc.OK:

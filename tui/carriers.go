@@ -17,6 +17,8 @@ type carriersPane struct {
 	selID string // the selected warning, kept across re-ordering
 	top   int
 
+	search paneSearch // the selection is its current match
+
 	orderKey [2]int // Rev.Warnings, Epoch
 	orderOK  bool
 	order    []int // indices into State.Warnings
@@ -31,6 +33,7 @@ type carriersKey struct {
 	w, h, sel, top  int
 	focused, zoomed bool
 	alert           string // the failing sources, as text
+	search          searchShown
 }
 
 // sync re-orders the warnings when they changed and keeps the selection on
@@ -121,8 +124,9 @@ func (p *carriersPane) view(f frame) []string {
 	p.sync(s)
 	cw, ch := f.inner()
 	p.top = scrollWindow(p.top, p.sel, len(p.order), carrierSlots(cw, ch, len(p.order)))
-	k := carriersKey{s.State.Rev.Warnings, s.State.Epoch, minute(s.Clock), f.w, f.h, p.sel, p.top, f.focused, f.zoomed, f.alert.key}
-	return p.memo.get(k, func() []string { return p.render(f) })
+	sh := shownSearch(p, s, f.facilitator)
+	k := carriersKey{s.State.Rev.Warnings, s.State.Epoch, minute(s.Clock), f.w, f.h, p.sel, p.top, f.focused, f.zoomed, f.alert.key, sh}
+	return p.memo.get(k, func() []string { return p.render(f, sh.tag) })
 }
 
 // carrierRows is how many lines a warning takes: one when the pane is wide
@@ -147,7 +151,7 @@ func carrierSlots(cw, ch, n int) int {
 	return ch / carrierRows(cw)
 }
 
-func (p *carriersPane) render(f frame) []string {
+func (p *carriersPane) render(f frame, tag string) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
 	ws := s.State.Warnings
@@ -175,6 +179,7 @@ func (p *carriersPane) render(f frame) []string {
 		headW = cw - 3
 	}
 
+	m := p.search.m // its matches are marked
 	body := make([]string, 0, ch)
 	if carrierHeader(cw, ch, len(p.order)) {
 		// Columns as the rows lay them out; the age column is the time
@@ -207,30 +212,40 @@ func (p *carriersPane) render(f frame) []string {
 			sev, sevP, textP = "resolved", st.Dim, st.Dim
 		}
 		var sel *paint
+		how := markEvery
 		if selected {
-			sel = &st.Selected
+			sel, how = &st.Selected, markSelected
+		}
+		// mk is a column's text with the search's matches marked, painted
+		// p unless the row is selected (render paints it whole).
+		mk := func(text string, p paint) string {
+			if selected {
+				p = paint{}
+			}
+			return m.mark(st, text, p, how)
 		}
 		head := []seg{
 			{gutter, paint{}},
 			{mark, markP},
-			{" " + fit(clean(w.CarrierName), carW) + " ", textP},
-			{fit(sev, sevW), sevP},
+			{" " + fit(mk(clean(w.CarrierName), textP), carW) + " ", paint{}},
+			{fit(mk(sev, sevP), sevW), paint{}},
 		}
+		region, headline := fit(mk(clean(w.Region), textP), regW), fit(mk(clean(w.Headline), textP), headW)
 		if rows == 1 {
-			head = append(head, seg{" " + fit(clean(w.Region), regW) + " " + fit(clean(w.Headline), headW) + " " + padLeft(fmtAge(age), ageW), textP})
+			head = append(head, seg{" " + region + " " + headline + " ", paint{}}, seg{padLeft(fmtAge(age), ageW), textP})
 			body = append(body, render(head, sel))
 			continue
 		}
-		head = append(head, seg{" " + fit(clean(w.Region), regW) + " " + padLeft(fmtAge(age), cw-fixed+ageW-regW), textP})
+		head = append(head, seg{" " + region + " ", paint{}}, seg{padLeft(fmtAge(age), cw-fixed+ageW-regW), textP})
 		body = append(body,
 			render(head, sel),
-			render([]seg{{gutter + "  " + fit(clean(w.Headline), headW), textP}}, sel))
+			render([]seg{{gutter + "  " + headline, paint{}}}, sel))
 	}
 	if len(p.order) == 0 {
 		body = append(body, st.Dim.on("no carrier warnings"))
 	}
 	return st.box(boxSpec{
-		digit: int(paneCarriers), name: "Carrier warnings", extra: p.title(),
+		digit: int(paneCarriers), name: "Carrier warnings", extra: withTag(tag, p.title()),
 		corner: listCorner(p.top, end-p.top, len(p.order)), focused: f.focused, alert: f.alert,
 	}, body, f.w, f.h)
 }

@@ -15,7 +15,7 @@ import (
 
 // commandHelp lists the command line's commands for errors and the help
 // screen.
-const commandHelp = ":note TEXT · :decide TEXT · :as NAME · :seek T+12:30 · :goto 12h30m · :speed 300 · :play · :pause · :restart · :sources (live sources' health) · :who (who is here) · :help · :q"
+const commandHelp = ":note TEXT · :decide TEXT · :as NAME · :seek T+12:30 · :goto 12h30m · :speed 300 · :play · :pause · :restart · :sources (live sources' health) · :alerts (alerts fired; a acknowledges) · :who (who is here) · :help · :q"
 
 // commandHelpFacilitator is the facilitator's extra commands.
 const commandHelpFacilitator = ":whatif 0.8 from T+8h (shipping capacity ×0.8 from T+08:00) · :whatif 2 (from now) · :whatif off"
@@ -84,6 +84,8 @@ func (a *app) runCommand(line string) tea.Cmd {
 		return a.openWho()
 	case "sources", "source", "src":
 		a.openSources()
+	case "alerts", "alert":
+		a.openAlerts()
 	default:
 		a.fail(fmt.Sprintf("unknown command %q — try %s", name, commandHelp))
 	}
@@ -144,6 +146,7 @@ const (
 	commandPlaceholder     = "note TEXT · seek T+12:30 · speed 300 · sources · restart · q"
 	commandPlaceholderLive = "note TEXT · sources · seek T+12:30 (L: back to live) · q"
 	filterPlaceholder      = "a word in the seller, topic or post"
+	searchPlaceholder      = "a word to find · Upper case matches case · enter keeps it · esc cancels"
 )
 
 // inputView is the open command line or filter in w cells: the prompt, the

@@ -3,7 +3,6 @@ package tui
 import (
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/warroom/warroom/model"
@@ -13,6 +12,8 @@ import (
 // complaintsPane shows seller complaints per topic with a trend (twelve
 // hours, or the span of a shorter incident), then
 // the latest posts, newest first, optionally filtered by a substring.
+// The filter is the pane's search (smart-case, as / elsewhere): the posts
+// listed are its matches, marked, and the first listed is the current one.
 type complaintsPane struct {
 	filter string
 	top    int // posts scrolled past, newest first
@@ -48,12 +49,12 @@ func (p *complaintsPane) match(s *room.Snapshot) []int {
 		p.matches = p.matches[:0]
 	}
 	if p.filter != "" {
-		f := strings.ToLower(p.filter)
+		m := newMatcher(p.filter)
 		names := p.topicNames(s)
 		for i := p.mScanned; i < len(posts); i++ {
 			c := &posts[i]
-			if containsFold(c.Seller, f) || containsFold(c.Topic, f) || containsFold(names[c.Topic], f) ||
-				containsFold(c.Text, f) {
+			if m.contains(clean(c.Seller)) || m.contains(clean(c.Topic)) || m.contains(names[c.Topic]) ||
+				m.contains(clean(c.Text)) {
 				p.matches = append(p.matches, i)
 			}
 		}
@@ -129,7 +130,7 @@ func (p *complaintsPane) render(f frame) []string {
 	extra := itoa(c.Total) + " · +" + itoa(lastHour(c.Posts, s.Clock)) + "/h"
 	n := p.count(s)
 	if p.filter != "" {
-		extra += " · /" + clean(p.filter) + " " + itoa(n) + " match"
+		extra = withTag(searchTag(p.filter, min(p.top, max(n-1, 0))+1, n), extra)
 	}
 
 	// Topics, most complained about first; a third of the pane at most
@@ -201,8 +202,13 @@ func (p *complaintsPane) render(f frame) []string {
 		body = append(body, st.Dim.on(msg))
 	}
 	top := min(p.top, max(n-1, 0))
+	m := newMatcher(p.filter) // the filter's matches are marked
 	for i := top; i < n && len(body) < ch; i++ {
 		c := p.post(s, i)
+		how := markEvery
+		if i == top {
+			how = markCurrent
+		}
 		head := model.FormatOffset(c.At) + " "
 		who := clean(c.Seller)
 		topic := p.topicOf(s, c.Topic)
@@ -217,20 +223,20 @@ func (p *complaintsPane) render(f frame) []string {
 			case cw < 90:
 				whoW, topicW = 14, 12
 			}
-			line := st.Dim.on(head) + st.Bold.on(trunc(who, whoW)) + " "
+			line := st.Dim.on(head) + trunc(m.mark(st, who, st.Bold, how), whoW) + " "
 			if topicW > 0 {
-				line += st.Info.on(trunc(topic, topicW)) + " "
+				line += trunc(m.mark(st, topic, st.Info, how), topicW) + " "
 			}
-			line += text
+			line += m.mark(st, text, paint{}, how)
 			body = append(body, line)
 			continue
 		}
-		body = append(body, st.Dim.on(head)+st.Bold.on(who)+" · "+st.Info.on(topic))
+		body = append(body, st.Dim.on(head)+m.mark(st, who, st.Bold, how)+" · "+m.mark(st, topic, st.Info, how))
 		for _, l := range wrap(text, cw-2) {
 			if len(body) >= ch {
 				break
 			}
-			body = append(body, "  "+l)
+			body = append(body, "  "+m.mark(st, l, paint{}, how))
 		}
 	}
 	return st.box(boxSpec{
@@ -387,19 +393,4 @@ func sparkline(hourly []int32, hour, n int, top int32) string {
 		out[i] = sparkLevels[min(lvl, len(sparkLevels)-1)]
 	}
 	return string(out)
-}
-
-// containsFold reports whether s contains lower (already lower-case),
-// ignoring case, without allocating for ASCII text.
-func containsFold(s, lower string) bool {
-	if lower == "" {
-		return true
-	}
-	n := len(lower)
-	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], lower) {
-			return true
-		}
-	}
-	return false
 }

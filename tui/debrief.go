@@ -87,25 +87,27 @@ func (o *debriefOverlay) view(a *app, lay layout) []string {
 // facilitator's.
 func debriefLines(a *app, d model.Debrief, w int) []string {
 	st, sc, fac := a.st, a.snap.Scenario, a.facilitator()
-	wall := func(at time.Duration) string { return sc.WallTime(at).UTC().Format("Jan 2 15:04") }
+	wall := func(at time.Duration) string { return st.wallStamp(sc.WallTime(at)) } // "Jul 19 12:09 CEST"
 	head := func(t string) string { return st.Inject.on(t) }
 	var out []string
 	add := func(ls ...string) { out = append(out, ls...) }
 
-	summary := fmt.Sprintf("At %s (%s UTC) · %s · %s scored: %d met, %d partly, %d missed · runbook %d of %s done",
+	summary := fmt.Sprintf("At %s (%s) · %s · %s scored: %d met, %d partly, %d missed · runbook %d of %s done",
 		model.FormatOffset(d.At), wall(d.At), plural(d.Decisions, "decision"), plural(d.Scored, "inject"),
 		d.Met, d.Partly, d.Missed, d.RunbookDone, plural(len(d.Runbook), "step"))
 	add(wrap(summary, w)...)
 
 	add("", head("BACKLOG"))
-	add(trunc(fmt.Sprintf(" peak %s waiting at %s (%s UTC)", model.Compact(d.Peak), model.FormatOffset(d.PeakAt), wall(d.PeakAt)), w))
+	add(trunc(fmt.Sprintf(" peak %s waiting at %s (%s)", model.Compact(d.Peak), model.FormatOffset(d.PeakAt), wall(d.PeakAt)), w))
 	if d.Cleared {
-		add(trunc(fmt.Sprintf(" back to normal (%s) at %s (%s UTC)", model.Compact(d.Baseline), model.FormatOffset(d.ClearedAt), wall(d.ClearedAt)), w))
+		add(trunc(fmt.Sprintf(" back to normal (%s) at %s (%s)", model.Compact(d.Baseline), model.FormatOffset(d.ClearedAt), wall(d.ClearedAt)), w))
 	} else {
 		add(trunc(fmt.Sprintf(" back to normal (%s): "+st.Bad.on("not by %s"), model.Compact(d.Baseline), model.FormatOffset(d.At)), w))
 	}
 	add("", head("FORECAST AT EACH INJECT")+st.Dim.on(" vs the actual clear time"))
-	add(forecastTable(st, d, wall, w)...)
+	// The table's times without the zone, which the summary names: its
+	// column keeps its width.
+	add(forecastTable(st, d, func(at time.Duration) string { return st.wallShort(sc.WallTime(at)) }, w)...)
 
 	add("", head("INJECTS"))
 	n, hidden := 0, 0

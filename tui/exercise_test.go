@@ -228,8 +228,8 @@ func TestWhatIf(t *testing.T) {
 	}
 	pane := strings.Join(paneLines(t, screen, "2 Delivery backlog"), "\n")
 	for _, want := range []string{
-		"ETA " + wallShort(s.Scenario.WallTime(base.ETA)),
-		"what-if ×0.8 from T+08:00: ETA " + wallShort(s.Scenario.WallTime(wf.ETA)),
+		"ETA " + NewStyles(nil).wallShort(s.Scenario.WallTime(base.ETA)),
+		"what-if ×0.8 from T+08:00: ETA " + NewStyles(nil).wallShort(s.Scenario.WallTime(wf.ETA)),
 		"(+" + shortSpan(wf.ETA-base.ETA) + ")",
 	} {
 		if !strings.Contains(pane, want) {
@@ -242,7 +242,7 @@ func TestWhatIf(t *testing.T) {
 	screen = finish(t, tm)
 	checkFrame(t, screen, 80, 24)
 	pane = strings.Join(paneLines(t, screen, "2 Delivery backlog"), "\n")
-	if !strings.Contains(pane, "×0.8") || !strings.Contains(pane, wallShort(s.Scenario.WallTime(wf.ETA))) {
+	if !strings.Contains(pane, "×0.8") || !strings.Contains(pane, NewStyles(nil).wallShort(s.Scenario.WallTime(wf.ETA))) {
 		t.Errorf("80×24 backlog pane should show the what-if ETA:\n%s", pane)
 	}
 

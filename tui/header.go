@@ -20,7 +20,6 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 		title = clean(s.Scenario.Name)
 	}
 	sev := clean(meta.Severity)
-	wall := s.Wall().UTC()
 
 	// The play state, longest form first.
 	var play [3]string
@@ -63,7 +62,7 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 		wall, mode, play, src string
 		minTitle              int
 	}
-	long, short := wall.Format("2006-01-02 15:04 UTC"), wall.Format("Jan 2 15:04Z")
+	long, short := st.headerWall(s.Wall()) // in the console's zone, named
 	variants := []variant{
 		{long, mode, play[0], srcLong, 16},
 		{long, mode, play[0], srcShort, 16},
@@ -90,9 +89,15 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 			{short, "", play[2], srcShort, 12},
 		}
 	}
+	if len(s.State.UnackedAlerts()) > 0 { // the first form twice: with the alert named, then counted
+		variants = append(variants[:1:1], variants...)
+	}
 	var right string
 	for i, v := range variants {
 		parts := []string{}
+		if al := alertHeader(st, &s.State, i == 0); al != "" {
+			parts = append(parts, al)
+		}
 		if sev != "" {
 			parts = append(parts, st.SevBadge.on(" "+sev+" "))
 		}
@@ -161,7 +166,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 	if p, ok := s.State.Backlog.Latest(); ok {
 		backlog = st.Bold.on(fmtCount(float64(p.Waiting))) + " waiting"
 	}
-	eta := etaText(s, fc, etaCompact)
+	eta := etaText(st, s, fc, etaCompact)
 	if fc.OK && !fc.Draining && !fc.Cleared {
 		eta = st.Bad.on(eta)
 	}
@@ -169,6 +174,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 	if unacked > 0 {
 		warn = st.Bad.on("! " + itoa(unacked) + " unacked")
 	}
+	hosts, backlog, eta = markFigures(st, &s.State, hosts, backlog, eta)
 	line := " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
 	if width(line) > w { // narrow: drop the words, keep the figures
 		hosts = itoa(percent(rec, total)) + "% back"
@@ -176,6 +182,7 @@ func summary(st *Styles, s *room.Snapshot, fc model.Forecast, unacked, w int) st
 		if p, ok := s.State.Backlog.Latest(); ok {
 			backlog = "backlog " + fmtCount(float64(p.Waiting))
 		}
+		hosts, backlog, eta = markFigures(st, &s.State, hosts, backlog, eta)
 		line = " " + strings.Join([]string{hosts, backlog, eta, warn}, " · ")
 	}
 	return fit(line, w)

@@ -170,7 +170,7 @@ func (o *injectOverlay) view(a *app, lay layout) []string {
 func injectLines(a *app, in model.InjectState, w int) []string {
 	st, sc, fac := a.st, a.snap.Scenario, a.facilitator()
 	var out []string
-	when := "delivered " + model.FormatOffset(in.FiredAt) + " · " + sc.WallTime(in.FiredAt).UTC().Format("Jan 2 15:04 UTC")
+	when := "delivered " + model.FormatOffset(in.FiredAt) + " · " + st.wallStamp(sc.WallTime(in.FiredAt))
 	if fac && in.FiredAt != in.Due {
 		when += " · scheduled " + model.FormatOffset(in.Due)
 	}

@@ -14,6 +14,8 @@ type KeyMap struct {
 	FocusNext, FocusPrev, Focus, Zoom, Back key.Binding
 	// Lists
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	// A search on in the focused pane gives it n and N (searchkeys.go)
+	SearchNext, SearchPrev key.Binding
 	// Actions
 	Ack, Tick, Open, Filter, Command key.Binding
 	// Exercise: everyone reopens the inject and the debrief; the rest is
@@ -54,10 +56,13 @@ func DefaultKeyMap() KeyMap {
 		Top:      b("g/home", "first", "g", "home"),
 		Bottom:   b("G/end", "last", "G", "end"),
 
+		SearchNext: b("n", "next match (while searching)", "n"),
+		SearchPrev: b("N", "prev match (while searching)", "N"),
+
 		Ack:     b("a", "ack warning", "a"),
 		Tick:    b("x", "tick step", "x"),
 		Open:    b("enter", "open notice", "enter"),
-		Filter:  b("/", "filter posts", "/"),
+		Filter:  b("/", "search pane", "/"),
 		Command: b(":", "command", ":"),
 
 		ShowInject:    b("I", "show inject", "I"),
@@ -82,6 +87,7 @@ type helpKeys struct {
 	focus       paneID
 	facilitator bool
 	live        bool // a live room: space freezes, L returns to the present
+	searching   bool // a search is on in the focused pane: n/N are its
 }
 
 var _ help.KeyMap = helpKeys{}
@@ -98,15 +104,24 @@ func (h helpKeys) ShortHelp() []key.Binding {
 		b.SetHelp(b.Help().Key, desc)
 		return b
 	}
+	if h.searching { // n/N are the search's; the arrows still step
+		step = key.NewBinding(key.WithKeys("right", "left"), key.WithHelp("→/←", "step"))
+	}
 	out := []key.Binding{k.Play, step, speed, focus, zoom}
 	if h.live {
 		out = []key.Binding{short(k.Play, "freeze"), short(k.Live, "live"), step, focus, zoom}
 	}
+	if h.searching {
+		out = append(out, key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n/N", "match")),
+			short(k.Back, "end search"))
+	}
 	switch h.focus {
 	case paneCarriers:
-		out = append(out, short(k.Ack, "ack"), short(k.Open, "notice"))
+		out = append(out, short(k.Ack, "ack"), short(k.Open, "notice"), short(k.Filter, "search"))
 	case paneRunbook:
-		out = append(out, short(k.Tick, "tick"))
+		out = append(out, short(k.Tick, "tick"), short(k.Filter, "search"))
+	case paneTimeline:
+		out = append(out, short(k.Filter, "search"))
 	case paneComplaints:
 		out = append(out, short(k.Filter, "filter"))
 	}
@@ -125,7 +140,8 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 		{play, k.Live, k.Next, k.Prev, k.NextInject, k.Faster, k.Slower, k.Restart},
 		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Help, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Ack, k.Open, k.Tick, k.Filter, k.Command, k.Follow},
+		{k.Ack, k.Open, k.Tick, k.Command, k.Follow},
+		{k.Filter, k.SearchNext, k.SearchPrev},
 	}
 }
 

@@ -75,7 +75,7 @@ func (n *notice) refresh(a *app) {
 func noticeText(a *app, w model.Warning, width int) string {
 	st, sc := a.st, a.snap.Scenario
 	ts := func(d time.Duration) string {
-		return model.FormatOffset(d) + " (" + sc.WallTime(d).UTC().Format("Jan 2 15:04 UTC") + ")"
+		return model.FormatOffset(d) + " (" + st.wallStamp(sc.WallTime(d)) + ")"
 	}
 	var b strings.Builder
 	for _, l := range wrap(clean(w.Headline), width) {
@@ -134,6 +134,8 @@ func (a *app) overlayKey(msg tea.KeyMsg) tea.Cmd {
 		return a.sourcesKeyMsg(msg)
 	case overlayWho:
 		return a.whoKeyMsg(msg)
+	case overlayAlerts:
+		return a.alertsKeyMsg(msg)
 	}
 	k := &a.keys
 	switch {

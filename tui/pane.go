@@ -71,9 +71,10 @@ func (f *facts) Forecast(s *room.Snapshot) model.Forecast {
 	return f.forecast
 }
 
-// etaText is the forecast's ETA as wall time, with its range, or what the
+// etaText is the forecast's ETA as wall time (in the console's zone), with
+// its range, or what the
 // forecast says instead: "Jul 21 09:00 (Jul 20 22:00–Jul 22 03:00)".
-func etaText(s *room.Snapshot, fc model.Forecast, withRange etaForm) string {
+func etaText(st *Styles, s *room.Snapshot, fc model.Forecast, withRange etaForm) string {
 	switch {
 	case !fc.OK:
 		return "ETA: not enough data"
@@ -83,7 +84,7 @@ func etaText(s *room.Snapshot, fc model.Forecast, withRange etaForm) string {
 		return "not draining (" + fmtRate(fc.Rate) + ")"
 	}
 	sc := s.Scenario
-	t := "ETA " + wallShort(sc.WallTime(fc.ETA))
+	t := "ETA " + st.wallShort(sc.WallTime(fc.ETA))
 	if withRange == etaCompact {
 		late := "no bound"
 		if fc.Late >= 0 {
@@ -93,9 +94,9 @@ func etaText(s *room.Snapshot, fc model.Forecast, withRange etaForm) string {
 	}
 	late := "no upper bound"
 	if fc.Late >= 0 {
-		late = wallShort(sc.WallTime(fc.Late))
+		late = st.wallShort(sc.WallTime(fc.Late))
 	}
-	return t + " (" + wallShort(sc.WallTime(fc.Early)) + "–" + late + ")"
+	return t + " (" + st.wallShort(sc.WallTime(fc.Early)) + "–" + late + ")"
 }
 
 // etaForm is how an ETA's range is written. Every form that shows an ETA

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
 )
 
 // view runs msgs through a fresh app on the room at w×h and returns the
@@ -226,7 +227,7 @@ func TestPercentRoundsDown(t *testing.T) {
 func TestTimelineTop(t *testing.T) {
 	for _, size := range [][2]int{{120, 40}, {80, 24}} {
 		r := newRoom(t, 48*time.Hour)
-		tl := r.Snapshot().State.Timeline
+		tl := timelineEntries(r)
 		tm := start(t, r, size[0], size[1])
 		keys(tm, "6", "g")
 		screen := finish(t, tm)
@@ -267,7 +268,7 @@ func TestTimelineFollowsAfterSeek(t *testing.T) {
 	typeText(tm, "T+48h")
 	keys(tm, "<enter>", "<esc>") // esc closes the inject the seek delivered
 	screen := finish(t, tm)
-	tl := r.Snapshot().State.Timeline
+	tl := timelineEntries(r)
 	pane := paneLines(t, screen, "6 Timeline")
 	if last := pane[len(pane)-2]; !strings.Contains(last, model.FormatOffset(tl[len(tl)-1].At)) {
 		t.Errorf("after :seek the newest entry (%s) should show:\n%s", model.FormatOffset(tl[len(tl)-1].At), strings.Join(pane, "\n"))
@@ -275,4 +276,16 @@ func TestTimelineFollowsAfterSeek(t *testing.T) {
 	if strings.Contains(pane[len(pane)-1], "newer") {
 		t.Errorf("after :seek the timeline should follow the end:\n%s", pane[len(pane)-1])
 	}
+}
+
+// timelineEntries is what the timeline pane lists: the events' lines and
+// the alerts'.
+func timelineEntries(r *room.Room) []model.Entry {
+	s := r.Snapshot()
+	tl := timelineOf(&s)
+	out := make([]model.Entry, tl.Len())
+	for i := range out {
+		out[i] = tl.At(i)
+	}
+	return out
 }

@@ -162,5 +162,8 @@ func (o *onChange) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (o *onChange) View() string {
 	_, _ = o.screen.Draw(o.inner.View()) // a write error means the terminal is gone; input will end the program
+	if b, ok := o.inner.(interface{ takeBell() bool }); ok && b.takeBell() {
+		_ = o.screen.Bell()
+	}
 	return ""
 }

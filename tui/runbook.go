@@ -9,6 +9,8 @@ import (
 // selected one. Zoomed, each step's detail is shown wrapped under it.
 type runbookPane struct {
 	sel, top int
+	search   paneSearch // the selection is its current match
+	zoomed   bool       // as last shown: the search looks in the details too
 	memo     memo[runbookKey]
 }
 
@@ -17,6 +19,7 @@ type runbookKey struct {
 	w, h, sel, top  int
 	focused, zoomed bool
 	alert           string // the failing sources, as text
+	search          searchShown
 }
 
 // stepSymbol is a step state as a symbol, readable without colour.
@@ -58,14 +61,16 @@ func (p *runbookPane) view(f frame) []string {
 	s := f.snap
 	_, ch := f.inner()
 	p.sel = min(p.sel, max(len(s.State.Runbook)-1, 0))
+	p.zoomed = f.zoomed
 	if !f.zoomed {
 		p.top = scrollWindow(p.top, p.sel, len(s.State.Runbook), ch)
 	}
-	k := runbookKey{s.State.Rev.Runbook, s.State.Epoch, f.w, f.h, p.sel, p.top, f.focused, f.zoomed, f.alert.key}
-	return p.memo.get(k, func() []string { return p.render(f) })
+	sh := shownSearch(p, s, f.facilitator)
+	k := runbookKey{s.State.Rev.Runbook, s.State.Epoch, f.w, f.h, p.sel, p.top, f.focused, f.zoomed, f.alert.key, sh}
+	return p.memo.get(k, func() []string { return p.render(f, sh.tag) })
 }
 
-func (p *runbookPane) render(f frame) []string {
+func (p *runbookPane) render(f frame, tag string) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
 	steps := s.State.Runbook
@@ -76,13 +81,15 @@ func (p *runbookPane) render(f frame) []string {
 		}
 	}
 	numW := len(itoa(len(steps)))
+	m := p.search.m // its matches are marked
 	row := func(i int) string {
 		x := steps[i]
 		sym, symP := stepSymbol(st, x.State)
 		gutter := "  "
 		var sel *paint
+		how := markEvery
 		if f.focused && i == p.sel {
-			gutter, sel = "› ", &st.Selected
+			gutter, sel, how = "› ", &st.Selected, markSelected
 		}
 		titleP := paint{}
 		switch x.State {
@@ -95,12 +102,19 @@ func (p *runbookPane) render(f frame) []string {
 		if x.By != "" && x.State != model.StepPending {
 			by = " (" + clean(x.By) + ")"
 		}
+		if sel != nil { // render paints the selected row whole
+			titleP = paint{}
+		}
+		byP := st.Dim
+		if sel != nil {
+			byP = paint{}
+		}
 		return render([]seg{
 			{gutter, paint{}},
 			{sym, symP},
 			{" " + padLeft(itoa(i+1), numW) + " ", paint{}},
-			{clean(x.Title), titleP},
-			{by, st.Dim},
+			{m.mark(st, clean(x.Title), titleP, how), paint{}},
+			{m.mark(st, by, byP, how), paint{}},
 		}, sel)
 	}
 
@@ -117,7 +131,7 @@ func (p *runbookPane) render(f frame) []string {
 			if x.Detail != "" {
 				indent := repeat(" ", 4+numW)
 				for _, l := range wrap(cleanBlock(x.Detail), cw-len(indent)) {
-					b = append(b, indent+st.Dim.on(l))
+					b = append(b, indent+m.mark(st, l, st.Dim, markEvery))
 				}
 			}
 			if i == p.sel {
@@ -148,7 +162,7 @@ func (p *runbookPane) render(f frame) []string {
 		body = append(body, st.Dim.on("no runbook in this scenario"))
 	}
 	return st.box(boxSpec{
-		digit: int(paneRunbook), name: "Runbook", extra: itoa(done) + "/" + itoa(len(steps)) + " done",
+		digit: int(paneRunbook), name: "Runbook", extra: withTag(tag, itoa(done)+"/"+itoa(len(steps))+" done"),
 		focused: f.focused, corner: corner, alert: f.alert,
 	}, body, f.w, f.h)
 }

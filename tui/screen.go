@@ -48,6 +48,12 @@ func (s *Screen) Resize(w, h int) {
 	s.w, s.h, s.last = w, h, nil
 }
 
+// Bell rings the terminal's bell (BEL), between frames.
+func (s *Screen) Bell() error {
+	_, err := io.WriteString(s.out, "\a")
+	return err
+}
+
 // Draw shows frame, writing only the lines that changed since the last
 // Draw. It returns how many bytes it wrote: 0 when nothing changed.
 func (s *Screen) Draw(frame string) (int, error) {

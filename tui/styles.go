@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
@@ -67,7 +68,15 @@ type Styles struct {
 
 	Error, Info paint
 
+	// A search's matches (matchPaints): every one, the current one, and
+	// one in the selected row.
+	Match, MatchCur, MatchSel paint
+
 	Help help.Styles
+
+	// Zone is the zone wall-clock times are shown in (zone.go); nil is UTC.
+	// It is how this console shows things, as its colours are.
+	Zone *time.Location
 }
 
 // NewStyles builds the styles for a renderer; nil means lipgloss's default
@@ -128,6 +137,7 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		Error: p(fg("9").Bold(true)),
 		Info:  p(fg("6")),
 	}
+	s.Match, s.MatchCur, s.MatchSel = matchPaints(ns)
 	key, desc, sep := ns().Bold(true), fg("8"), fg("8")
 	s.Help = help.Styles{
 		ShortKey: key, ShortDesc: desc, ShortSeparator: sep, Ellipsis: sep,

@@ -100,9 +100,6 @@ func fmtAge(d time.Duration) string {
 	return strconv.Itoa(int(d/(24*time.Hour))) + "d"
 }
 
-// wallShort is a wall-clock time in UTC as the panes show it: Jul 21 09:00.
-func wallShort(t time.Time) string { return t.UTC().Format("Jan 2 15:04") }
-
 // minute is the clock in whole minutes: panes that show times or ages to the
 // minute key their caches on it, so a clock that moves by seconds does not
 // re-render them.

@@ -15,17 +15,24 @@ type timelinePane struct {
 	// last render laid it out: scrolling starts from it, and reaching it
 	// follows the end again.
 	followTop int
-	memo      memo[timelineKey]
+	// search is the pane's / search; at is its current match (an entry),
+	// -1 for none.
+	search     paneSearch
+	at         int
+	searchHead model.Entry // the first entry when the search last scanned from the start
+	memo       memo[timelineKey]
 }
 
 type timelineKey struct {
-	rev, epoch      int
+	rev, alerts     int
+	epoch           int
 	w, h, top       int
 	focused, zoomed bool
 	alert           string // the failing sources, as text
+	search          searchShown
 }
 
-func newTimelinePane() timelinePane { return timelinePane{top: -1} }
+func newTimelinePane() timelinePane { return timelinePane{top: -1, at: -1} }
 
 // follow shows the end again.
 func (p *timelinePane) follow() { p.top = -1 }
@@ -33,7 +40,7 @@ func (p *timelinePane) follow() { p.top = -1 }
 // scroll moves by d entries, negative towards the start; reaching the last
 // page follows the end again.
 func (p *timelinePane) scroll(s *room.Snapshot, d int) {
-	n := len(s.State.Timeline)
+	n := timelineOf(s).Len()
 	top := p.top
 	if top < 0 {
 		top = p.followTop
@@ -47,11 +54,12 @@ func (p *timelinePane) scroll(s *room.Snapshot, d int) {
 
 func (p *timelinePane) view(f frame) []string {
 	s := f.snap
-	if p.top >= len(s.State.Timeline) { // history was rewritten shorter
+	if p.top >= timelineOf(s).Len() { // history was rewritten shorter
 		p.top = -1
 	}
-	k := timelineKey{s.State.Rev.Timeline, s.State.Epoch, f.w, f.h, p.top, f.focused, f.zoomed, f.alert.key}
-	return p.memo.get(k, func() []string { return p.render(f) })
+	sh := shownSearch(p, s, f.facilitator)
+	k := timelineKey{s.State.Rev.Timeline, s.State.Rev.Alerts, s.State.Epoch, f.w, f.h, p.top, f.focused, f.zoomed, f.alert.key, sh}
+	return p.memo.get(k, func() []string { return p.render(f, sh.tag) })
 }
 
 // entryPaint colours an entry by kind; the text itself says what it is
@@ -66,7 +74,7 @@ func entryPaint(st *Styles, e model.Entry) paint {
 		return st.Warn
 	case model.KindAck, model.KindRunbookStep:
 		return st.Action
-	case model.KindSourceHealth:
+	case model.KindSourceHealth, model.KindAlert:
 		return st.Bad
 	}
 	return paint{}
@@ -76,23 +84,33 @@ func entryPaint(st *Styles, e model.Entry) paint {
 // model marks lines that would reveal the inject queue).
 func facilitatorOnly(e model.Entry) bool { return e.Facilitator }
 
-func (p *timelinePane) render(f frame) []string {
+func (p *timelinePane) render(f frame, tag string) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
-	tl := s.State.Timeline
-	const stampW = 8 // "T+05:26 "
+	tl := timelineOf(s) // with the alert lines
+	const stampW = 8    // "T+05:26 "
 
 	// block is an entry's lines: one, or wrapped when zoomed; none for a
 	// line hidden from players.
-	block := func(e model.Entry) []string {
+	// Matches of the search are marked, the current one apart.
+	m := p.search.m
+	block := func(i int) []string {
+		e := tl.At(i)
 		if !f.facilitator && facilitatorOnly(e) {
 			return nil
 		}
 		pt := entryPaint(st, e)
+		how := markEvery
+		if i == p.at {
+			how = markCurrent
+		}
 		stamp := st.Dim.on(model.FormatOffset(e.At)) + " "
 		text := clean(e.Text)
 		if !f.zoomed {
-			return []string{stamp + pt.on(trunc(text, cw-stampW))}
+			if how == markCurrent { // a match past the cut still shows
+				text = m.aroundMatch(text, cw-stampW)
+			}
+			return []string{stamp + trunc(m.mark(st, text, pt, how), cw-stampW)}
 		}
 		var out []string
 		for j, l := range wrap(text, cw-stampW) {
@@ -100,7 +118,7 @@ func (p *timelinePane) render(f frame) []string {
 			if j == 0 {
 				lead = stamp
 			}
-			out = append(out, lead+pt.on(l))
+			out = append(out, lead+m.mark(st, l, pt, how))
 		}
 		return out
 	}
@@ -109,9 +127,9 @@ func (p *timelinePane) render(f frame) []string {
 	// laying out more entries than fit. The first entry it reaches is where
 	// scrolling back starts.
 	var rev [][]string
-	lines, first := 0, len(tl)
-	for i := len(tl) - 1; i >= 0 && lines < ch; i-- {
-		if b := block(tl[i]); len(b) > 0 {
+	lines, first := 0, tl.Len()
+	for i := tl.Len() - 1; i >= 0 && lines < ch; i-- {
+		if b := block(i); len(b) > 0 {
 			rev = append(rev, b)
 			lines += len(b)
 			first = i
@@ -119,7 +137,7 @@ func (p *timelinePane) render(f frame) []string {
 	}
 	p.followTop = first
 	body := make([]string, 0, ch)
-	end := len(tl)
+	end := tl.Len()
 	if p.top < 0 {
 		for i := len(rev) - 1; i >= 0; i-- {
 			body = append(body, rev[i]...)
@@ -130,20 +148,20 @@ func (p *timelinePane) render(f frame) []string {
 	} else {
 		// Scrolled back: from the top entry forward until the pane is full.
 		end = p.top
-		for end < len(tl) && len(body) < ch {
-			body = append(body, block(tl[end])...)
+		for end < tl.Len() && len(body) < ch {
+			body = append(body, block(end)...)
 			end++
 		}
 		body = body[:min(len(body), ch)]
 	}
-	if len(tl) == 0 {
+	if tl.Len() == 0 {
 		body = append(body, st.Dim.on("nothing has happened yet"))
 	}
 	corner := ""
-	if end < len(tl) {
-		corner = "↓" + itoa(len(tl)-end) + " newer"
+	if end < tl.Len() {
+		corner = "↓" + itoa(tl.Len()-end) + " newer"
 	}
 	return st.box(boxSpec{
-		digit: int(paneTimeline), name: "Timeline", focused: f.focused, corner: corner, alert: f.alert,
+		digit: int(paneTimeline), name: "Timeline", extra: tag, focused: f.focused, corner: corner, alert: f.alert,
 	}, body, f.w, f.h)
 }

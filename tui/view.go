@@ -53,7 +53,7 @@ func (a *app) render() []string {
 	for _, b := range lay.bands {
 		cols := make([][]string, 0, len(b.slots))
 		for _, sl := range b.slots {
-			cols = append(cols, a.paneView(sl.pane, sl.w, b.h))
+			cols = append(cols, markAlertPane(a.st, a.paneView(sl.pane, sl.w, b.h), sl.w, paneAlertMark(&s.State, sl.pane)))
 		}
 		panes = append(panes, joinBand(cols, b.h)...)
 	}
@@ -68,6 +68,8 @@ func (a *app) render() []string {
 		panes = a.splice(panes, a.sources.view(a, lay))
 	case overlayWho:
 		panes = a.splice(panes, a.who.view(a, lay))
+	case overlayAlerts:
+		panes = a.splice(panes, a.alerts.view(a, lay))
 	}
 	out = append(out, panes...)
 	return append(out, a.footer(lay)...)
@@ -100,6 +102,8 @@ func (a *app) footer(lay layout) []string {
 	st := a.st
 	var status string
 	switch {
+	case a.mode == inputSearch:
+		status = a.searchPromptView(a.w - 1)
 	case a.mode != inputNone:
 		status = a.inputView(a.w - 1)
 	case a.status != "" && a.statusErr:
@@ -107,7 +111,7 @@ func (a *app) footer(lay layout) []string {
 	case a.status != "":
 		status = st.Info.on(clean(a.status))
 	}
-	helpLine := a.helpLine.get(helpKey{a.focus, a.w, a.snap.Live}, func() []string {
+	helpLine := a.helpLine.get(helpKey{a.focus, a.w, a.snap.Live, a.searching()}, func() []string {
 		return []string{a.help.ShortHelpView(a.helpKeys().ShortHelp())}
 	})[0]
 	if lay.compact {
@@ -170,7 +174,7 @@ func (a *app) position() string {
 }
 
 func (a *app) helpKeys() helpKeys {
-	return helpKeys{&a.keys, a.focus, a.facilitator(), a.snap.Live}
+	return helpKeys{&a.keys, a.focus, a.facilitator(), a.snap.Live, a.searching()}
 }
 
 // helpOverlayKey is what the help's lines depend on.
@@ -220,7 +224,9 @@ func (a *app) helpLines(w int) []string {
 		"Warnings: ! unacked  ✓ acked  ✔ resolved.",
 		"Runbook: ✓ done  ▸ active  ✗ blocked  – skipped  (blank) pending.",
 		"Sources: ✓ ok  ⚠ stale  ✗ error; a stale or failing source shows on the border of each pane it feeds (:sources lists them).",
+		"Alerts: ⚑ ALERT on a pane's border and in the header while a rule fires; :alerts lists them and a acknowledges one.",
 		"Live: space freezes the view or follows the present again; n/p and :seek scrub back; L returns to live.",
+		searchHelp,
 	} {
 		body = append(body, wrap(l, w)...)
 	}

@@ -103,7 +103,7 @@ type whatIfKey struct {
 // (+11h)", shorter forms as the width shrinks.
 func whatIfLine(st *Styles, s *room.Snapshot, base, wf model.Forecast, w int) string {
 	wi := s.State.WhatIf
-	wall := func(d time.Duration) string { return wallShort(s.Scenario.WallTime(d)) }
+	wall := func(d time.Duration) string { return st.wallShort(s.Scenario.WallTime(d)) }
 	baseETA := "not draining"
 	switch {
 	case !base.OK:

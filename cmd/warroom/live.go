@@ -75,7 +75,7 @@ func loadLiveConfig(errOut io.Writer, path string) (*feed.Config, error) {
 
 // liveScenario is what the live room starts from: the declarations of the
 // scenario the config names (its timeline left out), with the config's
-// title, severity and T+0.
+// title, severity, T+0 and alert rules.
 func liveScenario(cfg *feed.Config, now time.Time) (*model.Scenario, error) {
 	sc := &model.Scenario{Name: "live"}
 	if cfg.Incident.Scenario != "" {
@@ -92,6 +92,9 @@ func liveScenario(cfg *feed.Config, now time.Time) (*model.Scenario, error) {
 	}
 	if cfg.Incident.Severity != "" {
 		sc.Meta.Severity = cfg.Incident.Severity
+	}
+	if len(cfg.Alerts) > 0 { // the config's rules, else the lent scenario's
+		sc.Alerts = cfg.Alerts
 	}
 	if sc.Meta.Title == "" {
 		sc.Meta.Title = "Live incident"

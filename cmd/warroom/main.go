@@ -12,7 +12,7 @@ import (
 
 func main() {
 	if err := execute(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
@@ -48,8 +48,10 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE:          run.RunE,
+		Version:       buildVersion(),
 	}
+	root.SetVersionTemplate("{{.Version}}")
 	root.Flags().AddFlagSet(run.Flags())
-	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd(), newSimulateCmd(), newServeCmd(), newJournalCmd())
+	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd(), newSimulateCmd(), newServeCmd(), newJournalCmd(), newVersionCmd())
 	return root
 }

@@ -25,8 +25,10 @@ func newRunCmd() *cobra.Command {
 		role     string
 		out      string
 		noPause  bool
+		noBell   bool
 		config   string
 		jpath    string
+		tz       string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -42,7 +44,11 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--role: %w", err)
 			}
-			opts := tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out}
+			zone, err := tui.ChooseZone(tz, cmd.Flags().Changed("tz"), os.Getenv)
+			if err != nil {
+				return usageError{err}
+			}
+			opts := tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out, Zone: zone, NoBell: noBell}
 			if jpath != "" {
 				opts.DebriefOf = func() (room.Snapshot, error) { return journalSnapshot(jpath) }
 			}
@@ -86,6 +92,8 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&out, "out", "", "write the exercise debrief as Markdown to this file on exit (from the journal, with --journal)")
 	f.StringVar(&jpath, "journal", "", "keep the room's record in this SQLite file; run again with the same file and the room is restored where it was (--start, --speed and --play then change nothing)")
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
+	f.BoolVar(&noBell, "no-bell", false, "ring no terminal bell when an alert fires")
+	f.StringVar(&tz, "tz", "", zoneFlagHelp)
 	f.IntVar(&fps, "fps", 0, "0 draws each change at once; N > 0 uses bubbletea's renderer at N frames a second")
 	return cmd
 }
@@ -98,3 +106,6 @@ func responderName() string {
 	}
 	return "responder"
 }
+
+// zoneFlagHelp is --tz's line in the help of run and serve.
+const zoneFlagHelp = "show wall-clock times in this zone, e.g. Europe/Berlin (default: $TZ, else UTC; files written stay in UTC)"

@@ -19,12 +19,14 @@ import (
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/room"
 	"github.com/warroom/warroom/serve"
+	"github.com/warroom/warroom/tui"
 )
 
 func newServeCmd() *cobra.Command {
 	var (
 		listen, teamPath, jpath, scenario, config, hostKey string
-		noPause                                            bool
+		noPause, noBell                                    bool
+		tz                                                 string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -48,6 +50,10 @@ func newServeCmd() *cobra.Command {
 			case config != "" && cmd.Flags().Changed("scenario"):
 				return errors.New("--scenario and --config: give one: a scenario to exercise on, or live sources")
 			}
+			zone, err := tui.ChooseZone(tz, cmd.Flags().Changed("tz"), os.Getenv)
+			if err != nil {
+				return usageError{err}
+			}
 			team, err := readTeam(errOut, teamPath)
 			if err != nil {
 				return err
@@ -65,7 +71,7 @@ func newServeCmd() *cobra.Command {
 			}
 			defer func() { stop(); wait(); r.Close() }()
 			srv, err := serve.New(serve.Config{Addr: listen, HostKeyPath: hostKey, Team: team, Room: r.Room,
-				Logger: slog.New(slog.NewTextHandler(errOut, nil))})
+				Logger: slog.New(slog.NewTextHandler(errOut, nil)), Zone: zone, NoBell: noBell})
 			if err != nil {
 				return err
 			}
@@ -84,6 +90,8 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&config, "config", "", "run live on the sources in this config instead of a scenario")
 	f.StringVar(&hostKey, "host-key", "", "the server's host key, created on first start (default $XDG_DATA_HOME/warroom/host_ed25519)")
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
+	f.BoolVar(&noBell, "no-bell", false, "ring no session's terminal bell when an alert fires")
+	f.StringVar(&tz, "tz", "", zoneFlagHelp+"; a client's own TZ (ssh -o SetEnv=TZ=...) wins for its console")
 	return cmd
 }
 

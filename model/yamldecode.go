@@ -1,0 +1,122 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// YAMLDoc is a YAML document decoded with DecodeYAML: it knows where each
+// of its fields is, for the problems a caller finds after decoding.
+type YAMLDoc struct {
+	file string
+	part *yamlPart
+}
+
+// DecodeYAML decodes one YAML document into v, a pointer to a struct of the
+// formats' kind: fields named by json tags, checked by check tags (required,
+// present, min=, oneof=, id, items, unique=), enum types' Values, and the
+// checks of the types the formats share (an alert rule's one kind, its
+// spans). It reads the YAML the way a scenario file is read (yaml.v3, then
+// JSON with positions, then go-json-experiment): unknown and duplicate
+// keys are refused and every problem is found, each at file:line:col with
+// its field. References to a scenario's declarations (ref=) are not
+// checked: a document on its own declares none. The document is returned
+// when it could be parsed, also with problems, for the caller's own checks
+// (YAMLDoc.Problem).
+func DecodeYAML(file string, data []byte, v any) (*YAMLDoc, ProblemList) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		panic(fmt.Sprintf("DecodeYAML: %T is not a pointer to a struct", v))
+	}
+	l := &loader{file: Visible(file), opts: newFormatOptions(zeroTime)}
+	l.opts.scenario = true // YAML: "a mapping", offsets as Go durations
+	names := infoOf(rv.Elem().Type()).names
+	if len(data) > MaxScenarioBytes {
+		l.add(yamlPos{1, 1}, "", fmt.Sprintf("the file is %d bytes: at most %d MiB", len(data), MaxScenarioBytes>>20))
+		return nil, l.problems
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if off := invalidUTF8(data); off >= 0 {
+		line, col := lineCol(data, off, 1, 1)
+		l.add(yamlPos{line, col}, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02x): the file must be UTF-8 text", data[off]))
+		return nil, l.problems
+	}
+	data, l.sheltered = shelterControls(data)
+	p := l.part(data, 0)
+	if p == nil {
+		if len(l.problems) == 0 {
+			l.add(yamlPos{1, 1}, "", "empty document: expected a mapping with "+names)
+		}
+		return nil, sorted(l.problems)
+	}
+	doc := &YAMLDoc{file: l.file, part: p}
+	if p.root.Kind != yaml.MappingNode {
+		l.add(p.nodePos(p.root), "", "expected a mapping with "+names+", got "+yamlKindName(p.root))
+		return doc, sorted(l.problems)
+	}
+	raw, problems := p.toJSON("")
+	for _, pr := range problems {
+		l.add(pr.at, pr.ptr, pr.msg)
+	}
+	var fps []fieldProblem
+	if err := json.Unmarshal(raw, v, l.opts.decode); err != nil {
+		rv.Elem().SetZero()
+		decodeObject(raw, rv.Elem(), "", l.opts, &fps)
+	}
+	c := checker{mode: checkScenario, doc: p, line: func(ptr string) int { return p.pos(ptr, false).line }}
+	c.noteFailed(fps)
+	c.fields(rv.Elem(), "")
+	for _, fp := range append(fps, c.out...) {
+		l.report(p, fp)
+	}
+	return doc, sorted(l.problems)
+}
+
+// Problem is a problem with a field (written as problems write fields:
+// sources[0].url) at the field's value, or where a missing field should
+// be: the nearest mapping that holds it.
+func (d *YAMLDoc) Problem(field, format string, args ...any) Problem {
+	at := yamlPos{1, 1}
+	if d != nil && d.part != nil {
+		at = d.part.pos(fieldPointer(field), false)
+	}
+	file := ""
+	if d != nil {
+		file = d.file
+	}
+	return Problem{File: file, Line: at.line, Col: at.col, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// fieldPointer is the JSON pointer of a field path: sources[0].url →
+// /sources/0/url.
+func fieldPointer(field string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(field, ".") {
+		name, rest, _ := strings.Cut(part, "[")
+		if name != "" {
+			b.WriteString("/" + escapePointer(name))
+		}
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			if _, err := strconv.Atoi(idx); err == nil {
+				b.WriteString("/" + idx)
+			}
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	return b.String()
+}
+
+// SanitizeAlertRules makes the rules' text safe to show (names from a
+// config), as a scenario's text is at load.
+func SanitizeAlertRules(rules []AlertRule) {
+	for i := range rules {
+		sanitizeStrings(reflect.ValueOf(&rules[i]).Elem(), "", func(string, string, string) {})
+	}
+}
