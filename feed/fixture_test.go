@@ -96,7 +96,7 @@ func TestScenarioSizeLimit(t *testing.T) {
 				t.Fatalf("ReadScenarioFile = %d bytes, %v; want it refused", len(data), err)
 			}
 			_, err = OpenScenario(path)
-			for _, want := range []string{path, tt.refused, "64 MiB limit", "default scenario is 103 KiB"} {
+			for _, want := range []string{path, tt.refused, "64 MiB limit", "default scenario is 146 KiB"} {
 				if err == nil || !strings.Contains(err.Error(), want) {
 					t.Errorf("OpenScenario error %v, want it to say %q", err, want)
 				}
