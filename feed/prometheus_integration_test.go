@@ -78,7 +78,7 @@ func TestPrometheusIntegration(t *testing.T) {
 		Backlog: &feed.PromBacklog{Waiting: "warroom_backlog_waiting", Inflow: "warroom_backlog_inflow_per_hour",
 			Shipped: "warroom_backlog_shipped_per_hour", Late: "warroom_backlog_late",
 			ByPromise: &feed.PromPromise{Waiting: "warroom_backlog_promise_waiting", Late: "warroom_backlog_promise_late"},
-			Backfill: time.Minute, Step: time.Second},
+			Backfill:  time.Minute, Step: time.Second},
 	}, clock, client)
 	if err != nil {
 		t.Fatal(err)
