@@ -52,7 +52,11 @@ func (s SourceConfig) build(clock Clock, env func(string) (string, bool), bad fu
 		if b := s.Backlog; b != nil {
 			backfill, _ := time.ParseDuration(b.Backfill) // checked by LoadConfig
 			step, _ := time.ParseDuration(b.Step)
-			cfg.Backlog = &PromBacklog{Waiting: b.Waiting, Inflow: b.Inflow, Shipped: b.Shipped, Backfill: backfill, Step: step}
+			cfg.Backlog = &PromBacklog{Waiting: b.Waiting, Inflow: b.Inflow, Shipped: b.Shipped, Late: b.Late,
+				Backfill: backfill, Step: step}
+			if bp := b.ByPromise; bp != nil {
+				cfg.Backlog.ByPromise = &PromPromise{Waiting: bp.Waiting, Late: bp.Late, Label: bp.Label}
+			}
 			feeds = append(feeds, model.KindBacklog)
 		}
 		p, err := NewPrometheus(s.Name, cfg, clock, nil)

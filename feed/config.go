@@ -87,8 +87,19 @@ type PromBacklogConfig struct {
 	Waiting  string `json:"waiting,omitzero"`
 	Inflow   string `json:"inflow,omitzero"`
 	Shipped  string `json:"shipped,omitzero"`
+	Late     string `json:"late,omitzero"`     // orders past their promised date
 	Backfill string `json:"backfill,omitzero"` // history fetched at start, e.g. 6h
 	Step     string `json:"step,omitzero"`     // its resolution; default 1m
+	// ByPromise splits the backlog by delivery promise class.
+	ByPromise *PromPromiseConfig `json:"by_promise,omitzero"`
+}
+
+// PromPromiseConfig maps PromQL queries to the backlog by promise class:
+// one series per class, named by the label.
+type PromPromiseConfig struct {
+	Waiting string `json:"waiting,omitzero"`
+	Late    string `json:"late,omitzero"`
+	Label   string `json:"label,omitzero"` // the label naming the class; default "promise"
 }
 
 // TopicRuleConfig files an item under a topic when a keyword appears.
@@ -247,6 +258,9 @@ func (c *Config) check(ck *configChecker, env func(string) (string, bool)) {
 			if s.Backlog != nil {
 				if s.Backlog.Waiting == "" {
 					ck.add(at("backlog.waiting"), "missing: the query for orders waiting")
+				}
+				if bp := s.Backlog.ByPromise; bp != nil && bp.Waiting == "" {
+					ck.add(at("backlog.by_promise.waiting"), "missing: the query for orders waiting by promise class")
 				}
 				duration(ck, at("backlog.backfill"), s.Backlog.Backfill, 0)
 				duration(ck, at("backlog.step"), s.Backlog.Step, time.Minute)

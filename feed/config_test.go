@@ -61,6 +61,20 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
+// The backlog's late orders and its split by promise, as a config writes
+// them, reach the Prometheus source.
+func TestLoadConfigPromise(t *testing.T) {
+	c, err := LoadConfig("w.yaml", []byte("sources:\n  - name: p\n    kind: prometheus\n    url: http://x\n    backlog:\n"+
+		"      waiting: w\n      late: l\n      by_promise: {waiting: pw, late: pl, label: class}\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := c.Sources[0].Backlog
+	if b.Late != "l" || b.ByPromise == nil || *b.ByPromise != (PromPromiseConfig{Waiting: "pw", Late: "pl", Label: "class"}) {
+		t.Fatalf("backlog config %+v (by promise %+v)", b, b.ByPromise)
+	}
+}
+
 func TestLoadConfigProblems(t *testing.T) {
 	tests := []struct {
 		name string
@@ -81,6 +95,8 @@ func TestLoadConfigProblems(t *testing.T) {
 		{"bad start", "incident: {start: yesterday}\nsources:\n  - {name: s, kind: ndjson, path: '-'}\n",
 			[]string{"1:19: incident.start: want an RFC 3339 time"}},
 		{"no sources", "incident: {title: x}\n", []string{"sources: no sources"}},
+		{"by promise without waiting", "sources:\n  - name: p\n    kind: prometheus\n    url: http://x\n    backlog:\n      waiting: q\n      by_promise: {late: l}\n",
+			[]string{"7:19: sources[0].backlog.by_promise.waiting: missing"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

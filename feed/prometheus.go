@@ -50,12 +50,28 @@ type PromBacklog struct {
 	Waiting string // required: orders waiting to ship
 	Inflow  string // optional: new orders per hour
 	Shipped string // optional: orders shipped per hour
+	Late    string // optional: orders past their promised delivery date
+	// ByPromise splits the backlog by delivery promise; optional.
+	ByPromise *PromPromise
 	// Backfill > 0 makes the first poll also read the backlog's history over
 	// [now−Backfill, now], every Step (default 1m), so that the chart and
 	// the forecast have a past from the start.
 	Backfill time.Duration
 	Step     time.Duration
 }
+
+// PromPromise are the queries for the backlog by promise class. Each
+// returns one series per class, the class named by Label; several series
+// of one class (say, one per site) are summed.
+type PromPromise struct {
+	Waiting string // required: orders of the class waiting to ship
+	Late    string // optional: of those, orders past their promised date
+	Label   string // the label naming the class; default "promise"
+}
+
+// DefaultPromiseLabel names the class in the by-promise queries' series
+// when the config does not say.
+const DefaultPromiseLabel = "promise"
 
 // DefaultPromStep is the resolution of the backfill when Step is not set.
 const DefaultPromStep = time.Minute
@@ -136,6 +152,16 @@ func NewPrometheus(name string, cfg PrometheusConfig, clock Clock, client *http.
 		}
 		if b.Step == 0 {
 			b.Step = DefaultPromStep
+		}
+		if bp := b.ByPromise; bp != nil {
+			if bp.Waiting == "" {
+				return nil, fmt.Errorf("prometheus %s: backlog.by_promise.waiting: missing: expected a PromQL query", name)
+			}
+			c := *bp
+			if c.Label == "" {
+				c.Label = DefaultPromiseLabel
+			}
+			b.ByPromise = &c
 		}
 		if b.Backfill/b.Step > maxBackfillPoints {
 			return nil, fmt.Errorf("prometheus %s: backlog: a backfill of %s at a step of %s is %d points; at most %d: raise the step",
@@ -399,7 +425,89 @@ func (p *Prometheus) pollBacklog(ctx context.Context, now time.Time) ([]model.Ev
 			*r.dst = &x
 		}
 	}
+	if b.Late != "" {
+		res, err := p.query(ctx, b.Late, now, "")
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := res[""]; ok {
+			n := min(orders(s.value), obs.Waiting)
+			obs.Late = &n
+		}
+	}
+	if bp := b.ByPromise; bp != nil {
+		if obs.Promise, err = p.promiseSplit(ctx, bp, now, obs.Waiting); err != nil {
+			return nil, err
+		}
+	}
 	return []model.Event{{At: p.clock.Offset(w.at), Source: p.name, Body: obs}}, nil
+}
+
+// promiseSplit is the backlog by promise class now: the by_promise
+// queries' series by class, sorted by class id, each class's late at most
+// its waiting. Classes whose waiting adds up to less than the whole backlog
+// leave the rest to the class "other", so that the split adds up as the format
+// requires; a split adding up to more than the backlog (its queries read
+// other series than waiting's) is dropped and counted.
+func (p *Prometheus) promiseSplit(ctx context.Context, bp *PromPromise, now time.Time, waiting int64) ([]model.PromiseCount, error) {
+	byClass, err := p.query(ctx, bp.Waiting, now, bp.Label)
+	if err != nil {
+		return nil, err
+	}
+	var late map[string]sample
+	if bp.Late != "" {
+		if late, err = p.query(ctx, bp.Late, now, bp.Label); err != nil {
+			return nil, err
+		}
+	}
+	return fitSplit(byClass, late, waiting, &p.drops), nil
+}
+
+// DropSplitTooLarge is why a split by promise class is not delivered.
+const DropSplitTooLarge = "promise split above waiting"
+
+// OtherPromise is the class of the orders a split by promise leaves out.
+const OtherPromise = "other"
+
+// fitSplit makes a split by class from its series, as promiseSplit says.
+func fitSplit(byClass, late map[string]sample, waiting int64, drops *dropCounter) []model.PromiseCount {
+	if len(byClass) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(byClass))
+	for id := range byClass {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	split := make([]model.PromiseCount, 0, len(ids)+1)
+	var sum int64
+	for _, id := range ids {
+		if id == "" {
+			continue // a series without the label names no class
+		}
+		n := orders(byClass[id].value)
+		pc := model.PromiseCount{Class: id, Waiting: n}
+		if s, ok := late[id]; ok {
+			pc.Late = min(orders(s.value), n)
+		}
+		split = append(split, pc)
+		sum += n
+	}
+	switch {
+	case len(split) == 0:
+		return nil
+	case sum > waiting:
+		drops.add(DropSplitTooLarge, 1)
+		return nil
+	case sum < waiting:
+		i := slices.IndexFunc(split, func(pc model.PromiseCount) bool { return pc.Class == OtherPromise })
+		if i < 0 {
+			split = append(split, model.PromiseCount{Class: OtherPromise})
+			i = len(split) - 1
+		}
+		split[i].Waiting += waiting - sum
+	}
+	return split
 }
 
 func orders(x float64) int64 {
@@ -434,6 +542,23 @@ func (p *Prometheus) backfill(ctx context.Context, now time.Time) ([]model.Event
 			return nil, err
 		}
 	}
+	var late map[time.Time]float64
+	if b.Late != "" {
+		if late, err = p.queryRange(ctx, b.Late, r); err != nil {
+			return nil, err
+		}
+	}
+	var byClass, lateByClass map[time.Time]map[string]sample
+	if bp := b.ByPromise; bp != nil {
+		if byClass, err = p.queryRangeBy(ctx, bp.Waiting, r, bp.Label); err != nil {
+			return nil, err
+		}
+		if bp.Late != "" {
+			if lateByClass, err = p.queryRangeBy(ctx, bp.Late, r, bp.Label); err != nil {
+				return nil, err
+			}
+		}
+	}
 	times := make([]time.Time, 0, len(waiting))
 	for t := range waiting {
 		if t.Before(now) {
@@ -452,6 +577,13 @@ func (p *Prometheus) backfill(ctx context.Context, now time.Time) ([]model.Event
 			x = max(x, 0)
 			obs.Shipped = &x
 		}
+		if x, ok := late[t]; ok {
+			n := min(orders(x), obs.Waiting)
+			obs.Late = &n
+		}
+		if split, ok := byClass[t]; ok {
+			obs.Promise = fitSplit(split, lateByClass[t], obs.Waiting, &p.drops)
+		}
 		events = append(events, model.Event{At: p.clock.Offset(t), Source: p.name, Body: obs})
 	}
 	return events, nil
@@ -463,9 +595,33 @@ type promRange struct {
 	step       time.Duration
 }
 
-// queryRange runs a range query and returns its values by time, summing the
-// series.
-func (p *Prometheus) queryRange(ctx context.Context, q string, r promRange) (map[time.Time]float64, error) {
+// queryRangeBy runs a range query and returns its values by time and by
+// the value of label, summing the series that share one.
+func (p *Prometheus) queryRangeBy(ctx context.Context, q string, r promRange, label string) (map[time.Time]map[string]sample, error) {
+	series, err := p.matrix(ctx, q, r)
+	if err != nil {
+		return nil, err
+	}
+	out := map[time.Time]map[string]sample{}
+	for _, s := range series {
+		key := s.Metric[label]
+		for _, pt := range s.Values {
+			if math.IsNaN(pt.Value) || math.IsInf(pt.Value, 0) {
+				continue
+			}
+			if out[pt.At] == nil {
+				out[pt.At] = map[string]sample{}
+			}
+			v := out[pt.At][key]
+			v.at, v.value = pt.At, v.value+pt.Value
+			out[pt.At][key] = v
+		}
+	}
+	return out, nil
+}
+
+// matrix runs a range query and returns its series.
+func (p *Prometheus) matrix(ctx context.Context, q string, r promRange) ([]promSeries, error) {
 	res, err := p.api.queryRange(ctx, q, r.start, r.end, r.step)
 	if err != nil {
 		return nil, p.queryError(ctx, q, err)
@@ -476,6 +632,16 @@ func (p *Prometheus) queryRange(ctx context.Context, q string, r promRange) (map
 	var series []promSeries
 	if err := json.Unmarshal(res.Result, &series); err != nil {
 		return nil, p.queryError(ctx, q, fmt.Errorf("reading the matrix: %w", err))
+	}
+	return series, nil
+}
+
+// queryRange runs a range query and returns its values by time, summing the
+// series.
+func (p *Prometheus) queryRange(ctx context.Context, q string, r promRange) (map[time.Time]float64, error) {
+	series, err := p.matrix(ctx, q, r)
+	if err != nil {
+		return nil, err
 	}
 	out := map[time.Time]float64{}
 	for _, s := range series {

@@ -76,7 +76,9 @@ func TestPrometheusIntegration(t *testing.T) {
 		Hosts: &feed.PromHosts{Recovered: "warroom_hosts_recovered", Total: "warroom_hosts_total",
 			Failed: "warroom_hosts_failed", Label: "group", Steps: "warroom_hosts_at_step"},
 		Backlog: &feed.PromBacklog{Waiting: "warroom_backlog_waiting", Inflow: "warroom_backlog_inflow_per_hour",
-			Shipped: "warroom_backlog_shipped_per_hour", Backfill: time.Minute, Step: time.Second},
+			Shipped: "warroom_backlog_shipped_per_hour", Late: "warroom_backlog_late",
+			ByPromise: &feed.PromPromise{Waiting: "warroom_backlog_promise_waiting", Late: "warroom_backlog_promise_late"},
+			Backfill:  time.Minute, Step: time.Second},
 	}, clock, client)
 	if err != nil {
 		t.Fatal(err)
@@ -173,6 +175,20 @@ func checkBacklog(t *testing.T, at time.Duration, got, want model.State) {
 	if g.Waiting != w.Waiting || g.HasInflow != w.HasInflow || g.Inflow != w.Inflow ||
 		g.HasShipped != w.HasShipped || g.Shipped != w.Shipped {
 		t.Errorf("%s: backlog in the room %+v, in the replay %+v", model.FormatOffset(at), g, w)
+	}
+	// The split by promise, in the source's order (by class id).
+	split := map[string]model.PromiseCount{}
+	for _, c := range w.Promise() {
+		split[c.Class] = c
+	}
+	if g.HasLate != w.HasLate || g.Late != w.Late || len(g.Promise()) != len(split) || len(split) == 0 {
+		t.Errorf("%s: late %d (%v), split %+v in the room; late %d (%v), split %+v in the replay",
+			model.FormatOffset(at), g.Late, g.HasLate, g.Promise(), w.Late, w.HasLate, w.Promise())
+	}
+	for _, c := range g.Promise() {
+		if split[c.Class] != c {
+			t.Errorf("%s: class %+v in the room, %+v in the replay", model.FormatOffset(at), c, split[c.Class])
+		}
 	}
 }
 

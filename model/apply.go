@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -142,6 +143,11 @@ func applyBacklog(s *State, at time.Duration, b BacklogObservation) {
 	if b.Shipped != nil {
 		p.Shipped, p.HasShipped = *b.Shipped, true
 	}
+	p.Late, p.HasLate = b.LateCount()
+	if len(b.Promise) > 0 {
+		p.promise, p.promiseN = &b.Promise[0], int32(min(len(b.Promise), math.MaxInt32))
+		notePromiseClasses(&s.Backlog, b.Promise)
+	}
 	s.Backlog.Points = bounded(append(s.Backlog.Points, p), MaxBacklogPoints)
 	if !s.Backlog.hasBaseline {
 		s.Backlog.baseline, s.Backlog.hasBaseline = b.Waiting, true
@@ -150,6 +156,23 @@ func applyBacklog(s *State, at time.Duration, b BacklogObservation) {
 		s.Backlog.Peak, s.Backlog.PeakAt = b.Waiting, at
 	}
 	s.Rev.Backlog++
+}
+
+// notePromiseClasses adds the classes a live source reports that the
+// scenario did not declare, named by their ids.
+func notePromiseClasses(b *Backlog, split []PromiseCount) {
+	for _, pc := range split {
+		known := false
+		for _, c := range b.Classes {
+			if c.ID == pc.Class {
+				known = true
+				break
+			}
+		}
+		if !known && pc.Class != "" {
+			b.Classes = append(b.Classes, PromiseClass{ID: pc.Class, Name: pc.Class})
+		}
+	}
 }
 
 func applyWarning(s *State, at time.Duration, b CarrierWarning) {

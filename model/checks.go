@@ -57,7 +57,8 @@ func (d *declared) list(section string) string {
 }
 
 // refNames are what a reference to a section is called in messages.
-var refNames = map[string]string{"host_groups": "host group", "carriers": "carrier", "topics": "topic", "runbook": "runbook step"}
+var refNames = map[string]string{"host_groups": "host group", "carriers": "carrier", "topics": "topic", "runbook": "runbook step",
+	"promise_classes": "promise class"}
 
 // checker runs the checks over a decoded document.
 type checker struct {
@@ -203,9 +204,12 @@ func (c *checker) field(fv reflect.Value, f *fieldInfo, parent string) {
 		if fv.IsNil() {
 			return
 		}
-		if e := fv.Elem(); e.Kind() == reflect.Float64 {
+		switch e := fv.Elem(); {
+		case e.Kind() == reflect.Float64:
 			c.number(e.Float(), ch, parent, f)
-		} else if f.elem != nil {
+		case e.Kind() == reflect.Int64 && c.mode != checkNone && ch.min != nil && float64(e.Int()) < *ch.min:
+			c.add(parent+"/"+f.name, "must be >= %s, got %d", fmtMin(*ch.min), e.Int())
+		case f.elem != nil:
 			c.fieldsOf(e, f.elem, parent+"/"+f.name)
 		}
 	case reflect.Struct:
@@ -354,6 +358,41 @@ func (c *checker) item(it *Item, ptr string) {
 	}
 	if w := it.Warning; w != nil {
 		c.warning(w, ptr+"/warning")
+	}
+	if b := it.Backlog; b != nil {
+		c.backlog(b, ptr+"/backlog")
+	}
+}
+
+// backlog checks a backlog's late orders and its split by promise against
+// its size: late within waiting, each class once and within itself, and
+// the classes adding up to the whole.
+func (c *checker) backlog(b *BacklogObservation, ptr string) {
+	if b.Late != nil && *b.Late > b.Waiting && b.Waiting >= 0 {
+		c.add(ptr+"/late", "late (%d) exceeds waiting (%d)", *b.Late, b.Waiting)
+	}
+	if len(b.Promise) == 0 {
+		return
+	}
+	first := map[string]int{}
+	var waiting, late int64
+	for i, pc := range b.Promise {
+		iptr := ptr + "/promise/" + strconv.Itoa(i)
+		if j, dup := first[pc.Class]; dup && pc.Class != "" {
+			c.add(iptr+"/class", "promise class %q given twice (first at promise[%d])", pc.Class, j)
+		}
+		first[pc.Class] = i
+		if pc.Late > pc.Waiting && pc.Waiting >= 0 {
+			c.add(iptr+"/late", "late (%d) exceeds this class's waiting (%d)", pc.Late, pc.Waiting)
+		}
+		waiting += pc.Waiting
+		late += pc.Late
+	}
+	if waiting != b.Waiting {
+		c.add(ptr+"/promise", "the promise classes' waiting sums to %d, not waiting (%d)", waiting, b.Waiting)
+	}
+	if b.Late != nil && late != *b.Late {
+		c.add(ptr+"/promise", "the promise classes' late sums to %d, not late (%d)", late, *b.Late)
 	}
 }
 

@@ -94,6 +94,34 @@ type BacklogObservation struct {
 	Waiting int64    `json:"waiting" check:"present,min=0" doc:"Orders waiting to ship (>= 0)."`
 	Inflow  *float64 `json:"inflow,omitzero" check:"min=0" doc:"New orders per hour (>= 0); optional."`
 	Shipped *float64 `json:"shipped,omitzero" check:"min=0" doc:"Orders shipped per hour (>= 0); optional."`
+	// Late and Promise say who hurts: orders past their promised delivery
+	// date count against a seller's metrics, and a next-day order waiting
+	// is worse news than a standard one.
+	Late    *int64         `json:"late,omitzero" check:"min=0" doc:"Orders already past their promised delivery date (>= 0, <= waiting); optional. Without it, the sum of the promise classes' late when they are given."`
+	Promise []PromiseCount `json:"promise,omitzero" doc:"The backlog split by promise class; optional. Each class once; the classes' waiting sums to waiting, their late to late."`
+}
+
+// PromiseCount is the part of the backlog that carries one delivery promise.
+type PromiseCount struct {
+	Class   string `json:"class" check:"required,ref=promise_classes" doc:"A promise_classes id (in the wire format any id: a live source's own)."`
+	Waiting int64  `json:"waiting" check:"present,min=0" doc:"Orders of this class waiting to ship (>= 0)."`
+	Late    int64  `json:"late,omitzero" check:"min=0" doc:"Of those, orders already past their promised date (>= 0, <= this class's waiting); default 0."`
+}
+
+// LateCount is the observation's late orders: its own figure, else the sum
+// of its classes' when it has a split; false when it reports neither.
+func (b BacklogObservation) LateCount() (int64, bool) {
+	if b.Late != nil {
+		return *b.Late, true
+	}
+	if len(b.Promise) == 0 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b.Promise {
+		n += c.Late
+	}
+	return n, true
 }
 
 // Severity ranks a carrier warning.

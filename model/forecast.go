@@ -47,23 +47,12 @@ const maxETA = float64(1 << 62)
 // O(log n + points in the window).
 func ForecastBacklog(points []BacklogPoint, now time.Duration, opt ForecastOptions) Forecast {
 	window := opt.Window
-	if window <= 0 {
-		window = DefaultForecastWindow
-	}
 	f := Forecast{Now: now, Target: opt.Target}
-
-	// hi: first point after now; lo: first point inside the window.
-	hi := sort.Search(len(points), func(i int) bool { return points[i].At > now })
+	in, hi := windowAt(points, now, window)
 	if hi == 0 {
 		return f
 	}
 	f.Waiting = points[hi-1].Waiting
-	from := now - window
-	if from > now { // overflow for very early now: everything before now counts
-		from = math.MinInt64
-	}
-	lo := sort.Search(hi, func(i int) bool { return points[i].At > from })
-	in := points[lo:hi]
 	f.Points = len(in)
 	if len(in) < 3 {
 		return f
@@ -100,6 +89,21 @@ func ForecastBacklog(points []BacklogPoint, now time.Duration, opt ForecastOptio
 		}
 	}
 	return f
+}
+
+// windowAt is the observations a forecast at now fits (now-window < At <=
+// now) and the index of the first observation after now.
+func windowAt(points []BacklogPoint, now, window time.Duration) (in []BacklogPoint, hi int) {
+	if window <= 0 {
+		window = DefaultForecastWindow
+	}
+	hi = sort.Search(len(points), func(i int) bool { return points[i].At > now })
+	from := now - window
+	if from > now { // overflow for very early now: everything before now counts
+		from = math.MinInt64
+	}
+	lo := sort.Search(hi, func(i int) bool { return points[i].At > from })
+	return points[lo:hi], hi
 }
 
 // fitLine returns the least-squares slope of Waiting against time, in orders

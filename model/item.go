@@ -79,7 +79,10 @@ type ScenarioFile struct {
 	Topics     []TopicDef     `json:"topics,omitzero" check:"unique=topic" doc:"Seller-complaint topics. Ids are unique."`
 	Runbook    []StepDef      `json:"runbook,omitzero" check:"unique=runbook step" doc:"Runbook steps in display order. Ids are unique."`
 	Alerts     []AlertRule    `json:"alerts,omitzero" check:"unique=alert" doc:"Alert rules: conditions that fire an alert in the console. Ids are unique; each rule has exactly one kind."`
-	Timeline   []Item         `json:"timeline,omitzero" doc:"The events. Each item has at, exactly one kind key and optional source and text. Need not be sorted: the loader sorts by at, keeping file order for equal offsets."`
+	// PromiseClasses name the classes the backlog is split by, so that
+	// a split is checked against them and shown by name.
+	PromiseClasses []PromiseClassDef `json:"promise_classes,omitzero" check:"unique=promise class" doc:"Delivery promises the backlog is split by (backlog.promise), in display order, e.g. same-day, next-day, two-day, standard. Ids are unique."`
+	Timeline       []Item            `json:"timeline,omitzero" doc:"The events. Each item has at, exactly one kind key and optional source and text. Need not be sorted: the loader sorts by at, keeping file order for equal offsets."`
 }
 
 // Values are the host states.

@@ -12,7 +12,9 @@ type Scenario struct {
 	Topics     []TopicDef
 	Runbook    []StepDef
 	Alerts     []AlertRule
-	Events     []Event // sorted by At; file order kept for equal offsets
+	// PromiseClasses are the backlog's delivery promises, in display order.
+	PromiseClasses []PromiseClassDef
+	Events         []Event // sorted by At; file order kept for equal offsets
 }
 
 // Meta describes the incident a scenario plays.
@@ -40,6 +42,12 @@ type CarrierDef struct {
 // TopicDef declares a seller-complaint topic.
 type TopicDef struct {
 	ID   string `json:"id" check:"required" doc:"Unique id, referenced by complaint.topic."`
+	Name string `json:"name,omitzero" doc:"Display name; defaults to the id."`
+}
+
+// PromiseClassDef declares a delivery promise the backlog is split by.
+type PromiseClassDef struct {
+	ID   string `json:"id" check:"required" doc:"Unique id, referenced by backlog.promise[].class, e.g. next-day."`
 	Name string `json:"name,omitzero" doc:"Display name; defaults to the id."`
 }
 

@@ -278,6 +278,9 @@ func declare(f *ScenarioFile) *declared {
 	for _, s := range f.Runbook {
 		add("runbook", s.ID)
 	}
+	for _, c := range f.PromiseClasses {
+		add("promise_classes", c.ID)
+	}
 	return d
 }
 
@@ -556,6 +559,12 @@ func build(file string, f *ScenarioFile, inOrder []*loadedItem) *Scenario {
 			t.Name = t.ID
 		}
 		sc.Topics = append(sc.Topics, t)
+	}
+	for _, c := range f.PromiseClasses {
+		if c.Name == "" {
+			c.Name = c.ID
+		}
+		sc.PromiseClasses = append(sc.PromiseClasses, c)
 	}
 	sc.Events = make([]Event, len(inOrder))
 	for i, li := range inOrder {

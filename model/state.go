@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // State is the incident as known after folding events with Apply. A State is
@@ -78,19 +79,56 @@ type Backlog struct {
 	Peak   int64
 	PeakAt time.Duration
 
+	// Classes are the promise classes the backlog is split by: the
+	// scenario's declared ones in their order, then any a source reports
+	// first, in the order they came. Append-only.
+	Classes []PromiseClass
+
 	baseline    int64 // the first observation, kept when old points are dropped
 	hasBaseline bool
 }
 
+// PromiseClass is a delivery promise the backlog is split by.
+type PromiseClass struct{ ID, Name string }
+
 // BacklogPoint is one observation of the backlog. Rates are orders per hour;
 // HasInflow and HasShipped say whether the source reported them.
 type BacklogPoint struct {
-	At         time.Duration
-	Waiting    int64
-	Inflow     float64
-	Shipped    float64
+	At      time.Duration
+	Waiting int64
+	Inflow  float64
+	Shipped float64
+	Late    int64 // orders past their promised date, valid when HasLate
+
+	// The split by class as the source reported it, kept as the event's
+	// own array (never modified) by its first element and length, so that
+	// a point stays comparable: the same event folded again gives an
+	// equal point, which lets a refold keep the lists it built.
+	promise  *PromiseCount
+	promiseN int32
+
 	HasInflow  bool
 	HasShipped bool
+	HasLate    bool // the source reported late orders
+}
+
+// Promise is the point's split by promise class; nil when it has none.
+func (p BacklogPoint) Promise() []PromiseCount {
+	if p.promise == nil {
+		return nil
+	}
+	return unsafe.Slice(p.promise, p.promiseN)
+}
+
+// ClassWaiting is how many orders of class id wait at this point (0 when
+// the point has no split or not that class).
+func (p BacklogPoint) ClassWaiting(id string) int64 {
+	for _, c := range p.Promise() {
+		if c.Class == id {
+			return c.Waiting
+		}
+	}
+	return 0
 }
 
 // Latest is the most recent observation, and false before any.
@@ -296,6 +334,9 @@ func NewState(sc *Scenario) State {
 			s.addInject(in, e.At)
 		}
 	}
+	for _, c := range sc.PromiseClasses {
+		s.Backlog.Classes = append(s.Backlog.Classes, PromiseClass{ID: c.ID, Name: c.Name})
+	}
 	for _, st := range sc.Runbook {
 		s.stepIndex[st.ID] = len(s.Runbook)
 		s.Runbook = append(s.Runbook, Step{ID: st.ID, Title: st.Title, Detail: st.Detail, State: StepPending})
@@ -313,6 +354,7 @@ func (s State) Clone() State {
 		c.Hosts[i].History = capped(c.Hosts[i].History)
 	}
 	c.Backlog.Points = capped(s.Backlog.Points)
+	c.Backlog.Classes = capped(s.Backlog.Classes)
 	c.Warnings = slices.Clone(s.Warnings)
 	c.Complaints.Topics = slices.Clone(s.Complaints.Topics)
 	for i := range c.Complaints.Topics {

@@ -87,6 +87,7 @@ func same(t *testing.T, what string, got, want Snapshot) {
 func TestRestoreReplay(t *testing.T) {
 	sc := scenario()
 	sc.Events[3].Body = model.Inject{ID: "i", Title: "decide", Expected: []string{"tell sellers"}}
+	sc.PromiseClasses = []model.PromiseClassDef{{ID: "next-day", Name: "next-day (Prime)"}}
 	path := filepath.Join(t.TempDir(), "incident.db")
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
@@ -288,6 +289,7 @@ func TestRestoreWithTheWireCodec(t *testing.T) {
 func TestScenarioOfJournal(t *testing.T) {
 	sc := scenario()
 	sc.Events[3].Body = model.Inject{ID: "i", Title: "decide", Expected: []string{"tell sellers"}}
+	sc.PromiseClasses = []model.PromiseClassDef{{ID: "next-day", Name: "next-day (Prime)"}}
 	path := filepath.Join(t.TempDir(), "incident.db")
 	j := openJournal(t, path, sc, false)
 	r, err := Open(sc, j)
@@ -313,6 +315,9 @@ func TestScenarioOfJournal(t *testing.T) {
 	}
 	if rebuilt.Meta.Title != sc.Meta.Title || len(rebuilt.HostGroups) != 1 || len(rebuilt.Events) != len(sc.Events) {
 		t.Fatalf("rebuilt scenario: %+v", rebuilt)
+	}
+	if len(rebuilt.PromiseClasses) != 1 || rebuilt.PromiseClasses[0] != sc.PromiseClasses[0] {
+		t.Errorf("rebuilt promise classes %+v, want %+v", rebuilt.PromiseClasses, sc.PromiseClasses)
 	}
 	if Identity(rebuilt, false) != Identity(sc, false) {
 		t.Error("the rebuilt scenario is not the one the journal was made for")

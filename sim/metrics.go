@@ -23,14 +23,19 @@ var (
 	metricWaiting   = gaugeDesc{"warroom_backlog_waiting", "Orders waiting to ship."}
 	metricInflow    = gaugeDesc{"warroom_backlog_inflow_per_hour", "New orders per hour."}
 	metricShipped   = gaugeDesc{"warroom_backlog_shipped_per_hour", "Orders shipped per hour."}
-	metricOffset    = gaugeDesc{"warroom_sim_offset_seconds", "The simulated time of this scrape, in seconds after the scenario's T+0."}
+	metricLate      = gaugeDesc{"warroom_backlog_late", "Orders waiting past their promised delivery date."}
+	// By promise class, the class in the label promise.
+	metricPromiseWaiting = gaugeDesc{"warroom_backlog_promise_waiting", "Orders waiting to ship, by delivery promise."}
+	metricPromiseLate    = gaugeDesc{"warroom_backlog_promise_late", "Orders waiting past their promised delivery date, by delivery promise."}
+	metricOffset         = gaugeDesc{"warroom_sim_offset_seconds", "The simulated time of this scrape, in seconds after the scenario's T+0."}
 )
 
 // gaugeDesc names a gauge and says what it measures.
 type gaugeDesc struct{ name, help string }
 
-// gaugeSample is one value of a gauge, with its group label if it has one
-// and its step label if it has one.
+// gaugeSample is one value of a gauge, with its labels if it has any: a
+// group, a group and a recovery step, or a promise class (in group, under
+// the label appendGaugeBy names).
 type gaugeSample struct {
 	group, step string
 	value       float64
@@ -93,6 +98,18 @@ func (s *Simulator) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 		if p.HasShipped {
 			b = appendGauge(b, metricShipped, []gaugeSample{{value: p.Shipped}})
 		}
+		if p.HasLate {
+			b = appendGauge(b, metricLate, []gaugeSample{{value: float64(p.Late)}})
+		}
+		if split := p.Promise(); len(split) > 0 {
+			waiting, late := make([]gaugeSample, len(split)), make([]gaugeSample, len(split))
+			for i, c := range split {
+				waiting[i] = gaugeSample{group: c.Class, value: float64(c.Waiting)}
+				late[i] = gaugeSample{group: c.Class, value: float64(c.Late)}
+			}
+			b = appendGaugeBy(b, metricPromiseWaiting, "promise", waiting)
+			b = appendGaugeBy(b, metricPromiseLate, "promise", late)
+		}
 	}
 	b = appendGauge(b, metricOffset, []gaugeSample{{value: v.at.Seconds()}})
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -102,6 +119,11 @@ func (s *Simulator) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 // appendGauge writes a gauge's HELP and TYPE lines and its samples; a gauge
 // without samples is left out, as client_golang leaves it.
 func appendGauge(b []byte, d gaugeDesc, samples []gaugeSample) []byte {
+	return appendGaugeBy(b, d, "group", samples)
+}
+
+// appendGaugeBy is appendGauge with the samples' label named label.
+func appendGaugeBy(b []byte, d gaugeDesc, label string, samples []gaugeSample) []byte {
 	if len(samples) == 0 {
 		return b
 	}
@@ -109,7 +131,9 @@ func appendGauge(b []byte, d gaugeDesc, samples []gaugeSample) []byte {
 	for _, s := range samples {
 		b = append(b, d.name...)
 		if s.group != "" {
-			b = append(b, `{group="`...)
+			b = append(b, '{')
+			b = append(b, label...)
+			b = append(b, `="`...)
 			b = append(b, escapeLabel(s.group)...)
 			if s.step != "" {
 				b = append(b, `",`+stepLabel+`="`...)

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -11,53 +10,48 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/runes"
 	"github.com/NimbleMarkets/ntcharts/linechart"
-
-	"github.com/warroom/warroom/model"
-	"github.com/warroom/warroom/room"
 )
 
-// chartKey is everything the backlog chart's drawing depends on. The clock
-// is in it only through nowX: moving it by less than a column does not
-// redraw the chart.
-type chartKey struct {
-	rev, epoch int
-	n          int           // points drawn
-	end        time.Duration // right edge of the x axis
-	yMax       float64
-	w, h       int
-	nowX       int // the marker's column in the graph area
-}
-
-// newChartKey computes the chart's geometry the way linechart will: the y
-// range from the peak so far, the label width it needs, and from those the
-// graph width and the column of the "now" marker.
-func newChartKey(s *room.Snapshot, n, w, h int) chartKey {
-	end := max(s.End, s.Clock, 10*time.Minute)
-	k := chartKey{
-		rev: s.State.Rev.Backlog, epoch: s.State.Epoch, n: n, end: end,
-		yMax: niceCeil(float64(s.State.Backlog.Peak) * 1.1), w: w, h: h,
-	}
-	gh := h - 2
-	labelW := 0
-	f := yLabels(gh)
-	for i := 0; i <= gh; i++ {
-		labelW = max(labelW, len(f(i, k.yMax*float64(i)/float64(max(gh, 1)))))
-	}
-	if gw := w - labelW - 1; gw > 0 {
-		k.nowX = int(math.Round(float64(s.Clock) / float64(end) * float64(gw)))
-	}
-	return k
-}
+// The glyphs of the backlog chart. History is a solid line; everything
+// projected is drawn with other runes, so that without colour a reader
+// still tells what was seen from what is forecast.
+const (
+	runeForecast = '•' // the projected backlog
+	runeBand     = '░' // the forecast's range
+	runeBaseline = '╌' // the backlog's normal level
+	runeWhatIf   = '×' // the what-if's projection
+	runeNow      = '┊'
+)
 
 // yLabels labels the bottom, the top and, when it falls on a row, the
-// middle of the y axis, in k/M.
-func yLabels(gh int) linechart.LabelFormatter {
-	return func(i int, v float64) string {
+// middle of the y axis, in k/M, right-aligned in at least minW cells (two
+// charts one above the other share their axis's column). The chart's y
+// range is its rows, so the value is the row's share of yMax.
+func yLabels(gh int, yMax float64, minW int) linechart.LabelFormatter {
+	return func(i int, _ float64) string {
 		if i == 0 || i == gh || (gh >= 4 && gh%2 == 0 && i == gh/2) {
-			return fmtCount(v)
+			l := fmtCount(yMax * float64(i) / float64(max(gh, 1)))
+			if len(l) < minW {
+				l = strings.Repeat(" ", minW-len(l)) + l
+			}
+			return l
 		}
 		return ""
 	}
+}
+
+// widestYLabel is the widest label any height of chart gives a scale.
+func widestYLabel(yMax float64) int {
+	return max(len(fmtCount(yMax)), len(fmtCount(yMax/2)), 1)
+}
+
+// yLabelWidth is the widest y label: the graph starts one cell right of it.
+func yLabelWidth(gh int, yMax float64) int {
+	f, w := yLabels(gh, yMax, 0), 0
+	for i := 0; i <= gh; i++ {
+		w = max(w, len(f(i, 0)))
+	}
+	return w
 }
 
 // niceCeil rounds up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of
@@ -75,84 +69,138 @@ func niceCeil(v float64) float64 {
 	return 10 * p
 }
 
-// drawBacklogChart draws the chart with ntcharts' linechart: axes, arc line
-// runes, y labels in k/M; x labels at whole-hour ticks and the now marker are
-// drawn on its canvas here. At most one point per column is drawn, found by
-// binary search, so 100k points cost what the chart's width costs.
-func drawBacklogChart(st *Styles, pts []model.BacklogPoint, k chartKey) []string {
-	if k.w < 8 || k.h < 4 {
-		return blank(k.w, k.h)
+// drawBacklogChart draws a laid-out chart with ntcharts' linechart: axes,
+// y labels in k/M and the history as arc line runes; the x ticks, the
+// forecast, its band, the normal level, the what-if and the now marker
+// are set on its canvas here. Its x and y ranges are the graph's columns
+// and rows, so every cell comes from the layout's integers.
+func drawBacklogChart(st *Styles, l *chartLayout) []string {
+	if l.w < 8 || l.h < 4 || l.gw <= 0 {
+		return blank(l.w, l.h)
 	}
-	endH := k.end.Hours()
-	lc := linechart.New(k.w, k.h, 0, endH, 0, k.yMax,
+	lc := linechart.New(l.w, l.h, 0, float64(l.gw), 0, float64(l.gh),
 		linechart.WithXYSteps(1, 1),
 		linechart.WithXLabelFormatter(func(int, float64) string { return "" }),
-		linechart.WithYLabelFormatter(yLabels(k.h-2)),
+		linechart.WithYLabelFormatter(yLabels(l.gh, l.yMax, l.lw)),
 	)
 	lc.DrawXYAxisAndLabel()
-	origin, gw := lc.Origin(), lc.GraphWidth()
+	origin := lc.Origin()
+	at := func(x, row int32) canvas.Point { return canvas.Point{X: origin.X + int(x), Y: origin.Y - int(row)} }
 
-	// One point per column, the last observation in it, found by binary
-	// search; consecutive ones are joined by arc line runes.
-	var line []canvas.Float64Point
-	from := 0
-	for col := 0; col <= gw && from < len(pts); col++ {
-		limit := time.Duration(float64(k.end) * (float64(col) + 0.5) / float64(gw))
-		i := from + sort.Search(len(pts)-from, func(i int) bool { return pts[from+i].At > limit })
-		if i == from {
-			continue
-		}
-		from = i
-		p := pts[i-1]
-		line = append(line, canvas.Float64Point{X: p.At.Hours(), Y: float64(p.Waiting)})
+	for i := 1; i < len(l.hist); i++ {
+		a, b := l.hist[i-1], l.hist[i]
+		lc.DrawLine(canvas.Float64Point{X: float64(a.x), Y: float64(a.y)}, canvas.Float64Point{X: float64(b.x), Y: float64(b.y)}, runes.ArcLineStyle)
 	}
-	for i := 1; i < len(line); i++ {
-		lc.DrawLine(line[i-1], line[i], runes.ArcLineStyle)
-	}
-	if len(line) == 1 {
-		lc.DrawRune(line[0], '•')
+	if len(l.hist) == 1 {
+		lc.DrawRune(canvas.Float64Point{X: float64(l.hist[0].x), Y: float64(l.hist[0].y)}, '─') // solid, as history is
 	}
 
-	// X labels at round ticks, as many as fit: minutes for a short drill,
-	// hours to days for a long incident.
-	labelY := origin.Y + 1
-	step := axisStep(k.end, gw)
-	for t := time.Duration(0); t <= k.end; t += step {
-		x := origin.X + int(math.Round(t.Hours()/endH*float64(gw)))
-		lbl := axisLabel(t)
-		if x+len(lbl) > k.w {
-			continue
+	// Each cell's class, for painting: the history, axes and labels are
+	// known by their place; what is set here says what it is.
+	cls := make([]chartClass, l.w*l.h)
+	set := func(p canvas.Point, r rune, c chartClass) {
+		if p.X <= origin.X || p.X >= l.w || p.Y < 0 || p.Y >= origin.Y {
+			return
 		}
-		if c := lc.Canvas.Cell(canvas.Point{X: x, Y: origin.Y}); c.Rune == '─' {
-			lc.Canvas.SetRune(canvas.Point{X: x, Y: origin.Y}, '┬')
+		old := lc.Canvas.Cell(p).Rune
+		if old != runes.Null && cls[p.Y*l.w+p.X] == classLine {
+			return // history is never drawn over
 		}
-		lc.Canvas.SetString(canvas.Point{X: x, Y: labelY}, lbl)
+		if old != runes.Null && cls[p.Y*l.w+p.X] > c {
+			return // a stronger mark is there
+		}
+		lc.Canvas.SetRune(p, r)
+		cls[p.Y*l.w+p.X] = c
 	}
-
-	// The now marker: a dotted column where the line is not, "now" on top.
-	nowX := origin.X + k.nowX
-	marker := map[canvas.Point]bool{}
-	if nowX > origin.X && nowX < k.w {
-		for y := 0; y < origin.Y; y++ {
-			p := canvas.Point{X: nowX, Y: y}
-			if lc.Canvas.Cell(p).Rune == runes.Null {
-				lc.Canvas.SetRune(p, '┊')
-				marker[p] = true
+	// The history's cells, so that nothing is drawn over them.
+	for y := range origin.Y {
+		for x := origin.X + 1; x < l.w; x++ {
+			if lc.Canvas.Cell(canvas.Point{X: x, Y: y}).Rune != runes.Null {
+				cls[y*l.w+x] = classLine
 			}
 		}
+	}
+	// "now" on top of the now marker's column, before the forecast, which
+	// starts there and must not hide it; the column's dots come last,
+	// where nothing else is.
+	nowX := origin.X + l.nowX
+	if l.nowX > 0 {
 		lx := nowX + 1
-		if lx+3 > k.w {
+		if lx+3 > l.w {
 			lx = nowX - 3
 		}
 		if free(&lc.Canvas, lx, 0, 3) {
 			lc.Canvas.SetString(canvas.Point{X: lx, Y: 0}, "now")
 			for i := range 3 {
-				marker[canvas.Point{X: lx + i, Y: 0}] = true
+				cls[lx+i] = classNow
 			}
 		}
 	}
-	return chartLines(st, &lc, marker)
+	for _, p := range l.proj {
+		for r := p.lo; r <= p.hi; r++ {
+			set(at(p.x, r), runeBand, classBand)
+		}
+	}
+	if l.base > 0 {
+		for x := int32(1); x <= int32(l.gw); x++ {
+			set(at(x, l.base), runeBaseline, classBaseline)
+		}
+	}
+	for _, p := range l.what {
+		set(at(p.x, p.y), runeWhatIf, classWhatIf)
+	}
+	for _, p := range l.proj {
+		if p.midOn {
+			set(at(p.x, p.mid), runeForecast, classForecast)
+		}
+	}
+
+	// X labels at round ticks, as many as fit: minutes for a short drill,
+	// hours to days for a long incident.
+	labelY := origin.Y + 1
+	for _, t := range l.ticks {
+		x := origin.X + int(t.x)
+		if c := lc.Canvas.Cell(canvas.Point{X: x, Y: origin.Y}); c.Rune == '─' {
+			lc.Canvas.SetRune(canvas.Point{X: x, Y: origin.Y}, '┬')
+		}
+		lc.Canvas.SetString(canvas.Point{X: x, Y: labelY}, axisLabel(t.at))
+	}
+
+	if l.nowX > 0 {
+		for y := 0; y < origin.Y; y++ {
+			p := canvas.Point{X: nowX, Y: y}
+			if lc.Canvas.Cell(p).Rune == runes.Null {
+				lc.Canvas.SetRune(p, runeNow)
+				cls[y*l.w+nowX] = classNow
+			}
+		}
+	}
+	// The normal level's name at its right end, where there is room.
+	if l.base > 0 {
+		y := origin.Y - int(l.base)
+		if x := l.w - len("normal"); y >= 0 && x > origin.X && freeOf(&lc.Canvas, cls, l.w, x, y, 6, classBaseline) {
+			lc.Canvas.SetString(canvas.Point{X: x, Y: y}, "normal")
+			for i := range 6 {
+				cls[y*l.w+x+i] = classBaseline
+			}
+		}
+	}
+	return chartLines(st, &lc, cls)
 }
+
+// chartClass is what a chart cell shows, for its paint; a higher class
+// wins a cell from a lower one.
+type chartClass uint8
+
+const (
+	classNone chartClass = iota
+	classBand
+	classBaseline
+	classWhatIf
+	classForecast
+	classNow
+	classLine
+)
 
 // axisSteps are the x axis's tick spacings, finest first.
 var axisSteps = [...]time.Duration{5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
@@ -188,6 +236,29 @@ func axisLabel(t time.Duration) string {
 	return "T+" + strconv.Itoa(h) + "h" + fmt.Sprintf("%02d", m)
 }
 
+// axisLabelLen is len(axisLabel(t)), without making the label.
+func axisLabelLen(t time.Duration) int {
+	h, m := int(t/time.Hour), int(t%time.Hour/time.Minute)
+	switch {
+	case t == 0:
+		return 3
+	case h == 0:
+		return 3 + digits(m)
+	case m == 0:
+		return 3 + digits(h)
+	}
+	return 5 + digits(h)
+}
+
+func digits(n int) int {
+	d := 1
+	for n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
+}
+
 // free reports whether n cells from (x, y) are empty.
 func free(c *canvas.Model, x, y, n int) bool {
 	if x < 0 || x+n > c.Width() {
@@ -201,10 +272,24 @@ func free(c *canvas.Model, x, y, n int) bool {
 	return true
 }
 
-// chartLines turns the canvas into painted lines. Each cell's class (label,
-// axis, line, marker) comes from its place, so runs of one class are painted
-// at once instead of rendering a lipgloss style per cell.
-func chartLines(st *Styles, lc *linechart.Model, marker map[canvas.Point]bool) []string {
+// freeOf is free, counting cells of class ok as empty.
+func freeOf(c *canvas.Model, cls []chartClass, w, x, y, n int, ok chartClass) bool {
+	if x < 0 || x+n > c.Width() {
+		return false
+	}
+	for i := range n {
+		if c.Cell(canvas.Point{X: x + i, Y: y}).Rune != runes.Null && cls[y*w+x+i] != ok {
+			return false
+		}
+	}
+	return true
+}
+
+// chartLines turns the canvas into painted lines. A cell's class is the one
+// set when it was drawn, or else comes from its place (label, axis, line),
+// so runs of one class are painted at once instead of rendering a lipgloss
+// style per cell.
+func chartLines(st *Styles, lc *linechart.Model, cls []chartClass) []string {
 	origin := lc.Origin()
 	w, h := lc.Width(), lc.Height()
 	out := make([]string, 0, h)
@@ -223,20 +308,28 @@ func chartLines(st *Styles, lc *linechart.Model, marker map[canvas.Point]bool) [
 			if r == runes.Null {
 				r = ' '
 			}
-			var cls paint
-			switch {
-			case marker[p]:
-				cls = st.Now
+			var pt paint
+			switch c := cls[y*w+x]; {
+			case c == classNow:
+				pt = st.Now
+			case c == classBand:
+				pt = st.Band
+			case c == classBaseline:
+				pt = st.Baseline
+			case c == classWhatIf:
+				pt = st.Inject
+			case c == classForecast:
+				pt = st.Forecast
 			case x < origin.X || y > origin.Y:
-				cls = st.Label
+				pt = st.Label
 			case x == origin.X && (r == '│' || r == '└'), y == origin.Y && (r == '─' || r == '┬' || r == '└'):
-				cls = st.Axis
+				pt = st.Axis
 			default:
-				cls = st.Line
+				pt = st.Line
 			}
-			if cls != cur {
+			if pt != cur {
 				flush()
-				cur = cls
+				cur = pt
 			}
 			run.WriteRune(r)
 		}

@@ -226,11 +226,11 @@ func visibleHostPoints(pts []model.HostPoint, clock time.Duration) []model.HostP
 // axis spans the group's total, and the now marker's column follows from
 // the graph width that the labels leave.
 func newHostChartKey(s *room.Snapshot, sel, n, total, w, h int) hostChartKey {
-	end := chartEnd(s.Clock)
+	end := hostChartEnd(s.Clock)
 	k := hostChartKey{epoch: s.State.Epoch, sel: sel, n: n, total: total, end: end, w: w, h: h}
 	gh := h - 3 // the legend, the axis and its labels
 	labelW := 0
-	f := yLabels(gh)
+	f := yLabels(gh, float64(max(total, 1)), 0)
 	for i := 0; i <= gh; i++ {
 		labelW = max(labelW, len(f(i, float64(max(total, 1))*float64(i)/float64(max(gh, 1)))))
 	}
@@ -240,15 +240,15 @@ func newHostChartKey(s *room.Snapshot, sel, n, total, w, h int) hostChartKey {
 	return k
 }
 
-// chartEnds are the x axis's right ends, in hours: the group's chart spans
+// hostChartEnds are the x axis's right ends, in hours: the group's chart spans
 // its history so far with room to spare, and its end moves in these steps
 // only, so that a clock moving by minutes rarely redraws it.
-var chartEnds = [...]int{1, 2, 3, 4, 6, 8, 12, 16, 24, 36, 48, 72, 96, 144, 192, 288, 384, 576, 768}
+var hostChartEnds = [...]int{1, 2, 3, 4, 6, 8, 12, 16, 24, 36, 48, 72, 96, 144, 192, 288, 384, 576, 768}
 
-// chartEnd is the first end at least a tenth past the clock.
-func chartEnd(clock time.Duration) time.Duration {
+// hostChartEnd is the first end at least a tenth past the clock.
+func hostChartEnd(clock time.Duration) time.Duration {
 	want := clock + clock/10
-	for _, h := range chartEnds {
+	for _, h := range hostChartEnds {
 		if end := time.Duration(h) * time.Hour; end >= want {
 			return end
 		}
@@ -270,7 +270,7 @@ func drawHostChart(st *Styles, pts []model.HostPoint, k hostChartKey) []string {
 	lc := linechart.New(k.w, gh, 0, endH, 0, float64(max(k.total, 1)),
 		linechart.WithXYSteps(1, 1),
 		linechart.WithXLabelFormatter(func(int, float64) string { return "" }),
-		linechart.WithYLabelFormatter(yLabels(gh-2)),
+		linechart.WithYLabelFormatter(yLabels(gh-2, float64(max(k.total, 1)), 0)),
 	)
 	lc.DrawXYAxisAndLabel()
 	origin, graphW := lc.Origin(), lc.GraphWidth()

@@ -59,6 +59,10 @@ type Styles struct {
 
 	Axis, Label, Line, Now paint
 	Spark                  paint
+	// The backlog chart's forecast: the projected path, its band, the
+	// normal level; and the promise classes of the stacked chart.
+	Forecast, Band, Baseline paint
+	Classes                  []paint
 
 	Inject, Note, Action paint
 
@@ -120,6 +124,11 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		Line:  p(fg("6")),
 		Now:   p(fg("3").Bold(true)),
 		Spark: p(fg("6")),
+
+		Forecast: p(fg("12").Bold(true)),
+		Band:     p(fg("4")),
+		Baseline: p(fg("2")),
+		Classes:  []paint{p(fg("9")), p(fg("3")), p(fg("6")), p(fg("4")), p(fg("5")), p(fg("2"))},
 
 		Inject: p(fg("5").Bold(true)),
 		Note:   p(fg("6")),
