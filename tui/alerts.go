@@ -382,3 +382,46 @@ func markFigures(st *Styles, s *model.State, hosts, backlog, eta string) (string
 	}
 	return hosts, backlog, eta
 }
+
+// firingFigures are the figures in the panes that firing alerts concern:
+// the backlog's waiting count and ETA, the hosts' total, and the host
+// groups a stalled-hosts rule names (comma-joined; "" when it names none).
+type firingFigures struct {
+	waiting, eta, recovered bool
+	groups                  string
+}
+
+// figuresFiring reads them from the state's alerts.
+func figuresFiring(s *model.State) firingFigures {
+	var f firingFigures
+	for i := range s.Alerts {
+		a := &s.Alerts[i]
+		if !a.Active {
+			continue
+		}
+		_, fig := a.Rule.Target()
+		switch fig {
+		case model.FigureWaiting:
+			f.waiting = true
+		case model.FigureETA:
+			f.eta = true
+		case model.FigureRecovered:
+			f.recovered = true
+			if g := a.Rule.HostsStalled; g != nil && g.Group != "" {
+				f.groups += "," + g.Group
+			}
+		}
+	}
+	if f.groups != "" {
+		f.groups += ","
+	}
+	return f
+}
+
+// flagsGroup reports whether a firing rule names the group.
+func (f firingFigures) flagsGroup(id string) bool {
+	return f.groups != "" && strings.Contains(f.groups, ","+id+",")
+}
+
+// flag puts the alert mark before a figure.
+func flag(st *Styles, text string) string { return st.Bad.on("⚑") + " " + text }

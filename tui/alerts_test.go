@@ -36,6 +36,19 @@ func TestGoldenAlerts(t *testing.T) {
 						t.Errorf("no %q on the screen:\n%s", want, out)
 					}
 				}
+				// At T+1:10 the backlog-growing rule and the stalled rule on
+				// label-manifest fire: the figures they watch are marked in
+				// the panes, and the group named by the rule in its row.
+				if screen.name == "fired" {
+					for _, want := range []string{"⚑ 355k waiting", "⚑label-manifest"} {
+						if !strings.Contains(out, want) {
+							t.Errorf("the figure %q should be marked:\n%s", want, out)
+						}
+					}
+					if size[0] == 120 && !strings.Contains(out, "⚑ total 3% back") {
+						t.Errorf("the hosts' total should be marked:\n%s", out)
+					}
+				}
 				teatest.RequireEqualOutput(t, []byte(out))
 			})
 		}

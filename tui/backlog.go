@@ -39,6 +39,7 @@ type statsKey struct {
 	fc, wf        model.Forecast
 	whatIf        model.WhatIf
 	w, lines      int
+	flagged       firingFigures // the figures a firing alert marks
 }
 
 // backlogKey is what the box is made from: its parts' generations.
@@ -94,7 +95,7 @@ func (p *backlogPane) view(f frame) []string {
 	if avail-maxStats < 4 {
 		maxStats = max(avail, 0)
 	}
-	sk := statsKey{s.State.Rev.Backlog, s.State.Epoch, len(pts), fc, wf, wi, cw, maxStats}
+	sk := statsKey{s.State.Rev.Backlog, s.State.Epoch, len(pts), fc, wf, wi, cw, maxStats, figuresFiring(&s.State)}
 	sk.fc.Now, sk.wf.Now = 0, 0
 	stats := p.stats.get(sk, func() []string {
 		p.statsGen++
@@ -265,6 +266,15 @@ func backlogStats(f frame, pts []model.BacklogPoint, w, lines int) []string {
 	}
 	etaLong := etaP.on(etaText(st, s, fc, etaFull))
 	etaShort := etaP.on(etaText(st, s, fc, etaCompact))
+	// A firing alert marks the figure it watches, as its border says.
+	if fl := figuresFiring(&s.State); fl.waiting || fl.eta {
+		if fl.waiting {
+			waiting = flag(st, waiting)
+		}
+		if fl.eta {
+			etaLong, etaShort = flag(st, etaLong), flag(st, etaShort)
+		}
+	}
 
 	join := func(parts ...string) string {
 		var kept []string

@@ -25,7 +25,8 @@ type hostsKey struct {
 	minute          int64 // rates and ETAs look back and ahead from the clock
 	w, h, top, sel  int
 	focused, zoomed bool
-	alert           string // the failing sources, as text
+	alert           string        // the failing sources, as text
+	flagged         firingFigures // the figures a firing alert marks
 }
 
 // scroll moves the cursor by d over n groups shown rows at a time, the
@@ -67,7 +68,7 @@ func (p *hostsPane) view(f frame) []string {
 	if f.zoomed && len(s.State.Hosts) > 0 {
 		return p.zoom.view(f, p.sel, &p.forecasts)
 	}
-	k := hostsKey{s.State.Rev.Hosts, s.State.Epoch, minute(s.Clock), f.w, f.h, p.top, p.sel, f.focused, f.zoomed, f.alert.key}
+	k := hostsKey{s.State.Rev.Hosts, s.State.Epoch, minute(s.Clock), f.w, f.h, p.top, p.sel, f.focused, f.zoomed, f.alert.key, figuresFiring(&s.State)}
 	return p.memo.get(k, func() []string { return p.render(f) })
 }
 
@@ -154,6 +155,7 @@ func (p *hostsPane) render(f frame) []string {
 	}
 	c := layoutHostCols(vis, fcs, rates, s.Clock, cw)
 
+	flagged := figuresFiring(&s.State)
 	body := make([]string, 0, ch)
 	for i, g := range vis {
 		var b strings.Builder
@@ -163,9 +165,12 @@ func (p *hostsPane) render(f frame) []string {
 		}
 		selected := f.focused && top+i == p.sel
 		name = fit(clean(name), c.nameW)
-		if selected {
+		switch {
+		case selected:
 			b.WriteString("›" + st.Selected.on(name))
-		} else {
+		case flagged.flagsGroup(g.ID): // a stalled-hosts rule on this group fires
+			b.WriteString(st.Bad.on("⚑") + st.Bad.on(name))
+		default:
 			b.WriteString(" " + name)
 		}
 		if !g.Seen { // declared but never reported: unknown, not zero
@@ -227,6 +232,9 @@ func hostsTotal(f frame, fc *hostForecasts, w int) string {
 	parts := []string{
 		st.Bold.on(fmt.Sprintf("total %d%% back", pct)),
 		strings.TrimSuffix(rateTxt, "/h") + " hosts/h",
+	}
+	if figuresFiring(&s.State).recovered { // a stalled-hosts rule fires
+		parts[0] = flag(st, parts[0])
 	}
 	if failed > 0 {
 		parts = append(parts, st.Bad.on(fmt.Sprintf("%d failing", failed)))
