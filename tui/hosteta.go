@@ -152,19 +152,7 @@ func allHostsText(st *Styles, s *room.Snapshot, a model.AllHostsForecast, form e
 	if a.ETA <= s.Clock {
 		return "all hosts due back: ETA " + st.wallShort(sc.WallTime(a.ETA)) + " passed, not reported yet"
 	}
-	t := "all hosts back ETA " + st.wallShort(sc.WallTime(a.ETA))
-	if form == etaCompact {
-		late := "no bound"
-		if a.Late >= 0 {
-			late = "+" + fmtSpan(a.Late-a.ETA)
-		}
-		return t + " (−" + fmtSpan(a.ETA-a.Early) + "…" + late + ")"
-	}
-	late := "no upper bound"
-	if a.Late >= 0 {
-		late = st.wallShort(sc.WallTime(a.Late))
-	}
-	return t + " (" + st.wallShort(sc.WallTime(a.Early)) + "–" + late + ")"
+	return etaRange(st, s, "all hosts back ETA ", a.ETA, a.Early, a.Late, form)
 }
 
 // allHostsShort is the total in a few cells for the pane's total line:

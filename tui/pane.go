@@ -83,20 +83,27 @@ func etaText(st *Styles, s *room.Snapshot, fc model.Forecast, withRange etaForm)
 	case !fc.Draining:
 		return "not draining (" + fmtRate(fc.Rate) + ")"
 	}
+	return etaRange(st, s, "ETA ", fc.ETA, fc.Early, fc.Late, withRange)
+}
+
+// etaRange is an ETA as wall time after its label, with its range: whole,
+// "ETA Jul 21 09:00 (Jul 20 22:00–Jul 22 03:00)", or compact, relative to
+// the ETA, "ETA Jul 21 09:00 (−11h…+18h)". A late bound of −1 is none.
+func etaRange(st *Styles, s *room.Snapshot, label string, eta, early, late time.Duration, form etaForm) string {
 	sc := s.Scenario
-	t := "ETA " + st.wallShort(sc.WallTime(fc.ETA))
-	if withRange == etaCompact {
-		late := "no bound"
-		if fc.Late >= 0 {
-			late = "+" + fmtSpan(fc.Late-fc.ETA)
+	t := label + st.wallShort(sc.WallTime(eta))
+	if form == etaCompact {
+		hi := "no bound"
+		if late >= 0 {
+			hi = "+" + fmtSpan(late-eta)
 		}
-		return t + " (−" + fmtSpan(fc.ETA-fc.Early) + "…" + late + ")"
+		return t + " (−" + fmtSpan(eta-early) + "…" + hi + ")"
 	}
-	late := "no upper bound"
-	if fc.Late >= 0 {
-		late = st.wallShort(sc.WallTime(fc.Late))
+	hi := "no upper bound"
+	if late >= 0 {
+		hi = st.wallShort(sc.WallTime(late))
 	}
-	return t + " (" + st.wallShort(sc.WallTime(fc.Early)) + "–" + late + ")"
+	return t + " (" + st.wallShort(sc.WallTime(early)) + "–" + hi + ")"
 }
 
 // etaForm is how an ETA's range is written. Every form that shows an ETA
