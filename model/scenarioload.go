@@ -81,17 +81,10 @@ func fieldPath(ptr string) string {
 func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, error) {
 	l := &loader{file: Visible(file), opts: newFormatOptions(zeroTime)}
 	l.opts.scenario = true
-	if len(data) > MaxScenarioBytes {
-		l.add(yamlPos{1, 1}, "", fmt.Sprintf("the file is %d bytes: a scenario file may be at most %d MiB", len(data), MaxScenarioBytes>>20))
+	data, ok := l.readable(data, "a scenario file may be", "a scenario file is")
+	if !ok {
 		return nil, nil, ProblemList(l.problems)
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte-order mark is no content
-	if off := invalidUTF8(data); off >= 0 {
-		line, col := lineCol(data, off, 1, 1)
-		l.add(yamlPos{line, col}, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02x): a scenario file is UTF-8 text", data[off]))
-		return nil, nil, ProblemList(l.problems)
-	}
-	data, l.sheltered = shelterControls(data)
 	top, chunks, split := splitTimeline(data)
 	l.data = data
 	var topPart *yamlPart
@@ -141,6 +134,25 @@ func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, er
 		return sc, nil, nil
 	}
 	return sc, l.lint(sc, topPart, loaded, inOrder), nil
+}
+
+// readable checks a file's size and encoding before any parser reads it
+// and shelters its control characters (see shelterControls); a byte-order
+// mark is no content. mayBe and is name the kind of file in the messages:
+// "a scenario file may be" at most so much, "a scenario file is" UTF-8.
+func (l *loader) readable(data []byte, mayBe, is string) ([]byte, bool) {
+	if len(data) > MaxScenarioBytes {
+		l.add(yamlPos{1, 1}, "", fmt.Sprintf("the file is %d bytes: %s at most %d MiB", len(data), mayBe, MaxScenarioBytes>>20))
+		return nil, false
+	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	if off := invalidUTF8(data); off >= 0 {
+		line, col := lineCol(data, off, 1, 1)
+		l.add(yamlPos{line, col}, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02x): %s UTF-8 text", data[off], is))
+		return nil, false
+	}
+	data, l.sheltered = shelterControls(data)
+	return data, true
 }
 
 // sorted orders problems by position, keeping their order at one place.

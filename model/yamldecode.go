@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -37,17 +36,10 @@ func DecodeYAML(file string, data []byte, v any) (*YAMLDoc, ProblemList) {
 	l := &loader{file: Visible(file), opts: newFormatOptions(zeroTime)}
 	l.opts.scenario = true // YAML: "a mapping", offsets as Go durations
 	names := infoOf(rv.Elem().Type()).names
-	if len(data) > MaxScenarioBytes {
-		l.add(yamlPos{1, 1}, "", fmt.Sprintf("the file is %d bytes: at most %d MiB", len(data), MaxScenarioBytes>>20))
+	data, ok := l.readable(data, "it may be", "the file must be")
+	if !ok {
 		return nil, l.problems
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	if off := invalidUTF8(data); off >= 0 {
-		line, col := lineCol(data, off, 1, 1)
-		l.add(yamlPos{line, col}, "", fmt.Sprintf("invalid UTF-8 (byte 0x%02x): the file must be UTF-8 text", data[off]))
-		return nil, l.problems
-	}
-	data, l.sheltered = shelterControls(data)
 	p := l.part(data, 0)
 	if p == nil {
 		if len(l.problems) == 0 {
