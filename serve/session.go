@@ -370,8 +370,12 @@ func (sess *session) zone() (*time.Location, string) {
 	if tz == "" {
 		return sess.srv.zone, ""
 	}
-	loc, err := tui.ChooseZone("", false, sess.getenv)
+	loc, err := tui.LoadClientZone(tz)
 	if err != nil {
+		if len(tz) > 64 {
+			tz = tz[:64] + "…"
+		}
+		err = &tui.ZoneError{From: "TZ", Value: tz, Err: err}
 		sess.srv.log.Info("client TZ not used", "member", sess.member().Name, "session", sess.id, "err", err)
 		return sess.srv.zone, "your " + err.Error() + " · times are in the server's zone"
 	}

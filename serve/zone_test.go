@@ -40,4 +40,17 @@ func TestZonePerSession(t *testing.T) {
 	header(plain, "2024-07-19 06:09 EDT")
 	header(bad, "2024-07-19 06:09 EDT")
 	bad.waitText(`your TZ "Mars/Olympus": unknown time zone`)
+
+	// A client's TZ is a zone's name, never a path the server would read:
+	// not /dev/zero (an endless read), not a file whose existence the
+	// message would give away.
+	for _, path := range []string{"/dev/zero", "/etc/passwd", ":/etc/hostname", "../../etc/passwd"} {
+		c := connect(t, srv, cy, clientOpts{env: map[string]string{"TZ": path}})
+		header(c, "2024-07-19 06:09 EDT")
+		rows := c.waitText("unknown time zone: want a name such as Europe/Berlin")
+		if screen := strings.Join(rows, "\n"); strings.Contains(screen, "no such file") || strings.Contains(screen, "zoneinfo") {
+			t.Errorf("TZ=%s: the message tells about the server's files:\n%s", path, screen)
+		}
+		c.close()
+	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ func LoadZone(name string) (*time.Location, error) {
 	case name == "" || name == "UTC" || name == "Z":
 		return time.UTC, nil
 	case strings.HasPrefix(name, "/"):
-		data, err := os.ReadFile(name)
+		data, err := readZoneFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("unknown time zone: %w", err)
 		}
@@ -40,6 +41,49 @@ func LoadZone(name string) (*time.Location, error) {
 		return nil, errors.New("unknown time zone: want a name such as Europe/Berlin, America/New_York or UTC")
 	}
 	return loc, nil
+}
+
+// maxZoneFile bounds a zoneinfo file read by path: the largest in
+// /usr/share/zoneinfo is a few kilobytes.
+const maxZoneFile = 256 << 10
+
+// readZoneFile reads a zoneinfo file named by path: a regular file of at
+// most maxZoneFile bytes (not a device, a FIFO or /proc's endless files).
+func readZoneFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a zoneinfo file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxZoneFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxZoneFile {
+		return nil, fmt.Errorf("%s is larger than a zoneinfo file", path)
+	}
+	return data, nil
+}
+
+// LoadClientZone reads a zone another machine sent: an SSH client's TZ.
+// Only a zone's name is taken ("Europe/Berlin", "UTC", a leading ':'
+// allowed), never a path, so that a client cannot make the server read its
+// files or learn which exist; the error says no more than that.
+func LoadClientZone(name string) (*time.Location, error) {
+	n := strings.TrimPrefix(strings.TrimSpace(name), ":")
+	ok := len(n) <= 64 && !strings.HasPrefix(n, "/") && !strings.Contains(n, "..")
+	for _, r := range n {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/_+-", r)) {
+			ok = false
+		}
+	}
+	if !ok {
+		return nil, errors.New("unknown time zone: want a name such as Europe/Berlin, America/New_York or UTC")
+	}
+	return LoadZone(n)
 }
 
 // ZoneError is a zone that could not be read, with where it came from

@@ -55,6 +55,30 @@ func TestLoadZone(t *testing.T) {
 
 // TestChooseZone: --tz wins over TZ, TZ over UTC; an error names where the
 // value came from and the value.
+// TestLoadClientZone: a zone another machine sent is a name only; a path
+// given to --tz is read only when it is a regular file of a zoneinfo's size.
+func TestLoadClientZone(t *testing.T) {
+	for _, ok := range []string{"UTC", ":UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5"} {
+		if _, err := LoadClientZone(ok); err != nil && !strings.Contains(ok, "/") {
+			t.Errorf("%q: %v", ok, err)
+		} else if err != nil {
+			t.Logf("%q: %v (no zoneinfo on this machine?)", ok, err)
+		}
+	}
+	for _, bad := range []string{"/dev/zero", "/etc/passwd", ":/etc/hostname", "../../etc/passwd", "Europe/../../etc/passwd",
+		"Europe/Berlin\x1b[31m", strings.Repeat("A", 65)} {
+		if _, err := LoadClientZone(bad); err == nil {
+			t.Errorf("%q: taken as a zone", bad)
+		} else if strings.Contains(err.Error(), "no such file") || strings.Contains(err.Error(), "zoneinfo") {
+			t.Errorf("%q: the error tells about files: %v", bad, err)
+		}
+	}
+	// A path is for --tz on one's own machine; a device is no zone file.
+	if _, err := LoadZone("/dev/zero"); err == nil || !strings.Contains(err.Error(), "not a zoneinfo file") {
+		t.Errorf("/dev/zero: %v", err)
+	}
+}
+
 func TestChooseZone(t *testing.T) {
 	berlin(t)
 	env := func(tz string) func(string) string {
