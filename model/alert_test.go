@@ -305,3 +305,35 @@ func TestCrowdStrikeAlerts(t *testing.T) {
 		}
 	}
 }
+
+// TestComplaintSpikeCountsPostsAtTPlusZero: posts stamped T+0 are in the
+// recent window once it is cut at T+0, so a scenario that opens with them
+// fires at once (it did not: the cut window started after T+0).
+func TestComplaintSpikeCountsPostsAtTPlusZero(t *testing.T) {
+	const doc = `title: spike at T+0
+summary: Posts from the first moment.
+start: 2024-07-19T04:09:00Z
+severity: SEV2
+illustrative: everything
+topics: [{id: late}]
+alerts:
+  - id: spike
+    complaint_spike: {factor: 3, window: 30m, baseline: 1h, min_posts: 3}
+timeline:
+  - {at: +0m, complaint: {seller: a, channel: forums, topic: late, text: one}}
+  - {at: +0m, complaint: {seller: b, channel: forums, topic: late, text: two}}
+  - {at: +0m, complaint: {seller: c, channel: forums, topic: late, text: three}}
+  - {at: +1h, note: {author: ic, text: end}}
+`
+	sc, err := LoadScenario("spike.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewCursor(NewState(sc), sc.Events)
+	c.Seek(time.Hour)
+	// At T+0 the recent window holds the three posts and there is no
+	// baseline yet: fires. At T+30 (T+0, T+30] holds none: clears.
+	if got, want := strings.Join(firings(c.State()), "\n"), "spike T+00:00 T+00:30"; got != want {
+		t.Errorf("firings %q, want %q", got, want)
+	}
+}

@@ -203,7 +203,9 @@ func complaintSpike(posts []Complaint, g time.Duration, r *ComplaintSpikeRule, e
 	if least <= 0 {
 		least = DefaultSpikeMinPosts
 	}
-	from, mid := max(g-w-base, 0), max(g-w, 0)
+	// The windows are (from, mid] and (mid, g]; cut at T+0, they start
+	// just before it, so that a post at T+0 counts.
+	from, mid := max(g-w-base, -1), max(g-w, -1)
 	recent := countPosts(posts, mid, g, r.Topic)
 	if recent < least {
 		return false, ""

@@ -36,6 +36,7 @@ type hostZoomKey struct {
 // hostChartKey is what a group's chart depends on.
 type hostChartKey struct {
 	epoch, sel, n int
+	first         time.Duration // the first point's: a history cut to its newer half starts later
 	total         int
 	end           time.Duration
 	w, h, nowX    int
@@ -48,6 +49,9 @@ func (z *hostZoom) view(f frame, sel int, fcs *hostForecasts) []string {
 	pts := visibleHostPoints(g.History, s.Clock)
 	chartW, chartH, funnelW, funnelH, side := zoomAreas(cw, ch-zoomHead)
 	ck := newHostChartKey(s, sel, len(pts), g.Total, chartW, chartH)
+	if len(pts) > 0 {
+		ck.first = pts[0].At
+	}
 	k := hostZoomKey{s.State.Rev.Hosts, s.State.Epoch, minute(s.Clock), sel, f.w, f.h, f.focused, f.alert.key, ck}
 	return z.box.get(k, func() []string {
 		groups, _ := fcs.get(s)

@@ -370,6 +370,28 @@ func TestSearchCarriersSelects(t *testing.T) {
 	}
 }
 
+// TestSearchCarriersResolved: a resolved warning shows "resolved" where its
+// severity was, and the search finds what the pane shows: at T+48h UPS is
+// resolved, FedEx and the air-cargo forwarder are still MAJOR.
+func TestSearchCarriersResolved(t *testing.T) {
+	c := newSearchConsole(t, newRoom(t, 48*time.Hour), 120, 40)
+	c.press("3", "/")
+	c.burst("resolved")
+	c.press("<enter>")
+	if w, ok := c.a.carriers.selected(&c.a.snap); !ok || !w.Resolved || w.CarrierName != "UPS" {
+		t.Errorf("/resolved should select the resolved UPS warning, selected %+v", w)
+	}
+	if title := c.title("3 Carrier warnings"); !strings.Contains(title, "/resolved match 1/1") {
+		t.Errorf("title: %q", title)
+	}
+	c.press("<esc>", "/")
+	c.burst("major")
+	c.press("<enter>")
+	if title := c.title("3 Carrier warnings"); !strings.Contains(title, "/major match 1/2") && !strings.Contains(title, "/major match 2/2") {
+		t.Errorf("/major should count the two warnings still MAJOR, not the resolved one: %q", title)
+	}
+}
+
 // TestSearchPostsIsTheFilter: in the seller posts / is their filter; n and
 // N go from post to post and the title counts them.
 func TestSearchPostsIsTheFilter(t *testing.T) {

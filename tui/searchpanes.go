@@ -126,12 +126,16 @@ func (p *carriersPane) hits(s *room.Snapshot, _ bool) []int {
 	k := searchKey{rev: s.State.Rev.Warnings, epoch: s.State.Epoch}
 	m := p.search.m
 	sev := map[model.Severity]bool{} // the severity as the pane writes it, matched once each
+	resolved := m.contains("resolved") // written in its place once a warning is resolved
 	return p.search.sync(k, len(p.order), func(i int) bool {
 		w := &ws[p.order[i]]
 		hit, ok := sev[w.Severity]
 		if !ok {
 			hit = m.contains(sevWord(w.Severity))
 			sev[w.Severity] = hit
+		}
+		if w.Resolved {
+			hit = resolved
 		}
 		return hit || m.shows(w.CarrierName) || m.shows(w.Region) || m.shows(w.Headline)
 	})
