@@ -125,7 +125,7 @@ func (p *carriersPane) hits(s *room.Snapshot, _ bool) []int {
 	ws := s.State.Warnings
 	k := searchKey{rev: s.State.Rev.Warnings, epoch: s.State.Epoch}
 	m := p.search.m
-	sev := map[model.Severity]bool{} // the severity as the pane writes it, matched once each
+	sev := map[model.Severity]bool{}   // the severity as the pane writes it, matched once each
 	resolved := m.contains("resolved") // written in its place once a warning is resolved
 	return p.search.sync(k, len(p.order), func(i int) bool {
 		w := &ws[p.order[i]]
