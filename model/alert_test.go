@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -335,5 +336,39 @@ timeline:
 	// baseline yet: fires. At T+30 (T+0, T+30] holds none: clears.
 	if got, want := strings.Join(firings(c.State()), "\n"), "spike T+00:00 T+00:30"; got != want {
 		t.Errorf("firings %q, want %q", got, want)
+	}
+}
+
+// TestLateLiveEventReevaluatesAlerts: a live event stamped before a minute
+// the rules were already evaluated at (a source's sample from a moment
+// ago) rebuilds the state from before it, so that the alerts are those a
+// restart on the same events gives.
+func TestLateLiveEventReevaluatesAlerts(t *testing.T) {
+	sc := &Scenario{Alerts: []AlertRule{{ID: "grow", BacklogGrowing: &BacklogGrowingRule{For: 2 * time.Minute}}}}
+	obs := func(at time.Duration, w int64) Event {
+		return Event{At: at, Source: "prom", Body: BacklogObservation{Waiting: w}}
+	}
+	m := time.Minute
+	known := []Event{obs(0, 100), obs(m, 110), obs(2*m, 120)}
+	late := obs(2*m+59*time.Second, 50) // arrives at T+3:30, after T+3:00 was evaluated
+
+	live := NewCursor(NewState(sc), slices.Clone(known))
+	live.Follow(3*m + 30*time.Second) // growing since T+2 (120 over 100 2m before); T+3 evaluated
+	if !live.Merge([]Event{late}) {
+		t.Error("a point stamped before an evaluated minute should rewrite the state")
+	}
+	live.Follow(5 * m)
+
+	replay := NewCursor(NewState(sc), append(slices.Clone(known), late))
+	replay.Follow(5 * m)
+	// The late 50 at T+2:59 is a fall: the rule clears at T+3, live too.
+	if l, r := firings(live.State()), firings(replay.State()); strings.Join(l, ",") != strings.Join(r, ",") || strings.Join(r, ",") != "grow T+00:02 T+00:03" {
+		t.Errorf("live %v, a replay of the same events %v, want both [grow T+00:02 T+00:03]", l, r)
+	}
+
+	// A point stamped after the last evaluated minute changes nothing
+	// already evaluated: no rewrite.
+	if live.Merge([]Event{obs(5*m+10*time.Second, 40)}) {
+		t.Error("a point after every evaluated minute rewrote the state")
 	}
 }

@@ -46,6 +46,17 @@ func (s *State) EvaluateAlerts(t time.Duration) {
 // evaluateAlertsBefore is EvaluateAlerts for the minutes before t.
 func (s *State) evaluateAlertsBefore(t time.Duration) { evaluateAlerts(s, t, false, true) }
 
+// alertsEvaluatedAt reports whether a rule has been evaluated at a minute
+// at or after t: a minute that an event stamped t belongs to.
+func (s *State) alertsEvaluatedAt(t time.Duration) bool {
+	for i := range s.Alerts {
+		if next := s.Alerts[i].next; next > 0 && next-alertEvaluationPeriod >= t {
+			return true
+		}
+	}
+	return false
+}
+
 // historyRule reports whether a rule reads the state's history lists.
 func historyRule(r *AlertRule) bool { return r.CarrierWarning == nil && r.SourceStale == nil }
 

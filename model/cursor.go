@@ -412,7 +412,10 @@ func (c *Cursor) Merge(events []Event) (rewrote bool) {
 	if first < known {
 		copy(c.events[first:k+1], events[:j+1])
 	}
-	if first < c.pos {
+	// An event at or before a minute the alert rules were evaluated at
+	// was missed there: the state is rebuilt from before it, so that the
+	// alerts are those a fresh replay of the same events gives.
+	if first < c.pos || c.state.alertsEvaluatedAt(events[0].At) {
 		c.rewrite(first)
 		rewrote = true
 	}

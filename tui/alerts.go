@@ -108,14 +108,18 @@ func markAlertPane(st *Styles, lines []string, w int, mark string) []string {
 // long, "⚑ ALERT backlog growing for 30m +1"; short, "⚑ 2 alerts"; once
 // none fires any more, "⚑ 2 cleared unacked"; "" when every alert is
 // acknowledged.
-func alertHeader(st *Styles, s *model.State, long bool) string {
+func alertHeader(st *Styles, s *model.State, form alertForm) string {
 	un := s.UnackedAlerts()
 	switch {
 	case len(un) == 0:
 		return ""
+	case form == alertTiny && !un[0].Active:
+		return st.Warn.on("⚑" + itoa(len(un)) + "✓")
+	case form == alertTiny:
+		return st.Bad.on("⚑" + itoa(len(un)))
 	case !un[0].Active:
 		return st.Warn.on("⚑ " + itoa(len(un)) + " cleared unacked")
-	case !long:
+	case form == alertCounted:
 		return st.Bad.on("⚑ " + plural(len(un), "alert"))
 	}
 	text := "⚑ ALERT " + clean(un[0].Rule.Title())
@@ -124,6 +128,17 @@ func alertHeader(st *Styles, s *model.State, long bool) string {
 	}
 	return st.Bad.on(text)
 }
+
+// alertForm is how much the header says of the alerts: the first one
+// named, their count, or the flag and the count alone where the header is
+// short of room.
+type alertForm int
+
+const (
+	alertNamed alertForm = iota
+	alertCounted
+	alertTiny
+)
 
 // bell rings a console's terminal once per firing: it remembers the
 // firings it rang for (a rule and the time it fired), so that a redraw, a

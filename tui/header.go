@@ -89,13 +89,41 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 			{short, "", play[2], srcShort, 12},
 		}
 	}
-	if len(s.State.UnackedAlerts()) > 0 { // the first form twice: with the alert named, then counted
-		variants = append(variants[:1:1], variants...)
+	// With alerts unacknowledged, the first form names the first alert;
+	// then each form counts them. Live or looking back, before a form drops
+	// the mode, words of the play state or of the sources' health, the count
+	// shrinks to the flag and a number ("⚑4") and the title to a few
+	// letters: where the room is, whether it follows the present and how
+	// fresh its data is matter more.
+	type withAlerts struct {
+		variant
+		alerts alertForm
+	}
+	tries := make([]withAlerts, 0, 2*len(variants)+1)
+	if len(s.State.UnackedAlerts()) > 0 {
+		tries = append(tries, withAlerts{variants[0], alertNamed})
+		for i, v := range variants {
+			// Live or looking back, the play state and the sources' health
+			// are what the header is for; in a replay its symbol says paused.
+			prev := variants[max(i-1, 0)]
+			if i > 0 && (s.Live || look != nil) && (v.mode != prev.mode || v.play != prev.play || v.src != prev.src) {
+				prev.minTitle = min(prev.minTitle, 8)
+				tries = append(tries, withAlerts{prev, alertTiny})
+			}
+			tries = append(tries, withAlerts{v, alertCounted})
+		}
+		last := variants[len(variants)-1]
+		last.minTitle = min(last.minTitle, 8)
+		tries = append(tries, withAlerts{last, alertTiny})
+	} else {
+		for _, v := range variants {
+			tries = append(tries, withAlerts{v, alertCounted})
+		}
 	}
 	var right string
-	for i, v := range variants {
+	for i, v := range tries {
 		parts := []string{}
-		if al := alertHeader(st, &s.State, i == 0); al != "" {
+		if al := alertHeader(st, &s.State, v.alerts); al != "" {
 			parts = append(parts, al)
 		}
 		if sev != "" {
@@ -111,7 +139,7 @@ func header(st *Styles, s *room.Snapshot, look *headerLook, w int) string {
 			parts = append(parts, v.src)
 		}
 		right = strings.Join(parts, "  ") + " "
-		if w-width(right)-2 >= v.minTitle || i == len(variants)-1 {
+		if w-width(right)-2 >= v.minTitle || i == len(tries)-1 {
 			break
 		}
 	}
