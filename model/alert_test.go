@@ -372,3 +372,38 @@ func TestLateLiveEventReevaluatesAlerts(t *testing.T) {
 		t.Error("a point after every evaluated minute rewrote the state")
 	}
 }
+
+// TestSourceStaleCountsFromFirstReport: a source with no data yet is stale
+// from its first report, not from T+0; and a source started again (a room
+// restarted on its journal), whose first report says it has no data yet,
+// keeps the last data the room had from it.
+func TestSourceStaleCountsFromFirstReport(t *testing.T) {
+	sc := &Scenario{Alerts: []AlertRule{{ID: "stale", SourceStale: &SourceStaleRule{For: 10 * time.Minute}}}}
+	health := func(at, last time.Duration, status HealthStatus) Event {
+		return Event{At: at, Source: "prom", Body: SourceHealth{Source: "prom", Status: status, LastData: last}}
+	}
+	h := time.Hour
+	m := time.Minute
+
+	// First heard of at T+5:00 with no data: stale at T+5:10, not at once.
+	s := NewState(sc)
+	s.AdvanceTo(5 * h)
+	Apply(&s, health(5*h, -1, HealthError))
+	s.AdvanceTo(5*h + 10*m)
+	if got, want := strings.Join(firings(&s), ","), "stale T+05:10 -"; got != want {
+		t.Errorf("no data since its first report: %q, want %q", got, want)
+	}
+
+	// Data until T+5:59; started again at T+6:00 with none of its own yet.
+	s = NewState(sc)
+	Apply(&s, health(5*h+59*m, 5*h+59*m, HealthOK))
+	s.AdvanceTo(6 * h)
+	Apply(&s, health(6*h, -1, HealthError))
+	if got := s.Sources[0].LastData; got != 5*h+59*m {
+		t.Errorf("the room's last data from the source = %v, want T+5:59", FormatOffset(got))
+	}
+	s.AdvanceTo(6*h + 20*m)
+	if got, want := strings.Join(firings(&s), ","), "stale T+06:09 -"; got != want {
+		t.Errorf("after a restart: %q, want %q", got, want)
+	}
+}

@@ -261,7 +261,10 @@ func sourceStale(ss []SourceStatus, g time.Duration, r *SourceStaleRule, explain
 		if r.Source != "" && st.Name != r.Source {
 			continue
 		}
-		last := max(st.LastData, 0)
+		last := st.LastData
+		if last < 0 { // none yet: stale from when it first reported
+			last = st.FirstAt
+		}
 		if g-last < r.For {
 			continue
 		}

@@ -362,11 +362,17 @@ func noteFeed(s *State, source string, kind Kind) {
 }
 
 func applySourceHealth(s *State, at time.Duration, b SourceHealth) {
-	st := SourceStatus{Name: b.Source, Status: b.Status, Error: b.Error, At: at, LastData: b.LastData, Feeds: b.Feeds,
+	st := SourceStatus{Name: b.Source, Status: b.Status, Error: b.Error, At: at, FirstAt: at, LastData: b.LastData, Feeds: b.Feeds,
 		Dropped: b.Dropped}
 	s.Rev.Sources++
 	for i := range s.Sources {
 		if s.Sources[i].Name == b.Source {
+			st.FirstAt = s.Sources[i].FirstAt
+			// A source started again (a room restarted on its journal) has
+			// had no data of its own yet; the room's last data from it stands.
+			if st.LastData < 0 {
+				st.LastData = s.Sources[i].LastData
+			}
 			for _, k := range s.Sources[i].Feeds { // keep what it was seen to produce
 				if !slices.Contains(st.Feeds, k) {
 					st.Feeds = append(slices.Clip(st.Feeds), k)

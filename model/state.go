@@ -298,6 +298,7 @@ type SourceStatus struct {
 	Status   HealthStatus
 	Error    string
 	At       time.Duration // when this status was reported
+	FirstAt  time.Duration // when the source first reported
 	LastData time.Duration // offset of the last fresh data; negative: none yet
 	Feeds    []Kind
 	Dropped  []DropCount // items read and never delivered, by reason, most first; shared by clones, never modified
