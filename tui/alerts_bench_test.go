@@ -31,16 +31,5 @@ func BenchmarkViewPlayingAlerts(b *testing.B) {
 	if len(s.State.AlertLines()) == 0 {
 		b.Fatal("no alert fired")
 	}
-	var snaps []room.Snapshot
-	for i := range 64 {
-		snaps = append(snaps, r.Seek(s.Clock+time.Duration(i)*time.Minute))
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		next := snaps[i%len(snaps)]
-		next.Seq = uint64(i) + s.Seq + 1000
-		a.Update(snapshotMsg{next})
-		a.View()
-	}
+	framesPlaying(b, a, r, s)
 }

@@ -83,17 +83,7 @@ func BenchmarkViewPastEndMinutes(b *testing.B) {
 	r := room.New(largeScenario())
 	b.Cleanup(r.Close)
 	a, s := benchBacklogApp(b, r, 48*time.Hour, false)
-	base := s.Clock
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		s.Clock = base + time.Duration(i%600+1)*time.Minute
-		s.Seq++
-		a.Update(snapshotMsg{s})
-		if v := a.View(); len(v) == 0 {
-			b.Fatal("empty view")
-		}
-	}
+	framesClockMoving(b, a, s)
 }
 
 // BenchmarkViewZoomedStacked is the zoomed backlog pane with its stacked
@@ -106,17 +96,7 @@ func BenchmarkViewZoomedStacked(b *testing.B) {
 	if len(a.snap.State.Backlog.Classes) != 4 {
 		b.Fatalf("classes %v", a.snap.State.Backlog.Classes)
 	}
-	base := s.Clock
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		s.Clock = base + time.Duration(i%600+1)*time.Minute
-		s.Seq++
-		a.Update(snapshotMsg{s})
-		if v := a.View(); len(v) == 0 {
-			b.Fatal("empty view")
-		}
-	}
+	framesClockMoving(b, a, s)
 }
 
 // BenchmarkViewZoomedStackedCold draws the zoomed pane from nothing.

@@ -109,17 +109,7 @@ func benchApp(b *testing.B) (*app, *room.Room, room.Snapshot) {
 // (rates, ages, the forecast, the now marker); the rest come from cache.
 func BenchmarkView(b *testing.B) {
 	a, _, s := benchApp(b)
-	base := s.Clock
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		s.Clock = base + time.Duration(i%600+1)*time.Minute
-		s.Seq++
-		a.Update(snapshotMsg{s})
-		if v := a.View(); len(v) == 0 {
-			b.Fatal("empty view")
-		}
-	}
+	framesClockMoving(b, a, s)
 }
 
 // BenchmarkViewHostZoom is BenchmarkView with the Hosts pane zoomed on a
@@ -133,17 +123,7 @@ func BenchmarkViewHostZoom(b *testing.B) {
 	if v := a.View(); !strings.Contains(v, "Hosts › Host group group-001") || !strings.Contains(v, "recovery steps") {
 		b.Fatalf("not zoomed on a group:\n%s", v)
 	}
-	base := s.Clock
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		s.Clock = base + time.Duration(i%600+1)*time.Minute
-		s.Seq++
-		a.Update(snapshotMsg{s})
-		if v := a.View(); len(v) == 0 {
-			b.Fatal("empty view")
-		}
-	}
+	framesClockMoving(b, a, s)
 }
 
 // BenchmarkViewCold measures a first frame: every pane renders.
@@ -176,18 +156,7 @@ func BenchmarkViewIdle(b *testing.B) {
 // every frame brings new backlog points, complaints and warnings.
 func BenchmarkViewPlaying(b *testing.B) {
 	a, r, s := benchApp(b)
-	var snaps []room.Snapshot
-	for i := range 64 {
-		snaps = append(snaps, r.Seek(s.Clock+time.Duration(i)*time.Minute))
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		next := snaps[i%len(snaps)]
-		next.Seq = uint64(i) + s.Seq + 1000
-		a.Update(snapshotMsg{next})
-		a.View()
-	}
+	framesPlaying(b, a, r, s)
 }
 
 // BenchmarkFirstFrameDefault is what start-up costs on the default
@@ -207,5 +176,38 @@ func BenchmarkFirstFrameDefault(b *testing.B) {
 			b.Fatal("empty view")
 		}
 		r.Close()
+	}
+}
+
+// framesClockMoving times b.N frames in which only the clock moves, a
+// minute a frame, from s.
+func framesClockMoving(b *testing.B, a *app, s room.Snapshot) {
+	base := s.Clock
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		s.Clock = base + time.Duration(i%600+1)*time.Minute
+		s.Seq++
+		a.Update(snapshotMsg{s})
+		if v := a.View(); len(v) == 0 {
+			b.Fatal("empty view")
+		}
+	}
+}
+
+// framesPlaying times b.N frames of a replay playing from s: each brings
+// the events of a minute more (64 snapshots, made before the timer starts).
+func framesPlaying(b *testing.B, a *app, r *room.Room, s room.Snapshot) {
+	var snaps []room.Snapshot
+	for i := range 64 {
+		snaps = append(snaps, r.Seek(s.Clock+time.Duration(i)*time.Minute))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		next := snaps[i%len(snaps)]
+		next.Seq = uint64(i) + s.Seq + 1000
+		a.Update(snapshotMsg{next})
+		a.View()
 	}
 }

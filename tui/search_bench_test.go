@@ -33,33 +33,14 @@ func searchingApp(b *testing.B) (*app, *room.Room, room.Snapshot) {
 // again over all its entries.
 func BenchmarkSearchViewPlaying(b *testing.B) {
 	a, r, s := searchingApp(b)
-	var snaps []room.Snapshot
-	for i := range 64 {
-		snaps = append(snaps, r.Seek(s.Clock+time.Duration(i)*time.Minute))
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		next := snaps[i%len(snaps)]
-		next.Seq = uint64(i) + s.Seq + 1000
-		a.Update(snapshotMsg{next})
-		a.View()
-	}
+	framesPlaying(b, a, r, s)
 }
 
 // BenchmarkSearchView is BenchmarkView (the clock moves a minute, nothing
 // else) with three searches on: their matches come from cache.
 func BenchmarkSearchView(b *testing.B) {
 	a, _, s := searchingApp(b)
-	base := s.Clock
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		s.Clock = base + time.Duration(i%600+1)*time.Minute
-		s.Seq++
-		a.Update(snapshotMsg{s})
-		a.View()
-	}
+	framesClockMoving(b, a, s)
 }
 
 // BenchmarkSearchTimelineScan is one scan of the whole timeline for a
