@@ -46,12 +46,7 @@ func benchPlay(b *testing.B, rules []AlertRule) {
 // BenchmarkAlertsMinute is what evaluating every kind of rule once costs
 // on the large state at its end (what each minute of incident time costs).
 func BenchmarkAlertsMinute(b *testing.B) {
-	sc, events := largeEvents()
-	sc.Alerts = benchRules()
-	s := NewState(sc)
-	for _, e := range events {
-		Apply(&s, e)
-	}
+	s := benchAlertState()
 	g := s.Now.Truncate(time.Minute)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -99,12 +94,7 @@ func BenchmarkCursorStepAlerts(b *testing.B) {
 
 // BenchmarkAlertRule is BenchmarkAlertsMinute rule by rule.
 func BenchmarkAlertRule(b *testing.B) {
-	sc, events := largeEvents()
-	sc.Alerts = benchRules()
-	s := NewState(sc)
-	for _, e := range events {
-		Apply(&s, e)
-	}
+	s := benchAlertState()
 	g := s.Now.Truncate(time.Minute)
 	for i := range s.Alerts {
 		b.Run(s.Alerts[i].Rule.ID, func(b *testing.B) {
@@ -114,4 +104,15 @@ func BenchmarkAlertRule(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchAlertState is the large state at its end, with one rule of each kind.
+func benchAlertState() State {
+	sc, events := largeEvents()
+	sc.Alerts = benchRules()
+	s := NewState(sc)
+	for _, e := range events {
+		Apply(&s, e)
+	}
+	return s
 }

@@ -48,7 +48,7 @@ func shownSearch(sr searchable, s *room.Snapshot, facilitator bool) searchShown 
 func (p *timelinePane) finder() *paneSearch { return &p.search }
 
 func (p *timelinePane) hits(s *room.Snapshot, facilitator bool) []int {
-	tl := timelineOf(s) // the alert lines are entries too
+	tl := p.entries(s) // the alert lines are entries too
 	// An alert line may stand anywhere: a change of them is a new scan.
 	k := searchKey{rev: s.State.Rev.Timeline, alerts: s.State.Rev.Alerts, epoch: s.State.Epoch, facilitator: facilitator}
 	// The first entry as the last scan saw it: while it is still first,

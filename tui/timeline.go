@@ -21,6 +21,20 @@ type timelinePane struct {
 	at         int
 	searchHead model.Entry // the first entry when the search last scanned from the start
 	memo       memo[timelineKey]
+	// merged is the timeline with the alert lines, made again only when
+	// either changed: a frame that changes neither reuses it.
+	merged    alertTimeline
+	mergedKey [3]int // Rev.Timeline, Rev.Alerts, Epoch
+	mergedOK  bool
+}
+
+// entries is the timeline with its alert lines (timelineOf), cached.
+func (p *timelinePane) entries(s *room.Snapshot) alertTimeline {
+	k := [3]int{s.State.Rev.Timeline, s.State.Rev.Alerts, s.State.Epoch}
+	if !p.mergedOK || k != p.mergedKey {
+		p.merged, p.mergedKey, p.mergedOK = timelineOf(s), k, true
+	}
+	return p.merged
 }
 
 type timelineKey struct {
@@ -40,7 +54,7 @@ func (p *timelinePane) follow() { p.top = -1 }
 // scroll moves by d entries, negative towards the start; reaching the last
 // page follows the end again.
 func (p *timelinePane) scroll(s *room.Snapshot, d int) {
-	n := timelineOf(s).Len()
+	n := p.entries(s).Len()
 	top := p.top
 	if top < 0 {
 		top = p.followTop
@@ -54,7 +68,7 @@ func (p *timelinePane) scroll(s *room.Snapshot, d int) {
 
 func (p *timelinePane) view(f frame) []string {
 	s := f.snap
-	if p.top >= timelineOf(s).Len() { // history was rewritten shorter
+	if p.top >= p.entries(s).Len() { // history was rewritten shorter
 		p.top = -1
 	}
 	sh := shownSearch(p, s, f.facilitator)
@@ -87,7 +101,7 @@ func facilitatorOnly(e model.Entry) bool { return e.Facilitator }
 func (p *timelinePane) render(f frame, tag string) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
-	tl := timelineOf(s) // with the alert lines
+	tl := p.entries(s) // with the alert lines
 	const stampW = 8    // "T+05:26 "
 
 	// block is an entry's lines: one, or wrapped when zoomed; none for a
