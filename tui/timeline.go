@@ -102,7 +102,7 @@ func (p *timelinePane) render(f frame, tag string) []string {
 	st, s := f.st, f.snap
 	cw, ch := f.inner()
 	tl := p.entries(s) // with the alert lines
-	const stampW = 8    // "T+05:26 "
+	const stampW = 8   // "T+05:26 "
 
 	// block is an entry's lines: one, or wrapped when zoomed; none for a
 	// line hidden from players.
