@@ -368,3 +368,39 @@ func TestBuildHotWash(t *testing.T) {
 		t.Errorf("empty %+v", empty)
 	}
 }
+
+func TestDebriefMarkdownHasTheHotWash(t *testing.T) {
+	sc := exercise()
+	c := NewCursor(NewState(sc), sc.Events)
+	c.SetPauseOnInject(false)
+	c.Seek(time.Hour)
+	for _, e := range []Event{
+		{Source: "responder:fac", Body: Observation{Text: "no carrier call", Inject: "i1"}},
+		{Source: "responder:ic", Body: Note{Author: "ic", Text: "labels on manual path"}},
+		{Source: "responder:bo", Body: Finding{Type: FindingStrength, Text: "fast triage", Objective: "triage"}},
+		{Source: "responder:fac", Body: Finding{Type: FindingImprovement, Text: "seller notice late", Objective: "comms"}},
+		{Source: "responder:fac", Body: ActionItem{Text: "template the seller notice", Owner: "comms lead", Due: "2024-08-02", Objective: "comms", Finding: "F2"}},
+		{Source: "responder:fac", Body: ScoreComment{Inject: "i1", Text: "carriers never called"}},
+	} {
+		e.At = c.Clock()
+		c.Insert(e)
+	}
+	st := c.State()
+	md := BuildDebrief(sc, *st, nil).Markdown(sc)
+	for _, want := range []string{
+		"## Objectives\n\n- **comms** — Tell sellers what is late (injects i1; findings F2; 1 action item)\n",
+		"- **triage** — Triage hosts (injects i1; findings F1)\n",
+		"## Participants\n\n- ic: 2 notes\n- fac: 1 observation, 1 finding, 1 action item, 1 score comment\n- bo: 1 finding\n", // the scenario's notes are ic's too
+		"## Strengths\n\n- F1 fast triage (objective triage) — bo, T+01:00\n",
+		"## Areas for improvement\n\n- F2 seller notice late (objective comms) — fac, T+01:00\n",
+		"| 1 | template the seller notice | comms lead | 2024-08-02 | comms | F2 |\n",
+		"On the score:\n\n- T+01:00 (fac): carriers never called\n",
+		"## Facilitator observations\n\n- T+01:00 (fac) on i1: no carrier call\n",
+		"## Notes\n\n- T+00:00 (ic): start\n- T+01:00 (ic): labels on manual path\n",
+		"## Acknowledgements\n\nNone recorded.\n",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("debrief lacks %q:\n%s", want, md)
+		}
+	}
+}
