@@ -27,6 +27,7 @@ type debriefOverlay struct {
 // debriefKey is everything the debrief is built from.
 type debriefKey struct {
 	injects, runbook, backlog, epoch int
+	timeline, warnings, alerts       int // notes and acknowledgements
 	now                              time.Duration
 	w, h                             int
 }
@@ -72,7 +73,8 @@ func (a *app) debriefKeyMsg(msg tea.KeyMsg) tea.Cmd {
 func (o *debriefOverlay) view(a *app, lay layout) []string {
 	s := &a.snap
 	st := s.State
-	k := debriefKey{st.Rev.Injects, st.Rev.Runbook, st.Rev.Backlog, st.Epoch, st.Now, a.w, lay.panesH}
+	k := debriefKey{st.Rev.Injects, st.Rev.Runbook, st.Rev.Backlog, st.Epoch, st.Rev.Timeline, st.Rev.Warnings, st.Rev.Alerts,
+		st.Now, a.w, lay.panesH}
 	if k != o.key {
 		o.key = k
 		d := model.BuildDebrief(s.Scenario, st, s.Shown)

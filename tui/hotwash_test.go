@@ -199,3 +199,15 @@ func TestObservationReachesTheOtherConsoles(t *testing.T) {
 		t.Error("bo's timeline shows the facilitator's observation")
 	}
 }
+
+// TestDebriefRefreshesOnANote: a note typed with the debrief open shows in
+// it at once.
+func TestDebriefRefreshesOnANote(t *testing.T) {
+	a := New(drillAt(t), Options{Responder: "ic", Role: RoleFacilitator}).(*app)
+	view(t, a, 120, 40, keyMsgs("<esc>", "D")...)
+	view(t, a, 120, 40, keyMsgs("G")...)
+	screen := view(t, a, 120, 40, keyMsgs(":note carrier called back", "<enter>")...)
+	if !strings.Contains(screen, "T+00:20 ic: carrier called back") || !strings.Contains(screen, "Debrief") {
+		t.Errorf("the open debrief should show the new note:\n%s", screen)
+	}
+}
