@@ -129,7 +129,7 @@ func (a *app) actionItem(arg string) {
 	t := parseTags(arg, &a.snap.State.HotWash)
 	switch {
 	case t.text == "" || t.owner == "" || !t.dueGiven:
-		a.fail("usage: :action TEXT @owner due 2024-08-02 [#objective] [#F2]")
+		a.fail("usage: :action TEXT @owner due 2024-08-02 [#objective] [#F2] (@comms_lead is \"comms lead\")")
 		return
 	}
 	owner := strings.ReplaceAll(t.owner, "_", " ") // @comms_lead: a name of several words
