@@ -20,8 +20,8 @@ import (
 type draftsOverlay struct {
 	sel     int
 	editing bool
-	area    textarea.Model // the draft while it is edited
-	pg      pager          // the draft while it is read
+	area    textarea.Model    // the draft while it is edited
+	pg      pager             // the draft while it is read
 	drafts  map[string]*draft // by template name, while the console runs
 	err     string            // a template that failed to fill
 }
