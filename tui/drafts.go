@@ -12,6 +12,10 @@ import (
 	"github.com/warroom/warroom/report"
 )
 
+// Drafts is the status-update drafts a console offers (report's
+// templates, named here so that a server needs only this package).
+type Drafts = report.Templates
+
 // draftsOverlay is c: the status updates an incident sends (customers,
 // sellers, leadership, carriers), each filled with the room's figures and
 // edited in place. A draft nobody edited follows the figures as the room
