@@ -15,7 +15,7 @@ import (
 	"github.com/warroom/warroom/room"
 )
 
-func defaults(t *testing.T) *report.Templates {
+func defaults(t testing.TB) *report.Templates {
 	t.Helper()
 	ts, err := report.LoadTemplates(fixtures.Templates(), fixtures.TemplatesDir, "")
 	if err != nil {
@@ -24,15 +24,24 @@ func defaults(t *testing.T) *report.Templates {
 	return ts
 }
 
-// figuresAt is the default scenario's figures at a moment.
-func figuresAt(t *testing.T, at time.Duration) report.Figures {
+// roomAt is the default scenario and its room's snapshot at a moment.
+func roomAt(t testing.TB, at time.Duration) (*model.Scenario, room.Snapshot) {
 	t.Helper()
 	sc, err := feed.OpenScenario(fixtures.Default)
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap := room.New(sc).Seek(at)
+	return sc, room.New(sc).Seek(at)
+}
+
+func buildFigures(sc *model.Scenario, snap room.Snapshot) report.Figures {
 	return report.BuildFigures(sc, &snap.State, "ic")
+}
+
+// figuresAt is the default scenario's figures at a moment.
+func figuresAt(t testing.TB, at time.Duration) report.Figures {
+	t.Helper()
+	return buildFigures(roomAt(t, at))
 }
 
 // TestDraftsRender fills each built-in draft with the default scenario's
