@@ -82,6 +82,10 @@ func TestDraftsRender(t *testing.T) {
 			"CARRIERS 3 open warnings, 0 unacknowledged", "  - blocked: Retrieve BitLocker recovery keys",
 			"UPDATES SENT none yet",
 		}, nil},
+		{"leadership", 30 * time.Hour, []string{
+			"  - Carrier EDI gateways: 96/96, all back", "  - WMS fulfilment (Windows EC2): 1151/1240, 76 failing",
+			"ETA back to normal: Jul 21 03:33 UTC (range Jul 21 02:47 UTC to Jul 21 04:22 UTC)",
+		}, []string{"none yet: not draining"}},
 		{"carrier", 30 * time.Hour, []string{
 			"Air cargo backlog: departures rolled up to 48 hours (last update T+19:00; acknowledged)",
 			"  - Label and manifest servers (instance store): 199/380 back",
