@@ -156,6 +156,11 @@ func (a *app) draftsKeyMsg(msg tea.KeyMsg) tea.Cmd {
 	if o.editing {
 		return a.draftsEdit(msg)
 	}
+	if msg.Alt && !msg.Paste { // esc and a key read together: close, then the key
+		a.overlay = overlayNone
+		msg.Alt = false
+		return a.handleKey(msg)
+	}
 	k := &a.keys
 	ts := a.templates()
 	switch {
@@ -213,12 +218,16 @@ func (o *draftsOverlay) keep(a *app) {
 // what it shows, copies and sends is text and never terminal control.
 func (a *app) draftsEdit(msg tea.KeyMsg) tea.Cmd {
 	o := &a.drafts
-	if msg.Type == tea.KeyEsc && !msg.Alt {
+	if msg.Type == tea.KeyEsc || (msg.Alt && !msg.Paste && !editorAltKey(&o.area.KeyMap, msg)) {
 		o.editing = false
 		o.area.Blur()
 		o.keep(a)
 		a.info("y copies · s marks it sent · r fills it again")
-		return nil
+		if msg.Type == tea.KeyEsc {
+			return nil
+		}
+		msg.Alt = false // esc and a key read together: the key acts next
+		return a.draftsKeyMsg(msg)
 	}
 	if msg.Type == tea.KeyRunes || msg.Paste {
 		text := strings.ReplaceAll(string(msg.Runes), "\r\n", "\n")
@@ -232,6 +241,14 @@ func (a *app) draftsEdit(msg tea.KeyMsg) tea.Cmd {
 	o.area, cmd = o.area.Update(msg)
 	o.keep(a)
 	return cmd
+}
+
+// editorAltKey reports whether an alt key is one of the editor's own
+// (word moves and deletions, case changes, start and end): any other is
+// esc and a key read together.
+func editorAltKey(km *textarea.KeyMap, msg tea.KeyMsg) bool {
+	return key.Matches(msg, km.WordForward, km.WordBackward, km.DeleteWordForward, km.DeleteWordBackward,
+		km.InputBegin, km.InputEnd, km.UppercaseWordForward, km.LowercaseWordForward, km.CapitalizeWordForward)
 }
 
 // draftText is the selected draft as it would go out.

@@ -276,6 +276,27 @@ func TestDraftsScroll(t *testing.T) {
 	}
 }
 
+// TestDraftsEscAndKeyTogether: esc and a key read as one (alt+key, over a
+// laggy link) end editing and then act, while alt+b stays the editor's
+// word move.
+func TestDraftsEscAndKeyTogether(t *testing.T) {
+	r := newRoom(t, 12*time.Hour)
+	a := New(r, Options{Responder: "ic", Drafts: drafts(t)}).(*app)
+	view(t, a, 120, 40, keyMsgs("c", "<enter>", "ab")...)
+	view(t, a, 120, 40, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("b"), Alt: true}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("X")})
+	if v := a.drafts.area.Value(); !strings.HasPrefix(v, "Xab") || !a.drafts.editing {
+		t.Fatalf("alt+b should move a word back in the editor: %q", v[:min(len(v), 20)])
+	}
+	view(t, a, 120, 40, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s"), Alt: true})
+	if a.drafts.editing || len(r.Snapshot().State.Sent) != 1 || r.Snapshot().State.Sent[0].Text[:3] != "Xab" {
+		t.Errorf("esc+s should end editing and send: editing %v, sent %+v", a.drafts.editing, r.Snapshot().State.Sent)
+	}
+	view(t, a, 120, 40, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("3"), Alt: true})
+	if a.overlay != overlayNone || a.focus != paneCarriers {
+		t.Errorf("esc+3 should close the drafts and focus pane 3: overlay %v focus %v", a.overlay, a.focus)
+	}
+}
+
 // TestDraftCopyNeedsScreen: with bubbletea's renderer (--fps) there is no
 // place between frames to write the sequence: y says so.
 func TestDraftCopyNeedsScreen(t *testing.T) {
