@@ -15,8 +15,8 @@ import (
 const commandHelpHotWash = ":strength TEXT · :improve TEXT · :action TEXT @owner due DATE · :hotwash"
 
 // commandHelpHotWashFacilitator is the facilitator's hot-wash commands,
-// short to fit the help at 80x24: :observe and :comment take TEXT too.
-const commandHelpHotWashFacilitator = ":observe · :comment · :inject TITLE — PROMPT"
+// for the help.
+const commandHelpHotWashFacilitator = ":observe TEXT · :comment [#inject] TEXT · :inject TITLE — PROMPT [| expected action]"
 
 // hotWashCommands are the command names hotWashCommand takes.
 var hotWashCommands = map[string]bool{
