@@ -58,6 +58,9 @@ type Options struct {
 	// the clipboard's OSC 52 sequence); nil is os.Getenv. An SSH server
 	// passes the client's.
 	Getenv func(string) string
+	// Theme is the colours the console paints with (ParseTheme); the zero
+	// Theme is the default one.
+	Theme Theme
 }
 
 // snapshotMsg carries a snapshot the room published.
@@ -128,6 +131,7 @@ type app struct {
 	clip        string
 	clipboardOK bool
 	bell        bell // rings once per alert firing
+	brief       briefing
 	helpPg      pager
 	helpFullKey helpOverlayKey // what helpPg holds the lines of
 
@@ -172,7 +176,7 @@ type helpKey struct {
 // New builds the app model on a room. Run runs it on a terminal (with the
 // renderer opts.FPS picks); an SSH server runs it in a tea.Program of its own.
 func New(r *room.Room, opts Options) tea.Model {
-	st := NewStyles(opts.Renderer)
+	st := NewThemedStyles(opts.Renderer, opts.Theme)
 	st.Zone = opts.Zone
 	in := textinput.New()                  // edits the text; inputView draws it
 	in.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor would tick
@@ -382,6 +386,9 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if a.mode != inputNone {
 		return a.inputKey(msg)
 	}
+	if a.brief.on {
+		return a.briefingKey(msg)
+	}
 	// Several runes in one message are typed text or a paste arriving at
 	// once (fast typing over SSH), never a key binding. Two exceptions: text
 	// that starts with ':' or '/' opens the command line or the filter with
@@ -464,6 +471,8 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 		a.openDebrief()
 	case key.Matches(msg, k.Drafts):
 		a.openDrafts()
+	case key.Matches(msg, k.Briefing):
+		a.openBriefing()
 	default:
 		a.facilitatorKey(msg)
 	}

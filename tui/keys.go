@@ -27,6 +27,8 @@ type KeyMap struct {
 	// Status-update drafts: open them; in them, edit, copy, mark sent,
 	// fill again
 	Drafts, DraftEdit, DraftCopy, DraftSent, DraftRefill key.Binding
+	// Briefing: the layout to screen-share (briefing.go)
+	Briefing key.Binding
 	// App
 	Help, Quit key.Binding
 }
@@ -76,7 +78,8 @@ func DefaultKeyMap() KeyMap {
 		PauseOnInject: b("P", "pause on inject", "P"),
 		Check:         b("1-9", "check expected action", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
 
-		Follow: b("f", "follow commander", "f"),
+		Follow:   b("f", "follow commander", "f"),
+		Briefing: b("b", "briefing view", "b"),
 
 		Drafts:      b("c", "status-update drafts", "c"),
 		DraftEdit:   b("e/enter", "edit draft", "e"),
@@ -149,7 +152,7 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{play, k.Live, k.Next, k.Prev, k.NextInject, k.Faster, k.Slower, k.Restart},
-		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Help, k.Quit},
+		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Briefing, k.Help, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Ack, k.Open, k.Tick, k.Command, k.Follow, k.Drafts},
 		{k.Filter, k.SearchNext, k.SearchPrev},

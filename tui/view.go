@@ -30,6 +30,9 @@ func (a *app) View() string {
 }
 
 func (a *app) render() []string {
+	if a.brief.on {
+		return a.briefingView()
+	}
 	lay := a.layout()
 	if lay.tiny {
 		return tooSmall(a.w, a.h)

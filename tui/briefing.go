@@ -1,0 +1,90 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// briefing is the briefing view (b): a layout to screen-share and read
+// from across a room, with the four figures that matter in large type,
+// the burn-down chart with its forecast and the last lines of the
+// timeline. It shows no key hints, no status line and nothing of the
+// facilitator's, whatever the console's role: a shared screen is seen by
+// everyone in the room.
+type briefing struct {
+	on bool
+
+	figsKey figuresKey
+	figsOK  bool
+	figs    [4]briefFigure
+	chart   chartCache
+	legend  memo[legendKey]
+}
+
+// openBriefing switches to the briefing view; nothing else of the console
+// changes, and closeBriefing finds it as it was (but unzoomed: the view
+// shows a zoomed pane only when following a commander who zoomed one).
+func (a *app) openBriefing() {
+	a.brief.on = true
+	a.zoom = false
+	a.status = ""
+}
+
+func (a *app) closeBriefing() {
+	a.brief.on = false
+	a.status = ""
+}
+
+// briefingKey handles a key in the briefing view. b or esc goes back, q
+// quits; the keys that move through the incident (space, n/p, [ ], L, r)
+// work as in the console, so that one presenter can drive the briefing;
+// f follows a commander. Every other key does nothing here: nothing on
+// the shared screen changes by accident.
+func (a *app) briefingKey(msg tea.KeyMsg) tea.Cmd {
+	k := &a.keys
+	if msg.Paste || (msg.Type == tea.KeyRunes && len(msg.Runes) > 1) {
+		return a.briefingBurst(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Briefing, k.Back):
+		a.closeBriefing()
+	case key.Matches(msg, k.Quit):
+		return a.quit()
+	case key.Matches(msg, k.Follow):
+		return a.toggleFollow()
+	case key.Matches(msg, k.Play):
+		a.togglePlay()
+	case key.Matches(msg, k.Live):
+		a.returnLive()
+	case key.Matches(msg, k.Next):
+		a.navigate(a.seat.Next, a.r.LookNext)
+	case key.Matches(msg, k.Prev):
+		a.navigate(a.seat.Prev, a.r.LookPrev)
+	case key.Matches(msg, k.Faster):
+		a.setSpeed(a.seat.Faster)
+	case key.Matches(msg, k.Slower):
+		a.setSpeed(a.seat.Slower)
+	case key.Matches(msg, k.Restart):
+		a.restart()
+	}
+	return nil
+}
+
+// briefingBurst is several keys in one message (typed fast over SSH, or
+// held): steps and speed act one by one; anything else may be pasted
+// text, and none of it acts.
+func (a *app) briefingBurst(msg tea.KeyMsg) tea.Cmd {
+	if msg.Paste || len(msg.Runes) > maxBurstKeys {
+		return nil
+	}
+	k := &a.keys
+	for _, r := range msg.Runes {
+		if !key.Matches(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}, k.Next, k.Prev, k.Faster, k.Slower) {
+			return nil
+		}
+	}
+	for _, r := range msg.Runes {
+		a.briefingKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return nil
+}

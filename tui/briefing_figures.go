@@ -1,0 +1,170 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/room"
+)
+
+// briefFigure is one of the briefing's four figures: its value in large
+// type (the forms to try, longest first, each with the label it needs),
+// the value as plain text when large type does not fit, and the line
+// under it. Every figure says in words what its colour says.
+type briefFigure struct {
+	forms  []bigForm
+	labels []string // the label in normal type, longest first
+	plain  []string // the value in normal type, longest first
+	sub    []string // the line under it, longest first
+	paint  paint    // the value's
+	subP   paint    // the line under it
+}
+
+// bigForm is a figure's value in large type and the label above it.
+type bigForm struct{ big, label string }
+
+// figuresKey is what the figures are made from: the snapshot shown (a
+// look back changes the state, not the room's sequence number) and the
+// zone the ETA is written in.
+type figuresKey struct {
+	seq      uint64
+	pos      int
+	clock    time.Duration
+	epoch    int
+	zoneName string
+}
+
+// figures are the four figures at the snapshot, from the sitrep the model
+// builds (model.BuildSitrep) and the backlog forecast it is made from:
+// the briefing says what `warroom sitrep` says, never a figure of its own.
+func (b *briefing) figures(st *Styles, s *room.Snapshot, fc model.Forecast) [4]briefFigure {
+	k := figuresKey{s.Seq, s.Pos, s.Clock, s.State.Epoch, st.zone().String()}
+	if !b.figsOK || k != b.figsKey {
+		sr := model.BuildSitrep(s.Scenario, &s.State)
+		b.figs = [4]briefFigure{hostsFigure(st, sr), backlogFigure(st, s, sr, fc), etaFigure(st, s, fc), warningsFigure(st, sr)}
+		b.figsKey, b.figsOK = k, true
+	}
+	return b.figs
+}
+
+func hostsFigure(st *Styles, sr model.Sitrep) briefFigure {
+	h := sr.Hosts
+	if h.Total == 0 {
+		return briefFigure{labels: []string{"Hosts back"}, plain: []string{"no host reports yet", "no reports"}, paint: st.Dim}
+	}
+	pct := itoa(h.PercentBack) + "%"
+	f := briefFigure{forms: []bigForm{{pct, "Hosts back"}}, labels: []string{"Hosts back"}, plain: []string{pct + " back"},
+		paint: st.Bold, subP: st.Bold}
+	counts := itoa(h.Recovered) + "/" + itoa(h.Total)
+	rate := fmtRate(h.RatePerHour)
+	switch {
+	case h.Recovered >= h.Total:
+		f.paint, f.subP = st.Good, st.Good
+		f.sub = []string{"✓ all " + itoa(h.Total) + " hosts back", "✓ all back"}
+	case h.Failed > 0:
+		f.subP = st.Bad
+		f.sub = []string{counts + " · " + rate + " · ✗ " + itoa(h.Failed) + " failing",
+			counts + " · ✗ " + itoa(h.Failed) + " failing", rate + " · ✗" + itoa(h.Failed), "✗" + itoa(h.Failed)}
+	default:
+		f.sub = []string{counts + " hosts · " + rate, counts + " · " + rate, rate}
+	}
+	return f
+}
+
+func backlogFigure(st *Styles, s *room.Snapshot, sr model.Sitrep, fc model.Forecast) briefFigure {
+	if _, ok := s.State.Backlog.Latest(); !ok {
+		return briefFigure{labels: []string{"Orders waiting"}, plain: []string{"no backlog data yet", "no data"}, paint: st.Dim}
+	}
+	n := fmtCount(float64(sr.Backlog.Waiting))
+	f := briefFigure{forms: []bigForm{{n, "Orders waiting"}}, labels: []string{"Orders waiting", "Waiting"},
+		plain: []string{n + " waiting", n}, paint: st.Bold}
+	rate := fmtRate(sr.Backlog.RatePerHour)
+	switch {
+	case fc.OK && fc.Cleared:
+		f.subP = st.Good
+		f.sub = []string{"✓ back to normal", "✓ normal"}
+	case sr.Backlog.Draining:
+		f.subP = st.Good
+		f.sub = []string{"draining " + strings.TrimPrefix(rate, "−") + " · peak " + fmtCount(float64(sr.Backlog.Peak)),
+			"draining " + strings.TrimPrefix(rate, "−"), rate}
+	case fc.OK:
+		f.paint, f.subP = st.Bad, st.Bad
+		f.sub = []string{"! not draining: " + rate, "! growing " + rate, "! " + rate}
+	default:
+		f.subP = st.Dim
+		f.sub = []string{"rate: not enough data yet", "rate: no data"}
+	}
+	return f
+}
+
+// etaFigure is the backlog's ETA back to normal, with its range: a time
+// without its range reads as a promise.
+func etaFigure(st *Styles, s *room.Snapshot, fc model.Forecast) briefFigure {
+	labels := []string{"ETA back to normal", "ETA"}
+	switch {
+	case !fc.OK:
+		return briefFigure{labels: labels, plain: []string{"not enough data yet", "no data yet"}, paint: st.Dim}
+	case fc.Cleared:
+		return briefFigure{labels: labels, plain: []string{"✓ back to normal", "✓ normal"}, paint: st.Good,
+			sub: []string{"the backlog has cleared", "cleared"}, subP: st.Good}
+	case !fc.Draining:
+		return briefFigure{labels: labels, plain: []string{"! none: the backlog is not draining", "! none: not draining", "! not draining"},
+			paint: st.Bad, subP: st.Bad, sub: []string{"it grows " + fmtRate(fc.Rate), fmtRate(fc.Rate)}}
+	}
+	sc, zone := s.Scenario, st.zone()
+	eta := sc.WallTime(fc.ETA).In(zone)
+	zn := st.zoneName(eta)
+	f := briefFigure{
+		forms: []bigForm{
+			{eta.Format("Jan 2 15:04"), "ETA back to normal (" + zn + ")"},
+			{eta.Format("15:04"), "ETA " + eta.Format("Jan 2") + " · " + zn},
+		},
+		labels: labels,
+		plain:  []string{st.wallShort(sc.WallTime(fc.ETA)) + " " + zn, eta.Format("15:04")},
+		paint:  st.Bold, subP: st.Bold,
+	}
+	hi, hiRel := "no upper bound", "no bound"
+	if fc.Late >= 0 {
+		hi, hiRel = st.wallShort(sc.WallTime(fc.Late)), "+"+fmtSpan(fc.Late-fc.ETA)
+	}
+	lo := st.wallShort(sc.WallTime(fc.Early))
+	f.sub = []string{"range " + lo + " – " + hi, lo + "–" + hi, "range −" + fmtSpan(fc.ETA-fc.Early) + " … " + hiRel,
+		"−" + fmtSpan(fc.ETA-fc.Early) + "…" + hiRel}
+	return f
+}
+
+// warningsFigure is the carrier warnings still open, and how many of them
+// nobody has acknowledged.
+func warningsFigure(st *Styles, sr model.Sitrep) briefFigure {
+	open := len(sr.Warnings)
+	n := itoa(open)
+	f := briefFigure{forms: []bigForm{{n, "Carrier warnings open"}}, labels: []string{"Carrier warnings open", "Carrier warnings", "Warnings"},
+		plain: []string{model.Plural(open, "warning") + " open", n + " open"}, paint: st.Bold}
+	switch {
+	case sr.Unacked > 0:
+		f.paint, f.subP = st.Bad, st.Bad
+		f.sub = []string{"! " + itoa(sr.Unacked) + " not acknowledged", "! " + itoa(sr.Unacked) + " unacked", "! " + itoa(sr.Unacked)}
+	case open > 0:
+		f.subP = st.Good
+		f.sub = []string{"✓ all acknowledged", "✓ all acked", "✓"}
+	default:
+		f.paint, f.subP = st.Good, st.Good
+		f.sub = []string{"✓ none open", "✓"}
+	}
+	return f
+}
+
+// firstFit is the first of the texts that fits w cells, else the last cut
+// to w.
+func firstFit(texts []string, w int) string {
+	for _, t := range texts {
+		if width(t) <= w {
+			return t
+		}
+	}
+	if len(texts) == 0 {
+		return ""
+	}
+	return trunc(texts[len(texts)-1], w)
+}
