@@ -71,6 +71,10 @@ type View struct {
 	Zoom    bool
 	Overlay string
 	Item    string // the notice or inject the overlay shows
+	// Back says the commander looks back on their own, at Look (a live
+	// room's history: see follow.go); followers look there too.
+	Back bool
+	Look Look
 }
 
 // Join seats a member in the room for one session (an SSH connection, a

@@ -641,6 +641,7 @@ func (a *app) shareView() {
 		return
 	}
 	v := room.View{Focus: int(a.focus), Zoom: a.zoom, Overlay: overlayName(a.overlay), Item: a.overlayItem()}
+	v = v.WithLook(a.ownLook())
 	if v == a.shown {
 		return
 	}
@@ -653,6 +654,7 @@ func (a *app) adopt(v room.View) tea.Cmd {
 	if v.By == "" {
 		return nil
 	}
+	a.adoptLook(v)
 	a.setFocus(paneID(v.Focus))
 	a.zoom = v.Zoom
 	a.hosts.zoomTo(a, v.Item)

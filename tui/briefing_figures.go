@@ -121,7 +121,7 @@ func etaFigure(st *Styles, s *room.Snapshot, fc model.Forecast) briefFigure {
 			{eta.Format("15:04"), "ETA " + eta.Format("Jan 2") + " · " + zn},
 		},
 		labels: labels,
-		plain:  []string{st.wallShort(sc.WallTime(fc.ETA)) + " " + zn, eta.Format("15:04")},
+		plain:  []string{st.wallShort(sc.WallTime(fc.ETA)) + " " + zn, st.wallShort(sc.WallTime(fc.ETA)), eta.Format("15:04")},
 		paint:  st.Bold, subP: st.Bold,
 	}
 	hi, hiRel := "no upper bound", "no bound"

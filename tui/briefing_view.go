@@ -27,6 +27,8 @@ const (
 
 func briefRecentLines(h int) int {
 	switch {
+	case h < 20:
+		return 2
 	case h < 30:
 		return 3
 	case h < 40:
@@ -56,8 +58,10 @@ func layoutBriefing(figs [4]briefFigure, w, h int) briefLayout {
 	l := briefLayout{recentH: briefRecentLines(h) + 2}
 	budget := min(h*9/20, h-1-l.recentH-briefMinChartBox)
 	tileH := func(scale int) int { return 2 + bigHeight(scale) } // label, type, the line under
+	// Normal type two by two reads better than four cut short, where
+	// there is the height.
 	best := briefLayout{perRow: 4}
-	if w < 100 { // normal type two by two reads better than four cut short
+	if w < 100 && 7 <= h-1-l.recentH-briefMinChartBox {
 		best.perRow = 2
 	}
 	for _, per := range []int{4, 2} {
