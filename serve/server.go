@@ -48,6 +48,10 @@ type Config struct {
 	// Drafts is the status-update drafts every console offers (c); nil
 	// offers none.
 	Drafts *tui.Drafts
+	// Theme is the consoles' colours when a client sends no WARROOM_THEME
+	// of its own (ssh -o SetEnv=WARROOM_THEME=high-contrast); the zero
+	// Theme is the default one.
+	Theme tui.Theme
 }
 
 // Server serves one room over SSH: each session a console of its own over
@@ -62,6 +66,7 @@ type Server struct {
 	noBell bool           // sessions' consoles ring no bell
 	zone   *time.Location // the consoles' zone, unless a client sends its TZ
 	drafts *tui.Drafts
+	theme  tui.Theme // the consoles' colours, unless a client sends its WARROOM_THEME
 
 	mu       sync.Mutex
 	team     *Team
@@ -88,7 +93,7 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, zone: cfg.Zone,
+	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, zone: cfg.Zone, theme: cfg.Theme,
 		sessions: map[*session]struct{}{}, noBell: cfg.NoBell, drafts: cfg.Drafts}
 	s.ssh, err = wish.NewServer(
 		wish.WithVersion("warroom"),
