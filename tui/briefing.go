@@ -17,8 +17,15 @@ type briefing struct {
 	figsKey figuresKey
 	figsOK  bool
 	figs    [4]briefFigure
+	tiles   memo[tilesKey]
 	chart   chartCache
 	legend  memo[legendKey]
+}
+
+// tilesKey is what the drawn figures are made from.
+type tilesKey struct {
+	figs figuresKey
+	w, h int
 }
 
 // openBriefing switches to the briefing view; nothing else of the console

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"strings"
-	"time"
 
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/room"
@@ -24,22 +23,25 @@ type briefFigure struct {
 // bigForm is a figure's value in large type and the label above it.
 type bigForm struct{ big, label string }
 
-// figuresKey is what the figures are made from: the snapshot shown (a
-// look back changes the state, not the room's sequence number) and the
-// zone the ETA is written in.
+// figuresKey is what the figures are made from: the parts of the state
+// they show (a look back has its own revisions), the clock to the minute
+// (the figures' rates and times are to the minute), the forecast and the
+// zone the ETA is written in. A replay playing at ×60 moves the clock six
+// seconds a frame: nine frames in ten reuse the figures.
 type figuresKey struct {
-	seq      uint64
-	pos      int
-	clock    time.Duration
-	epoch    int
-	zoneName string
+	hosts, backlog, warnings, epoch int
+	minute                          int64
+	fc                              model.Forecast
+	zoneName                        string
 }
 
 // figures are the four figures at the snapshot, from the sitrep the model
 // builds (model.BuildSitrep) and the backlog forecast it is made from:
 // the briefing says what `warroom sitrep` says, never a figure of its own.
 func (b *briefing) figures(st *Styles, s *room.Snapshot, fc model.Forecast) [4]briefFigure {
-	k := figuresKey{s.Seq, s.Pos, s.Clock, s.State.Epoch, st.zone().String()}
+	rev := s.State.Rev
+	k := figuresKey{rev.Hosts, rev.Backlog, rev.Warnings, s.State.Epoch, minute(s.Clock), fc, st.zone().String()}
+	k.fc.Now = 0
 	if !b.figsOK || k != b.figsKey {
 		sr := model.BuildSitrep(s.Scenario, &s.State)
 		b.figs = [4]briefFigure{hostsFigure(st, sr), backlogFigure(st, s, sr, fc), etaFigure(st, s, fc), warningsFigure(st, sr)}

@@ -124,7 +124,7 @@ func (a *app) briefingView() []string {
 	fc := a.facts.Forecast(s)
 	figs := a.brief.figures(st, s, fc)
 	l := layoutBriefing(figs, w, h)
-	out = append(out, briefTiles(st, figs, l, w)...)
+	out = append(out, a.brief.tiles.get(tilesKey{a.brief.figsKey, w, h}, func() []string { return briefTiles(st, figs, l, w) })...)
 	out = append(out, a.briefingChart(fc, w, l.chartH)...)
 	out = append(out, a.briefingRecent(w, l.recentH)...)
 	return out
