@@ -335,6 +335,8 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		if a.following {
 			cmd = a.adopt(msg.snap.Presenter)
+		} else if a.brief.awaiting {
+			cmd = a.followWhenPresented()
 		}
 		return a, tea.Batch(a.wait(), cmd)
 	case whoTickMsg:

@@ -13,6 +13,9 @@ import (
 // everyone in the room.
 type briefing struct {
 	on bool
+	// awaiting: f was pressed here before any commander shared a view;
+	// the screen follows the first who does (followWhenPresented).
+	awaiting bool
 
 	figsKey figuresKey
 	figsOK  bool
@@ -39,6 +42,7 @@ func (a *app) openBriefing() {
 
 func (a *app) closeBriefing() {
 	a.brief.on = false
+	a.brief.awaiting = false
 	a.status = ""
 }
 
@@ -52,13 +56,16 @@ func (a *app) briefingKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Paste || (msg.Type == tea.KeyRunes && len(msg.Runes) > 1) {
 		return a.briefingBurst(msg)
 	}
+	if !key.Matches(msg, k.Follow) {
+		a.brief.awaiting = false // any other key, as it stops following
+	}
 	switch {
 	case key.Matches(msg, k.Briefing, k.Back):
 		a.closeBriefing()
 	case key.Matches(msg, k.Quit):
 		return a.quit()
 	case key.Matches(msg, k.Follow):
-		return a.toggleFollow()
+		return a.briefingFollow()
 	case key.Matches(msg, k.Play):
 		a.togglePlay()
 	case key.Matches(msg, k.Live):
@@ -94,4 +101,29 @@ func (a *app) briefingBurst(msg tea.KeyMsg) tea.Cmd {
 		a.briefingKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 	}
 	return nil
+}
+
+// briefingFollow is f in the briefing: follow the commander who shares
+// their view, or stop. With none yet, the screen waits for one (the
+// header says so): a screen is often set up before the commander starts.
+func (a *app) briefingFollow() tea.Cmd {
+	switch {
+	case a.brief.awaiting:
+		a.brief.awaiting = false
+		return nil
+	case !a.following && a.shared.Presenter.By == "":
+		a.brief.awaiting = true
+		return nil
+	}
+	return a.toggleFollow()
+}
+
+// followWhenPresented starts following once a commander shares a view.
+func (a *app) followWhenPresented() tea.Cmd {
+	if by := a.shared.Presenter.By; by == "" || by == a.member().Name {
+		return nil
+	}
+	a.brief.awaiting = false
+	a.uiRev++
+	return a.toggleFollow()
 }

@@ -306,14 +306,38 @@ func TestBriefingFollowsReplay(t *testing.T) {
 	view(t, ana, 120, 40, keyMsgs("1")...)
 	deliver(wall)
 	view(t, wall, 120, 40, keyMsgs("b", "f")...)
-	view(t, ana, 120, 40, keyMsgs(":")...)
-	ana.Update(keyMsgs("<esc>")[0])
-	if _, err := ana.seat.Seek(40 * time.Hour); err != nil {
-		t.Fatal(err)
+	view(t, ana, 120, 40, keyMsgs(":", "seek T+40h", "<enter>")...)
+	if s := r.Snapshot(); s.Clock != 40*time.Hour {
+		t.Fatalf("ana's :seek T+40h left the room at %v", s.Clock)
 	}
 	deliver(wall)
 	screen := view(t, wall, 120, 40)
 	if wall.snap.Clock != 40*time.Hour || !strings.Contains(strings.Split(screen, "\n")[0], "T+40:00") {
 		t.Errorf("the briefing should be at the room's T+40:00: %q", strings.Split(screen, "\n")[0])
+	}
+}
+
+// TestBriefingWaitsForCommander: f on a shared screen set up before any
+// commander shared a view waits for one, saying so, and follows the first
+// who does; another key gives up waiting.
+func TestBriefingWaitsForCommander(t *testing.T) {
+	r := newRoom(t, goldenBriefingAt)
+	ana := console(t, r, "ana", room.RoleCommander)
+	wall := console(t, r, "wall", room.RoleObserver)
+	head := func() string { return strings.Split(wall.View(), "\n")[0] }
+	view(t, wall, 120, 40, keyMsgs("b", "f")...)
+	if h := head(); wall.following || !strings.Contains(h, "waiting for a commander") {
+		t.Fatalf("f before any commander shared a view should wait, saying so: %q", h)
+	}
+	view(t, ana, 120, 40, keyMsgs("3")...)
+	deliver(wall)
+	if h := head(); !wall.following || !strings.Contains(h, "following ana") {
+		t.Errorf("the screen should follow ana once she shares her view: %q", h)
+	}
+
+	other := console(t, newRoom(t, 0), "cy", room.RoleObserver)
+	view(t, other, 120, 40, keyMsgs("b", "f", "n")...)
+	if other.brief.awaiting || strings.Contains(strings.Split(other.View(), "\n")[0], "waiting") {
+		t.Error("another key should give up waiting")
 	}
 }

@@ -300,8 +300,11 @@ func (a *app) briefingHeader(w int) string {
 	long, short := st.headerWall(s.Wall())
 	state := briefingState(st, s, a.look, a.shared.Clock)
 	follow := ""
-	if a.following {
+	switch {
+	case a.following:
 		follow = st.Info.on("⇢ following " + clean(a.shared.Presenter.By))
+	case a.brief.awaiting:
+		follow = st.Info.on("⇢ waiting for a commander to follow")
 	}
 	var right string
 	for _, wall := range []string{long, short, ""} {
