@@ -35,60 +35,91 @@ type figuresKey struct {
 	zoneName                        string
 }
 
-// figures are the four figures at the snapshot, from the sitrep the model
-// builds (model.BuildSitrep) and the backlog forecast it is made from:
-// the briefing says what `warroom sitrep` says, never a figure of its own.
+// figures are the four figures at the snapshot: the sitrep's
+// (sitrepNumbers) and the backlog forecast they are made from. The
+// briefing says what `warroom sitrep` says, never a figure of its own.
 func (b *briefing) figures(st *Styles, s *room.Snapshot, fc model.Forecast) [4]briefFigure {
 	rev := s.State.Rev
 	k := figuresKey{rev.Hosts, rev.Backlog, rev.Warnings, s.State.Epoch, minute(s.Clock), fc, st.zone().String()}
 	k.fc.Now = 0
 	if !b.figsOK || k != b.figsKey {
-		sr := model.BuildSitrep(s.Scenario, &s.State)
-		b.figs = [4]briefFigure{hostsFigure(st, sr), backlogFigure(st, s, sr, fc), etaFigure(st, s, fc), warningsFigure(st, sr)}
+		n := sitrepNumbers(&s.State, fc)
+		b.figs = [4]briefFigure{hostsFigure(st, n), backlogFigure(st, s, n, fc), etaFigure(st, s, fc), warningsFigure(st, n)}
 		b.figsKey, b.figsOK = k, true
 	}
 	return b.figs
 }
 
-func hostsFigure(st *Styles, sr model.Sitrep) briefFigure {
-	h := sr.Hosts
-	if h.Total == 0 {
+// briefNumbers are the figures of model.BuildSitrep the briefing shows.
+type briefNumbers struct {
+	recovered, total, failed, percent int
+	hostRate                          float64 // hosts back per hour, all groups
+	waiting, peak                     int64
+	rate                              float64 // the backlog's, per hour
+	draining                          bool
+	open, unacked                     int // carrier warnings
+}
+
+// sitrepNumbers reads the sitrep's figures from the state with the model's
+// own methods, as model.BuildSitrep does (TestBriefingNumbersAreTheSitreps
+// holds them equal): BuildSitrep itself also copies and sorts every
+// warning and counts the posts of the last hour, which on a large incident
+// costs a frame several times over.
+func sitrepNumbers(s *model.State, fc model.Forecast) briefNumbers {
+	var n briefNumbers
+	n.recovered, n.total, n.failed = s.HostTotals()
+	n.percent = model.PercentBack(n.recovered, n.total)
+	for _, g := range s.Hosts {
+		n.hostRate += g.Rate(s.Now)
+	}
+	n.waiting, n.peak, n.rate, n.draining = fc.Waiting, s.Backlog.Peak, fc.Rate, fc.Draining
+	for _, w := range s.Warnings {
+		if !w.Resolved {
+			n.open++
+		}
+	}
+	n.unacked = s.UnackedWarnings()
+	return n
+}
+
+func hostsFigure(st *Styles, h briefNumbers) briefFigure {
+	if h.total == 0 {
 		return briefFigure{labels: []string{"Hosts back"}, plain: []string{"no host reports yet", "no reports"}, paint: st.Dim}
 	}
-	pct := itoa(h.PercentBack) + "%"
+	pct := itoa(h.percent) + "%"
 	f := briefFigure{forms: []bigForm{{pct, "Hosts back"}}, labels: []string{"Hosts back"}, plain: []string{pct + " back"},
 		paint: st.Bold, subP: st.Bold}
-	counts := itoa(h.Recovered) + "/" + itoa(h.Total)
-	rate := fmtRate(h.RatePerHour)
+	counts := itoa(h.recovered) + "/" + itoa(h.total)
+	rate := fmtRate(h.hostRate)
 	switch {
-	case h.Recovered >= h.Total:
+	case h.recovered >= h.total:
 		f.paint, f.subP = st.Good, st.Good
-		f.sub = []string{"✓ all " + itoa(h.Total) + " hosts back", "✓ all back"}
-	case h.Failed > 0:
+		f.sub = []string{"✓ all " + itoa(h.total) + " hosts back", "✓ all back"}
+	case h.failed > 0:
 		f.subP = st.Bad
-		f.sub = []string{counts + " · " + rate + " · ✗ " + itoa(h.Failed) + " failing",
-			counts + " · ✗ " + itoa(h.Failed) + " failing", rate + " · ✗" + itoa(h.Failed), "✗" + itoa(h.Failed)}
+		f.sub = []string{counts + " · " + rate + " · ✗ " + itoa(h.failed) + " failing",
+			counts + " · ✗ " + itoa(h.failed) + " failing", rate + " · ✗" + itoa(h.failed), "✗" + itoa(h.failed)}
 	default:
 		f.sub = []string{counts + " hosts · " + rate, counts + " · " + rate, rate}
 	}
 	return f
 }
 
-func backlogFigure(st *Styles, s *room.Snapshot, sr model.Sitrep, fc model.Forecast) briefFigure {
+func backlogFigure(st *Styles, s *room.Snapshot, b briefNumbers, fc model.Forecast) briefFigure {
 	if _, ok := s.State.Backlog.Latest(); !ok {
 		return briefFigure{labels: []string{"Orders waiting"}, plain: []string{"no backlog data yet", "no data"}, paint: st.Dim}
 	}
-	n := fmtCount(float64(sr.Backlog.Waiting))
+	n := fmtCount(float64(b.waiting))
 	f := briefFigure{forms: []bigForm{{n, "Orders waiting"}}, labels: []string{"Orders waiting", "Waiting"},
 		plain: []string{n + " waiting", n}, paint: st.Bold}
-	rate := fmtRate(sr.Backlog.RatePerHour)
+	rate := fmtRate(b.rate)
 	switch {
 	case fc.OK && fc.Cleared:
 		f.subP = st.Good
 		f.sub = []string{"✓ back to normal", "✓ normal"}
-	case sr.Backlog.Draining:
+	case b.draining:
 		f.subP = st.Good
-		f.sub = []string{"draining " + strings.TrimPrefix(rate, "−") + " · peak " + fmtCount(float64(sr.Backlog.Peak)),
+		f.sub = []string{"draining " + strings.TrimPrefix(rate, "−") + " · peak " + fmtCount(float64(b.peak)),
 			"draining " + strings.TrimPrefix(rate, "−"), rate}
 	case fc.OK:
 		f.paint, f.subP = st.Bad, st.Bad
@@ -138,15 +169,15 @@ func etaFigure(st *Styles, s *room.Snapshot, fc model.Forecast) briefFigure {
 
 // warningsFigure is the carrier warnings still open, and how many of them
 // nobody has acknowledged.
-func warningsFigure(st *Styles, sr model.Sitrep) briefFigure {
-	open := len(sr.Warnings)
+func warningsFigure(st *Styles, w briefNumbers) briefFigure {
+	open := w.open
 	n := itoa(open)
 	f := briefFigure{forms: []bigForm{{n, "Carrier warnings open"}}, labels: []string{"Carrier warnings open", "Carrier warnings", "Warnings"},
 		plain: []string{model.Plural(open, "warning") + " open", n + " open"}, paint: st.Bold}
 	switch {
-	case sr.Unacked > 0:
+	case w.unacked > 0:
 		f.paint, f.subP = st.Bad, st.Bad
-		f.sub = []string{"! " + itoa(sr.Unacked) + " not acknowledged", "! " + itoa(sr.Unacked) + " unacked", "! " + itoa(sr.Unacked)}
+		f.sub = []string{"! " + itoa(w.unacked) + " not acknowledged", "! " + itoa(w.unacked) + " unacked", "! " + itoa(w.unacked)}
 	case open > 0:
 		f.subP = st.Good
 		f.sub = []string{"✓ all acknowledged", "✓ all acked", "✓"}

@@ -341,3 +341,23 @@ func TestBriefingWaitsForCommander(t *testing.T) {
 		t.Error("another key should give up waiting")
 	}
 }
+
+// TestBriefingNumbersAreTheSitreps: the briefing's figures are those
+// model.BuildSitrep gives, at every stage of the incident and looking
+// back.
+func TestBriefingNumbersAreTheSitreps(t *testing.T) {
+	r := newRoom(t, 76*time.Hour)
+	for _, at := range []time.Duration{0, 3 * time.Hour, 6 * time.Hour, 30 * time.Hour, 48 * time.Hour, 76 * time.Hour} {
+		s := r.SnapshotOf(r.LookAt(at))
+		sr := model.BuildSitrep(s.Scenario, &s.State)
+		n := sitrepNumbers(&s.State, s.State.BacklogForecast())
+		want := briefNumbers{
+			recovered: sr.Hosts.Recovered, total: sr.Hosts.Total, failed: sr.Hosts.Failed, percent: sr.Hosts.PercentBack,
+			hostRate: sr.Hosts.RatePerHour, waiting: sr.Backlog.Waiting, peak: sr.Backlog.Peak,
+			rate: sr.Backlog.RatePerHour, draining: sr.Backlog.Draining, open: len(sr.Warnings), unacked: sr.Unacked,
+		}
+		if n != want {
+			t.Errorf("%s: briefing %+v, sitrep %+v", model.FormatOffset(at), n, want)
+		}
+	}
+}
