@@ -399,7 +399,7 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Paste || (msg.Type == tea.KeyRunes && len(msg.Runes) > 1) {
 		return a.multiRune(msg)
 	}
-	if a.overlay != overlayNone {
+	if a.overlay != overlayNone && !a.briefingOver(msg) {
 		return a.overlayKey(msg)
 	}
 	a.status = ""

@@ -127,3 +127,15 @@ func (a *app) followWhenPresented() tea.Cmd {
 	a.uiRev++
 	return a.toggleFollow()
 }
+
+// briefingOver reports whether a key opens the briefing over the open
+// overlay: b does over those that read no text (an inject delivered just
+// before a briefing must not keep the screen from it); the overlay is
+// there again when the briefing closes.
+func (a *app) briefingOver(msg tea.KeyMsg) bool {
+	switch a.overlay {
+	case overlayNotice, overlayHelp, overlayInject, overlayDebrief, overlaySources, overlayWho, overlayAlerts:
+		return key.Matches(msg, a.keys.Briefing)
+	}
+	return false
+}

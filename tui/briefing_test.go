@@ -361,3 +361,21 @@ func TestBriefingNumbersAreTheSitreps(t *testing.T) {
 		}
 	}
 }
+
+// TestBriefingOverAnInject: an inject delivered just before the briefing
+// does not keep the screen from it: b opens it over the inject, and the
+// inject is there again when it closes.
+func TestBriefingOverAnInject(t *testing.T) {
+	a := New(newRoom(t, 0), Options{Responder: "ic"}).(*app)
+	view(t, a, 120, 40, keyMsgs("i")...)
+	if a.overlay != overlayInject {
+		t.Fatal("i should deliver the first inject and open it")
+	}
+	if screen := view(t, a, 120, 40, keyMsgs("b")...); !strings.HasPrefix(screen, " BRIEFING") || strings.Contains(screen, "INJECT ") && strings.Contains(screen, "esc close") {
+		t.Fatalf("b should open the briefing over the inject:\n%s", screen)
+	}
+	view(t, a, 120, 40, keyMsgs("b")...)
+	if a.overlay != overlayInject {
+		t.Error("closing the briefing should find the inject open again")
+	}
+}
