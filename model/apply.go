@@ -65,6 +65,8 @@ func Apply(s *State, e Event) {
 		}
 	case SourceHealth:
 		applySourceHealth(s, e.At, b)
+	case CommsSent:
+		applyCommsSent(s, e, b)
 	}
 	if text := timelineText(s, e); text != "" {
 		kind := Kind("")
@@ -435,6 +437,8 @@ func timelineText(s *State, e Event) string {
 		if w, ok := s.Warning(b.Warning); ok {
 			return fmt.Sprintf("%s acknowledged %s warning: %s", b.By, w.CarrierName, w.Headline)
 		}
+	case CommsSent:
+		return commsLine(e, b)
 	case AlertAck:
 		if a, ok := s.Alert(b.Alert); ok {
 			return fmt.Sprintf("%s acknowledged alert: %s", b.By, a.Rule.Title())

@@ -38,6 +38,7 @@ type Item struct {
 	Check         *ExpectedCheck `json:"check,omitzero" kind:"check" format:"wire" doc:"A facilitator scores an expected action."`
 	WhatIf        *WhatIf        `json:"whatif,omitzero" kind:"whatif" format:"wire" doc:"A what-if on the backlog's shipping capacity."`
 	AlertAck      *AlertAck      `json:"alert_ack,omitzero" kind:"alert-ack" format:"wire" doc:"A responder acknowledges an alert."`
+	CommsSent     *CommsSent     `json:"comms_sent,omitzero" kind:"comms-sent" format:"wire" doc:"A responder marks a status update as sent: its full text, who it was for."`
 }
 
 // Body is the item's event body: its one kind, or nil without one (with

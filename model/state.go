@@ -25,7 +25,8 @@ type State struct {
 	WhatIf     WhatIf // Factor 0: none
 	Timeline   []Entry
 	Sources    []SourceStatus
-	Alerts     []Alert // one per rule, in the rules' order
+	Alerts     []Alert      // one per rule, in the rules' order
+	Sent       []SentUpdate // status updates marked sent, in the order sent
 
 	// Rev counts changes per part, so that views re-render only the parts that
 	// changed. Equal revisions of one part mean equal content within one
@@ -371,6 +372,7 @@ func (s State) Clone() State {
 	c.Timeline = capped(s.Timeline)
 	c.Sources = slices.Clone(s.Sources)
 	c.Alerts = cloneAlerts(s.Alerts)
+	c.Sent = capped(s.Sent)
 	c.hostIndex = maps.Clone(s.hostIndex)
 	c.warningIndex = maps.Clone(s.warningIndex)
 	c.stepIndex = maps.Clone(s.stepIndex)

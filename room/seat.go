@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/journal"
@@ -285,7 +286,7 @@ func allowed(m Member, body model.Body) error {
 		if !m.Role.Facilitates() {
 			return refuse("only a commander controls injects, scores and what-ifs; you (%s) are a %s", m.Name, m.Role)
 		}
-	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision:
+	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision, model.CommsSent:
 		if !m.Role.Acts() {
 			return refuse("%s is an observer: observers see everything and change nothing", m.Name)
 		}
@@ -361,6 +362,10 @@ func validLocked(st *model.State, body model.Body) error {
 		}
 		if _, ok := st.CurrentInject(); !ok && b.Inject == "" {
 			return refuse("no inject delivered yet: a decision answers one")
+		}
+	case model.CommsSent:
+		if b.Template == "" || strings.TrimSpace(b.Text) == "" {
+			return refuse("a sent update needs its draft's name and its text")
 		}
 	case model.InjectControl:
 		if _, ok := st.InjectByID(b.Inject); !ok {
