@@ -43,6 +43,7 @@ type restored struct {
 	clock   *journal.Clock
 	shown   map[string]time.Time
 	open    map[string]journal.Presence // sessions that joined and never left
+	joined  []journal.Presence          // every session that joined, in order
 }
 
 func readJournal(log journal.Log) (restored, error) {
@@ -69,6 +70,7 @@ func readJournal(log journal.Log) (restored, error) {
 		case journal.KindPresence:
 			if e.Presence.Joined {
 				rs.open[e.Presence.Session] = e.Presence
+				rs.joined = append(rs.joined, e.Presence)
 			} else {
 				delete(rs.open, e.Presence.Session)
 			}
@@ -76,6 +78,24 @@ func readJournal(log journal.Log) (restored, error) {
 		return nil
 	})
 	return rs, err
+}
+
+// History is a journal read back whole, for an after-action report: every
+// event and action in its place in the incident's list (a room restored
+// from a long journal keeps only its latest events), and every session
+// that joined, with its member's role.
+type History struct {
+	Events []model.Event
+	Joined []journal.Presence
+}
+
+// ReadHistory reads a journal's history.
+func ReadHistory(log journal.Log) (History, error) {
+	rs, err := readJournal(log)
+	if err != nil {
+		return History{}, fmt.Errorf("read the journal: %w", err)
+	}
+	return History{Events: rs.events, Joined: rs.joined}, nil
 }
 
 func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Option) (*Room, error) {
