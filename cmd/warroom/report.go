@@ -101,17 +101,31 @@ func journalReport(path string) (report.Input, error) {
 	}
 	defer r.Close()
 	snap := r.Snapshot()
-	j, err := journal.OpenExisting(path, wireCodec(snap.Scenario))
+	h, err := journalHistory(path)
 	if err != nil {
 		return report.Input{}, err
+	}
+	return report.Input{Scenario: snap.Scenario, Events: h.Events, State: snap.State, Shown: snap.Shown,
+		Participants: participants(h.Joined), Origin: "journal " + path}, nil
+}
+
+// journalHistory is the whole history of the journal at path, its times
+// read against the T+0 the journal gives.
+func journalHistory(path string) (room.History, error) {
+	start, ok := journalStart(path)
+	if !ok {
+		return room.History{}, fmt.Errorf("journal %s: it does not say when its incident began", path)
+	}
+	j, err := journal.OpenExisting(path, model.NewJournalCodec(start))
+	if err != nil {
+		return room.History{}, err
 	}
 	defer j.Close()
 	h, err := room.ReadHistory(j)
 	if err != nil {
-		return report.Input{}, fmt.Errorf("journal %s: %w", path, err)
+		return room.History{}, fmt.Errorf("journal %s: %w", path, err)
 	}
-	return report.Input{Scenario: snap.Scenario, Events: h.Events, State: snap.State, Shown: snap.Shown,
-		Participants: participants(h.Joined), Origin: "journal " + path}, nil
+	return h, nil
 }
 
 // participants are the members who joined, each with the roles they joined
