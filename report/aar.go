@@ -56,6 +56,7 @@ type AAR struct {
 
 	Participants []Participant
 	Debrief      *model.Debrief // for an exercise
+	HotWash      *model.HotWash // for an exercise
 }
 
 // Impact is the incident's figures.
@@ -134,7 +135,7 @@ const maxTimeline = 400
 func Build(in Input) AAR {
 	sc, s := in.Scenario, in.State
 	r := AAR{Title: sc.Meta.Title, Severity: sc.Meta.Severity, Summary: sc.Meta.Summary, Origin: in.Origin,
-		Start: sc.Meta.Start, At: s.Now, Exercise: len(s.Injects) > 0, Participants: in.Participants,
+		Start: sc.Meta.Start, At: s.Now, Exercise: len(s.Injects) > 0 || len(s.HotWash.Objectives) > 0, Participants: in.Participants,
 		Decisions: s.Decisions, Sent: s.Sent}
 	r.Impact = impactOf(s)
 	r.Timeline, r.Omitted = keyEvents(s.Timeline)
@@ -149,7 +150,8 @@ func Build(in Input) AAR {
 	r.Burndown = burndownColumns(s.Backlog.Points, s.Now, r.Impact.Baseline, p, model.ForecastBacklog(s.Backlog.Points, s.Now, opt))
 	if r.Exercise {
 		d := model.BuildDebrief(sc, s, in.Shown)
-		r.Debrief = &d
+		hw := model.BuildHotWash(sc, &s)
+		r.Debrief, r.HotWash = &d, &hw
 	}
 	return r
 }

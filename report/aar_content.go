@@ -22,8 +22,7 @@ func (r AAR) document() doc {
 	d.Parts = append(d.Parts, r.summary(), r.impact(), r.timeline(), r.decisions(), r.runbook(),
 		r.warnings(), r.statusUpdates(), r.forecastAccuracy())
 	if r.Exercise {
-		d.Parts = append(d.Parts, r.participants())
-		d.Parts = append(d.Parts, r.injects()...)
+		d.Parts = append(d.Parts, r.exerciseParts()...)
 	}
 	return d
 }
@@ -249,26 +248,12 @@ func errorText(d time.Duration) string {
 	return "cleared " + model.FormatSpan(-d) + " earlier"
 }
 
-func (r AAR) participants() section {
-	s := section{ID: "participants", Title: "Participants", Level: 2}
-	if len(r.Participants) == 0 {
-		s.Paras = []string{"No one joined the room (a scenario played without a journal records no members)."}
-		return s
-	}
-	t := &table{Head: []string{"participant", "role"}}
-	for _, p := range r.Participants {
-		t.Rows = append(t.Rows, []string{p.Name, strings.Join(p.Roles, ", ")})
-	}
-	s.Table = t
-	return s
-}
-
 func (r AAR) injects() []section {
 	d := r.Debrief
 	var parts []section
 	s := section{ID: "injects", Title: "Injects", Level: 2}
 	s.Paras = []string{fmt.Sprintf("Injects scored: %d (%d met, %d partly, %d missed).", d.Scored, d.Met, d.Partly, d.Missed)}
-	t := &table{Head: []string{"inject", "delivered", "first decision after", "real time", "expected done", "score"}}
+	t := &table{Head: []string{"inject", "delivered", "first decision after", "real time", "expected done", "score", "comment"}}
 	for _, in := range d.Injects {
 		delivered, first, real := string(in.Status), "—", "—"
 		if in.Status == model.InjectFired {
@@ -292,7 +277,11 @@ func (r AAR) injects() []section {
 		if len(in.Expected) > 0 {
 			expected = fmt.Sprintf("%d of %d", done, len(in.Expected))
 		}
-		t.Rows = append(t.Rows, []string{in.Title, delivered, first, real, expected, orDash(in.Score())})
+		title := in.Title
+		if in.AdHoc {
+			title += " (added by " + orDash(in.AddedBy) + ")"
+		}
+		t.Rows = append(t.Rows, []string{title, delivered, first, real, expected, orDash(in.Score()), orDash(r.scoreComments(in.ID))})
 		if len(in.Expected) > 0 {
 			p := section{ID: "inject-" + in.ID, Title: in.Title, Level: 3}
 			for i, e := range in.Expected {
