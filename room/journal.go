@@ -80,24 +80,6 @@ func readJournal(log journal.Log) (restored, error) {
 	return rs, err
 }
 
-// History is a journal read back whole, for an after-action report: every
-// event and action in its place in the incident's list (a room restored
-// from a long journal keeps only its latest events), and every session
-// that joined, with its member's role.
-type History struct {
-	Events []model.Event
-	Joined []journal.Presence
-}
-
-// ReadHistory reads a journal's history.
-func ReadHistory(log journal.Log) (History, error) {
-	rs, err := readJournal(log)
-	if err != nil {
-		return History{}, fmt.Errorf("read the journal: %w", err)
-	}
-	return History{Events: rs.events, Joined: rs.joined}, nil
-}
-
 func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Option) (*Room, error) {
 	rs, err := readJournal(log)
 	if err != nil {

@@ -95,37 +95,28 @@ func scenarioReport(cmd *cobra.Command, ref, at string) (report.Input, error) {
 // from the journal alone: its state where the clock stood, its whole
 // history and who joined.
 func journalReport(path string) (report.Input, error) {
-	r, err := replayJournal(path)
-	if err != nil {
-		return report.Input{}, err
-	}
-	defer r.Close()
-	snap := r.Snapshot()
-	h, err := journalHistory(path)
-	if err != nil {
-		return report.Input{}, err
-	}
-	return report.Input{Scenario: snap.Scenario, Events: h.Events, State: snap.State, Shown: snap.Shown,
-		Participants: participants(h.Joined), Origin: "journal " + path}, nil
-}
-
-// journalHistory is the whole history of the journal at path, its times
-// read against the T+0 the journal gives.
-func journalHistory(path string) (room.History, error) {
 	start, ok := journalStart(path)
 	if !ok {
-		return room.History{}, fmt.Errorf("journal %s: it does not say when its incident began", path)
+		if _, err := os.Stat(path); err != nil {
+			return report.Input{}, fmt.Errorf("--journal: %w", err)
+		}
+		return report.Input{}, fmt.Errorf("journal %s: it does not say when its incident began", path)
 	}
 	j, err := journal.OpenExisting(path, model.NewJournalCodec(start))
 	if err != nil {
-		return room.History{}, err
+		return report.Input{}, err
 	}
 	defer j.Close()
+	sc, err := room.ScenarioOf(j)
+	if err != nil {
+		return report.Input{}, fmt.Errorf("journal %s: %w", path, err)
+	}
 	h, err := room.ReadHistory(j)
 	if err != nil {
-		return room.History{}, fmt.Errorf("journal %s: %w", path, err)
+		return report.Input{}, fmt.Errorf("journal %s: %w", path, err)
 	}
-	return h, nil
+	return report.Input{Scenario: sc, Events: h.Events, State: h.State(sc), Shown: h.Shown,
+		Participants: participants(h.Joined), Origin: "journal " + path}, nil
 }
 
 // participants are the members who joined, each with the roles they joined

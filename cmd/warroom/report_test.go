@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,41 @@ func TestReportFlags(t *testing.T) {
 		_, stderr, err := runCLI(t, tc.args...)
 		if err == nil || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: error %v, stderr %q, want %q", tc.args, err, stderr, tc.want)
+		}
+	}
+}
+
+// The report reads a journal once and folds its history itself: the state
+// it gets is the one the room Replay restores from the same journal.
+func TestReportStateIsTheReplaysState(t *testing.T) {
+	path := writeDrillJournal(t, t.TempDir())
+	r, err := replayJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	want := r.Snapshot()
+	in, err := journalReport(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := in.State
+	if got.Now != want.State.Now || got.Applied != want.State.Applied {
+		t.Fatalf("state at %v after %d events, Replay's at %v after %d", got.Now, got.Applied, want.State.Now, want.State.Applied)
+	}
+	if !reflect.DeepEqual(model.BuildSitrep(in.Scenario, &got), model.BuildSitrep(want.Scenario, &want.State)) {
+		t.Error("the sitreps differ")
+	}
+	for name, eq := range map[string]bool{
+		"timeline":  reflect.DeepEqual(got.Timeline, want.State.Timeline),
+		"decisions": reflect.DeepEqual(got.Decisions, want.State.Decisions),
+		"injects":   reflect.DeepEqual(got.Injects, want.State.Injects),
+		"sent":      reflect.DeepEqual(got.Sent, want.State.Sent),
+		"hot wash":  reflect.DeepEqual(model.BuildHotWash(in.Scenario, &got), model.BuildHotWash(want.Scenario, &want.State)),
+		"shown":     reflect.DeepEqual(in.Shown, want.Shown),
+	} {
+		if !eq {
+			t.Errorf("the %s differ from Replay's", name)
 		}
 	}
 }
