@@ -225,7 +225,8 @@ func JournalHeader(sc *model.Scenario, live bool) journal.Header {
 		kind = "live"
 	}
 	decl, _ := json.Marshal(declarations{Name: sc.Name, Meta: sc.Meta, HostGroups: sc.HostGroups,
-		Carriers: sc.Carriers, Topics: sc.Topics, Runbook: sc.Runbook, Alerts: sc.Alerts, PromiseClasses: sc.PromiseClasses})
+		Carriers: sc.Carriers, Topics: sc.Topics, Runbook: sc.Runbook, Alerts: sc.Alerts, PromiseClasses: sc.PromiseClasses,
+		Objectives: sc.Objectives})
 	return journal.Header{Kind: kind, Name: sc.Meta.Title, Identity: Identity(sc, live), Declarations: string(decl)}
 }
 
@@ -241,6 +242,8 @@ type declarations struct {
 	Alerts     []model.AlertRule // not in the identity: rules say what to watch, not what happened
 	// PromiseClasses name the backlog's split; absent in older journals.
 	PromiseClasses []model.PromiseClassDef `json:",omitempty"`
+	// Objectives are an exercise's; absent in older journals.
+	Objectives []model.ObjectiveDef `json:",omitempty"`
 }
 
 // JournalStart is the T+0 a journal's incident began at, from its
@@ -264,7 +267,8 @@ func ScenarioOf(log journal.Log) (*model.Scenario, error) {
 		return nil, fmt.Errorf("the journal does not say what incident it is (no declarations in its header): %v", err)
 	}
 	sc := &model.Scenario{Name: d.Name, Meta: d.Meta, HostGroups: d.HostGroups, Carriers: d.Carriers,
-		Topics: d.Topics, Runbook: d.Runbook, Alerts: d.Alerts, PromiseClasses: d.PromiseClasses}
+		Topics: d.Topics, Runbook: d.Runbook, Alerts: d.Alerts, PromiseClasses: d.PromiseClasses,
+		Objectives: d.Objectives}
 	rs, err := readJournal(log)
 	if err != nil {
 		return nil, err

@@ -286,7 +286,12 @@ func allowed(m Member, body model.Body) error {
 		if !m.Role.Facilitates() {
 			return refuse("only a commander controls injects, scores and what-ifs; you (%s) are a %s", m.Name, m.Role)
 		}
-	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision, model.CommsSent:
+	case model.Observation, model.ScoreComment, model.Inject:
+		if !m.Role.Facilitates() {
+			return refuse("only a commander observes for the hot wash, comments on scores and adds injects; you (%s) are a %s", m.Name, m.Role)
+		}
+	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision,
+		model.Finding, model.ActionItem, model.CommsSent: // the hot wash is the whole team's: any responder records what it agrees
 		if !m.Role.Acts() {
 			return refuse("%s is an observer: observers see everything and change nothing", m.Name)
 		}
@@ -370,6 +375,17 @@ func validLocked(st *model.State, body model.Body) error {
 	case model.InjectControl:
 		if _, ok := st.InjectByID(b.Inject); !ok {
 			return refuse("there is no inject %q", model.Visible(b.Inject))
+		}
+	case model.Observation, model.Finding, model.ActionItem, model.ScoreComment:
+		if err := model.CheckHotWashAction(st, body); err != nil {
+			return refuse("%s", err)
+		}
+	case model.Inject:
+		if _, ok := st.InjectByID(b.ID); ok || b.ID == "" {
+			return refuse("an added inject needs an id of its own, not %q", model.Visible(b.ID))
+		}
+		if strings.TrimSpace(b.Title) == "" || strings.TrimSpace(b.Prompt) == "" {
+			return refuse("an added inject needs a title and a prompt")
 		}
 	case model.ExpectedCheck:
 		in, ok := st.InjectByID(b.Inject)
