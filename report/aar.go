@@ -1,8 +1,9 @@
-// Package report writes what is said about an incident after it: the
-// after-action report, as Markdown or as one self-contained HTML page with
-// its charts drawn in SVG. It reads a scenario, the incident's events and
-// the state they folded into; it does no I/O of its own.
 package report
+
+// The after-action report: what is said about an incident after it, as
+// Markdown or as one self-contained HTML page with its charts drawn in
+// SVG, from a scenario, the incident's events and the state they folded
+// into. It writes only to the writer it is given.
 
 import (
 	"time"

@@ -19,6 +19,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/warroom/warroom/room"
+	"github.com/warroom/warroom/tui"
 )
 
 // ErrServerClosed is what Serve returns after Shutdown.
@@ -44,6 +45,9 @@ type Config struct {
 	// Zone is the zone a console shows wall-clock times in when its client
 	// sends no TZ of its own (ssh -o SetEnv=TZ=Europe/Berlin); nil is UTC.
 	Zone *time.Location
+	// Drafts is the status-update drafts every console offers (c); nil
+	// offers none.
+	Drafts *tui.Drafts
 }
 
 // Server serves one room over SSH: each session a console of its own over
@@ -57,6 +61,7 @@ type Server struct {
 	seq    atomic.Uint64  // numbers sessions, for their ids
 	noBell bool           // sessions' consoles ring no bell
 	zone   *time.Location // the consoles' zone, unless a client sends its TZ
+	drafts *tui.Drafts
 
 	mu       sync.Mutex
 	team     *Team
@@ -84,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, zone: cfg.Zone,
-		sessions: map[*session]struct{}{}, noBell: cfg.NoBell}
+		sessions: map[*session]struct{}{}, noBell: cfg.NoBell, drafts: cfg.Drafts}
 	s.ssh, err = wish.NewServer(
 		wish.WithVersion("warroom"),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },

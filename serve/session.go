@@ -278,7 +278,8 @@ func (sess *session) startRun() *consoleRun {
 	sess.run = run
 	sess.mu.Unlock()
 
-	opts := tui.Options{Seat: sess.seat, Role: consoleRole(role), Renderer: renderer, NoBell: sess.srv.noBell}
+	opts := tui.Options{Seat: sess.seat, Role: consoleRole(role), Renderer: renderer, NoBell: sess.srv.noBell,
+		Drafts: sess.srv.drafts, Getenv: sess.getenv}
 	opts.Zone, opts.Status = sess.zone()
 	run.term = tui.NewTerminal(sess.srv.room, opts, run.input, sess.ssh, size.Width, size.Height, tea.WithoutSignalHandler())
 	run.winch <- size

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/report"
 	"github.com/warroom/warroom/room"
 )
 
@@ -51,6 +52,12 @@ type Options struct {
 	// Status is a line the console shows when it opens (an SSH client's
 	// TZ it could not read, say).
 	Status string
+	// Drafts is the status-update drafts c opens; nil offers none.
+	Drafts *report.Templates
+	// Getenv reads the terminal's environment (TERM, TMUX: how to wrap
+	// the clipboard's OSC 52 sequence); nil is os.Getenv. An SSH server
+	// passes the client's.
+	Getenv func(string) string
 }
 
 // snapshotMsg carries a snapshot the room published.
@@ -76,6 +83,7 @@ const (
 	overlaySources
 	overlayWho
 	overlayAlerts
+	overlayDrafts
 )
 
 // app is the bubbletea model. It is a pointer so that the panes' render
@@ -104,16 +112,21 @@ type app struct {
 	runbook    runbookPane
 	timeline   timelinePane
 
-	mode        inputMode
-	searchIn    paneID // the pane the open search prompt searches
-	input       textinput.Model
-	overlay     overlayKind
-	notice      notice
-	inject      injectOverlay
-	debrief     debriefOverlay
-	sources     sourcesOverlay
-	who         whoOverlay
-	alerts      alertsOverlay
+	mode     inputMode
+	searchIn paneID // the pane the open search prompt searches
+	input    textinput.Model
+	overlay  overlayKind
+	notice   notice
+	inject   injectOverlay
+	debrief  debriefOverlay
+	sources  sourcesOverlay
+	who      whoOverlay
+	alerts   alertsOverlay
+	drafts   draftsOverlay
+	// clip is an OSC 52 sequence waiting to be written between frames;
+	// clipboardOK says a Screen writes it (not bubbletea's renderer).
+	clip        string
+	clipboardOK bool
 	bell        bell // rings once per alert firing
 	helpPg      pager
 	helpFullKey helpOverlayKey // what helpPg holds the lines of
@@ -280,6 +293,8 @@ func (a *app) apply(s room.Snapshot) {
 		a.notice.refresh(a)
 	case overlayInject:
 		a.inject.check(a)
+	case overlayDrafts:
+		a.drafts.refresh(a)
 	}
 }
 
@@ -357,6 +372,9 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
 		return a.quit()
+	}
+	if a.overlay == overlayDrafts && a.mode == inputNone {
+		return a.draftsKeyMsg(msg) // the editor takes bursts and alt keys as text and edits
 	}
 	if msg.Alt && !msg.Paste && !(a.mode != inputNone && a.inputEditKey(msg)) {
 		return a.escThen(msg)
@@ -444,6 +462,8 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 		a.showInject()
 	case key.Matches(msg, k.Debrief):
 		a.openDebrief()
+	case key.Matches(msg, k.Drafts):
+		a.openDrafts()
 	default:
 		a.facilitatorKey(msg)
 	}

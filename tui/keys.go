@@ -24,6 +24,9 @@ type KeyMap struct {
 	Fire, Skip, Hold, PauseOnInject, Check key.Binding
 	// Shared room: follow a commander's view (a briefing)
 	Follow key.Binding
+	// Status-update drafts: open them; in them, edit, copy, mark sent,
+	// fill again
+	Drafts, DraftEdit, DraftCopy, DraftSent, DraftRefill key.Binding
 	// App
 	Help, Quit key.Binding
 }
@@ -74,6 +77,12 @@ func DefaultKeyMap() KeyMap {
 		Check:         b("1-9", "check expected action", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
 
 		Follow: b("f", "follow commander", "f"),
+
+		Drafts:      b("c", "status-update drafts", "c"),
+		DraftEdit:   b("e/enter", "edit draft", "e"),
+		DraftCopy:   b("y", "copy draft (OSC 52)", "y"),
+		DraftSent:   b("s", "mark draft sent", "s"),
+		DraftRefill: b("r", "fill draft again", "r"),
 
 		Help: b("?", "help", "?"),
 		Quit: b("q", "quit", "q", "ctrl+c"),
@@ -142,7 +151,7 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 		{play, k.Live, k.Next, k.Prev, k.NextInject, k.Faster, k.Slower, k.Restart},
 		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Help, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Ack, k.Open, k.Tick, k.Command, k.Follow},
+		{k.Ack, k.Open, k.Tick, k.Command, k.Follow, k.Drafts},
 		{k.Filter, k.SearchNext, k.SearchPrev},
 	}
 }

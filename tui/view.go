@@ -49,6 +49,10 @@ func (a *app) render() []string {
 		out = append(out, a.debrief.view(a, lay)...)
 		return append(out, a.footer(lay)...)
 	}
+	if a.overlay == overlayDrafts { // so does the drafts editor
+		out = append(out, a.drafts.view(a, lay)...)
+		return append(out, a.footer(lay)...)
+	}
 	panes := make([]string, 0, lay.panesH)
 	for _, b := range lay.bands {
 		cols := make([][]string, 0, len(b.slots))

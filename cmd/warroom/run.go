@@ -29,6 +29,7 @@ func newRunCmd() *cobra.Command {
 		config   string
 		jpath    string
 		tz       string
+		drafts   string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -49,6 +50,9 @@ func newRunCmd() *cobra.Command {
 				return usageError{err}
 			}
 			opts := tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out, Zone: zone, NoBell: noBell}
+			if opts.Drafts, err = loadDrafts(drafts); err != nil {
+				return err
+			}
 			if jpath != "" {
 				opts.DebriefOf = func() (room.Snapshot, error) { return journalSnapshot(jpath) }
 			}
@@ -94,6 +98,7 @@ func newRunCmd() *cobra.Command {
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
 	f.BoolVar(&noBell, "no-bell", false, "ring no terminal bell when an alert fires")
 	f.StringVar(&tz, "tz", "", zoneFlagHelp)
+	f.StringVar(&drafts, "templates", "", templatesFlagHelp)
 	f.IntVar(&fps, "fps", 0, "0 draws each change at once; N > 0 uses bubbletea's renderer at N frames a second")
 	return cmd
 }

@@ -26,7 +26,7 @@ func newServeCmd() *cobra.Command {
 	var (
 		listen, teamPath, jpath, scenario, config, hostKey string
 		noPause, noBell                                    bool
-		tz                                                 string
+		tz, drafts                                         string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -54,6 +54,10 @@ func newServeCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			templates, err := loadDrafts(drafts)
+			if err != nil {
+				return err
+			}
 			team, err := readTeam(errOut, teamPath)
 			if err != nil {
 				return err
@@ -71,7 +75,7 @@ func newServeCmd() *cobra.Command {
 			}
 			defer func() { stop(); wait(); r.Close() }()
 			srv, err := serve.New(serve.Config{Addr: listen, HostKeyPath: hostKey, Team: team, Room: r.Room,
-				Logger: slog.New(slog.NewTextHandler(errOut, nil)), Zone: zone, NoBell: noBell})
+				Logger: slog.New(slog.NewTextHandler(errOut, nil)), Zone: zone, NoBell: noBell, Drafts: templates})
 			if err != nil {
 				return err
 			}
@@ -92,6 +96,7 @@ func newServeCmd() *cobra.Command {
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
 	f.BoolVar(&noBell, "no-bell", false, "ring no session's terminal bell when an alert fires")
 	f.StringVar(&tz, "tz", "", zoneFlagHelp+"; a client's own TZ (ssh -o SetEnv=TZ=...) wins for its console")
+	f.StringVar(&drafts, "templates", "", templatesFlagHelp)
 	return cmd
 }
 
