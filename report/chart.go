@@ -109,7 +109,7 @@ func forecastSVG(hours []HourForecast, cleared bool, clearedAt time.Duration) (s
 }
 
 // chartSymbols tell the series apart without colour.
-var chartSymbols = [...]charts.SymbolShape{charts.SymbolCircle, charts.SymbolSquare, charts.SymbolDiamond, charts.SymbolDot, charts.SymbolCircle}
+var chartSymbols = [...]charts.SymbolShape{charts.SymbolCircle, charts.SymbolSquare, charts.SymbolDiamond, charts.SymbolDot, charts.SymbolNone}
 
 // lineSVG draws a line chart of the series over the labels as SVG.
 func lineSVG(values [][]float64, names, labels []string, yLabel func(int64) string) (string, error) {
