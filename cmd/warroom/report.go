@@ -107,15 +107,11 @@ func journalReport(path string) (report.Input, error) {
 		return report.Input{}, err
 	}
 	defer j.Close()
-	sc, err := room.ScenarioOf(j)
-	if err != nil {
-		return report.Input{}, fmt.Errorf("journal %s: %w", path, err)
-	}
 	h, err := room.ReadHistory(j)
 	if err != nil {
 		return report.Input{}, fmt.Errorf("journal %s: %w", path, err)
 	}
-	return report.Input{Scenario: sc, Events: h.Events, State: h.State(sc), Shown: h.Shown,
+	return report.Input{Scenario: h.Scenario, Events: h.Events, State: h.State(), Shown: h.Shown,
 		Participants: participants(h.Joined), Origin: "journal " + path}, nil
 }
 
