@@ -58,6 +58,8 @@ func writeDrillJournal(t *testing.T, dir string) string {
 	act("ana", m(68), model.Decision{By: "ana", Text: "post a seller status now, next update in 30 minutes"})
 	act("ben", m(70), model.CommsSent{Template: "seller", Audience: "Seller Fulfilled Prime sellers", Text: "Labels are printing again at one site.\nNext update 07:00 UTC."})
 	act("ana", m(72), model.ExpectedCheck{Inject: "inj-sellers", Item: 0, Done: true, By: "ana"})
+	act("ana", m(73), model.Inject{ID: "inj-press", Title: "A reporter calls the site", Prompt: "A local reporter asks whether parcels are lost."})
+	act("ben", m(74), model.Decision{Inject: "inj-press", By: "ben", Text: "refer the reporter to the press office"})
 	act("ben", m(75), model.RunbookStepChange{Step: "reboot", State: model.StepActive, By: "ben"})
 	act("ben", m(95), model.RunbookStepChange{Step: "reboot", State: model.StepDone, By: "ben"})
 	act("ana", m(220), model.Finding{Type: model.FindingStrength, Text: "Seller status went out within the hour", Objective: "obj-comms", By: "ana"})
