@@ -42,7 +42,11 @@ func (r AAR) HTML(w io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("burn-down chart: %w", err)
 		}
-		charts[burndownChart] = chart{SVG: template.HTML(svg), Caption: "Burn-down: orders waiting from T+0, the normal level, and the forecast from the report's moment with its range"}
+		caption := "Burn-down: orders waiting from T+0 and the normal level"
+		if !r.Impact.Cleared {
+			caption += ", with the forecast from the report's moment and its range"
+		}
+		charts[burndownChart] = chart{SVG: template.HTML(svg), Caption: caption}
 	}
 	if len(r.Forecasts) > 0 {
 		svg, err := forecastSVG(r.Forecasts, r.Impact.Cleared, r.Impact.ClearedAt)
