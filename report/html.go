@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
+	"slices"
 )
 
 //go:embed aar.html.tmpl
@@ -43,7 +45,7 @@ func (r AAR) HTML(w io.Writer) error {
 			return fmt.Errorf("burn-down chart: %w", err)
 		}
 		caption := "Burn-down: orders waiting from T+0 and the normal level"
-		if !r.Impact.Cleared {
+		if slices.ContainsFunc(r.Burndown, func(c BurnColumn) bool { return !math.IsNaN(c.Mid) }) {
 			caption += ", with the forecast from the report's moment and its range"
 		}
 		charts[burndownChart] = chart{SVG: template.HTML(svg), Caption: caption}
