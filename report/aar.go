@@ -143,12 +143,14 @@ func Build(in Input) AAR {
 	r.Runbook = stepTimings(s, in.Events)
 	r.Warnings = warningAcks(s)
 	r.Forecasts = hourlyForecasts(sc, in.Events, r.Impact, s.Now)
+	// The forecast is drawn on while the backlog drains towards normal.
 	opt := model.ForecastOptions{Target: r.Impact.Baseline}
+	f := model.ForecastBacklog(s.Backlog.Points, s.Now, opt)
 	var p model.Projection
-	if !r.Impact.Cleared {
+	if !r.Impact.Cleared && f.Draining {
 		p = model.ProjectBacklog(s.Backlog.Points, s.Now, opt)
 	}
-	r.Burndown = burndownColumns(s.Backlog.Points, s.Now, r.Impact.Baseline, p, model.ForecastBacklog(s.Backlog.Points, s.Now, opt))
+	r.Burndown = burndownColumns(s.Backlog.Points, s.Now, r.Impact.Baseline, p, f)
 	if r.Exercise {
 		d := model.BuildDebrief(sc, s, in.Shown)
 		hw := model.BuildHotWash(sc, &s)
