@@ -2,6 +2,7 @@ package room
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +90,13 @@ func TestObservationReachesEveryConsoleAndTheJournal(t *testing.T) {
 	}
 	if got := strings.Join(kinds, " "); got != "observation finding action-item score-comment inject" {
 		t.Errorf("journaled actions %q", got)
+	}
+	rebuilt, err := ScenarioOf(j2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sc.Objectives) == 0 || !reflect.DeepEqual(rebuilt.Objectives, sc.Objectives) {
+		t.Errorf("the journal's scenario has objectives %+v, want the scenario's %+v", rebuilt.Objectives, sc.Objectives)
 	}
 	r2, err := Open(sc, j2)
 	if err != nil {
