@@ -121,11 +121,11 @@ func (r AAR) decisions() section {
 	}
 	t := &table{Head: []string{"at", "real time (UTC)", "by", "inject", "decision"}}
 	for _, d := range r.Decisions {
-		real := "—"
+		realTime := "—"
 		if !d.Wall.IsZero() {
-			real = d.Wall.UTC().Format("Jan 02 15:04:05")
+			realTime = d.Wall.UTC().Format("Jan 02 15:04:05")
 		}
-		t.Rows = append(t.Rows, []string{model.FormatOffset(d.At), real, orDash(d.By), r.injectTitle(d.Inject), d.Text})
+		t.Rows = append(t.Rows, []string{model.FormatOffset(d.At), realTime, orDash(d.By), r.injectTitle(d.Inject), d.Text})
 	}
 	s.Table = t
 	return s
@@ -255,7 +255,7 @@ func (r AAR) injects() []section {
 	s.Paras = []string{fmt.Sprintf("Injects scored: %d (%d met, %d partly, %d missed).", d.Scored, d.Met, d.Partly, d.Missed)}
 	t := &table{Head: []string{"inject", "delivered", "first decision after", "real time", "expected done", "score", "comment"}}
 	for _, in := range d.Injects {
-		delivered, first, real := string(in.Status), "—", "—"
+		delivered, first, realTime := string(in.Status), "—", "—"
 		if in.Status == model.InjectFired {
 			delivered = model.FormatOffset(in.FiredAt)
 			if in.FirstDecision >= 0 {
@@ -264,7 +264,7 @@ func (r AAR) injects() []section {
 				first = "no decision"
 			}
 			if in.FirstDecisionReal >= 0 {
-				real = model.FormatRealSpan(in.FirstDecisionReal)
+				realTime = model.FormatRealSpan(in.FirstDecisionReal)
 			}
 		}
 		done := 0
@@ -281,7 +281,7 @@ func (r AAR) injects() []section {
 		if in.AdHoc {
 			title += " (added by " + orDash(in.AddedBy) + ")"
 		}
-		t.Rows = append(t.Rows, []string{title, delivered, first, real, expected, orDash(in.Score()), orDash(r.scoreComments(in.ID))})
+		t.Rows = append(t.Rows, []string{title, delivered, first, realTime, expected, orDash(in.Score()), orDash(r.scoreComments(in.ID))})
 		if len(in.Expected) > 0 {
 			p := section{ID: "inject-" + in.ID, Title: in.Title, Level: 3}
 			for i, e := range in.Expected {
