@@ -404,3 +404,27 @@ func TestDebriefMarkdownHasTheHotWash(t *testing.T) {
 		}
 	}
 }
+
+func TestLintObjectiveNoInjectExercises(t *testing.T) {
+	text := minimalHeader + `objectives:
+  - {id: comms, text: c}
+  - {id: speed, text: s}
+timeline:
+  - at: +1h
+    inject: {id: i1, title: T, prompt: P, questions: [q], objectives: [comms]}
+`
+	_, warnings, err := LoadScenarioChecked("x.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range warnings {
+		if strings.Contains(w.Message, "objective") {
+			got = append(got, w.String())
+		}
+	}
+	want := []string{`x.yaml:12:10: warning: objectives[1].id: objective "speed" is exercised by no inject: name it in an inject's objectives`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings %q, want %q", got, want)
+	}
+}

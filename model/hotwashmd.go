@@ -36,7 +36,7 @@ func (h HotWash) markdownPlan(b *strings.Builder) {
 		b.WriteString("Nobody recorded anything.\n")
 	}
 	for _, p := range h.Participants {
-		fmt.Fprintf(b, "- %s: %s\n", mdText(p.Name), p.did())
+		fmt.Fprintf(b, "- %s: %s\n", mdText(p.Name), p.Summary())
 	}
 	findings := func(title string, fs []FindingRecord) {
 		fmt.Fprintf(b, "\n## %s\n\n", title)
@@ -65,8 +65,8 @@ func (h HotWash) markdownPlan(b *strings.Builder) {
 	b.WriteString("\n")
 }
 
-// did is what a participant recorded, e.g. "2 decisions, 1 note".
-func (p HotWashParticipant) did() string {
+// Summary is what a participant recorded, e.g. "2 decisions, 1 note".
+func (p HotWashParticipant) Summary() string {
 	var out []string
 	for _, k := range []struct{ kind, noun string }{
 		{"decision", "decision"}, {"note", "note"}, {"ack", "acknowledgement"}, {"observation", "observation"},

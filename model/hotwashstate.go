@@ -146,15 +146,17 @@ func recordHotWash(s *State, e Event) {
 			Owner: b.Owner, Due: b.Due, Objective: b.Objective, Finding: fid}), MaxDecisions)
 	case ScoreComment:
 		h.ScoreComments = bounded(append(h.ScoreComments, ScoreCommentRecord{At: e.At, By: actor(b.By, e.Source), Inject: b.Inject, Text: b.Text}), MaxDecisions)
-	case Note:
+	case Note: // its timeline line says it changed: Rev.Timeline
 		h.Notes = bounded(append(h.Notes, NoteRecord{At: e.At, Author: actor(b.Author, e.Source), Text: b.Text}), MaxDecisions)
-	case Acknowledgement:
+		return
+	case Acknowledgement: // Rev.Warnings or Rev.Alerts say it changed
 		w, ok := s.Warning(b.Warning)
 		if !ok {
 			return
 		}
 		h.Acks = bounded(append(h.Acks, AckRecord{At: e.At, By: actor(b.By, e.Source), Of: AckWarning, ID: w.ID,
 			Title: w.CarrierName + ": " + w.Headline, Delay: max(e.At-w.IssuedAt, 0)}), MaxDecisions)
+		return
 	case AlertAck:
 		a, ok := s.Alert(b.Alert)
 		if !ok {
@@ -169,10 +171,11 @@ func recordHotWash(s *State, e Event) {
 		}
 		h.Acks = bounded(append(h.Acks, AckRecord{At: e.At, By: actor(b.By, e.Source), Of: AckAlert, ID: a.Rule.ID,
 			Title: a.Rule.Title(), Delay: delay}), MaxDecisions)
+		return
 	default:
 		return
 	}
-	s.Rev.Injects++ // the debrief and the hot-wash screen read these
+	s.Rev.Injects++ // the debrief reads these
 }
 
 // nextFindingID is the number after id (F7 → F8).

@@ -290,8 +290,8 @@ func allowed(m Member, body model.Body) error {
 		if !m.Role.Facilitates() {
 			return refuse("only a commander observes for the hot wash, comments on scores and adds injects; you (%s) are a %s", m.Name, m.Role)
 		}
-	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision,
-		model.Finding, model.ActionItem, model.CommsSent: // the hot wash is the whole team's: any responder records what it agrees
+	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision, model.CommsSent,
+		model.Finding, model.ActionItem: // the hot wash is the whole team's: any responder records what it agrees
 		if !m.Role.Acts() {
 			return refuse("%s is an observer: observers see everything and change nothing", m.Name)
 		}

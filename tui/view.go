@@ -219,9 +219,9 @@ func (a *app) helpLines(w int) []string {
 	body = append(body, "", title)
 	body = append(body, keyColumns(hm, hk.ExerciseHelp(), w)...)
 	body = append(body, "", "Commands (after :)")
-	body = append(body, wrap(commandHelp, w)...)
+	body = append(body, wrap(commandHelp+" · "+commandHelpHotWash, w)...)
 	if a.facilitator() {
-		body = append(body, wrap(commandHelpFacilitator, w)...)
+		body = append(body, wrap(commandHelpFacilitator+" · "+commandHelpHotWashFacilitator, w)...)
 	}
 	body = append(body, "")
 	for _, l := range []string{
