@@ -754,7 +754,7 @@ func (a *app) burstSafe(k tea.KeyMsg) bool {
 		return false // digits score the inject there
 	}
 	return key.Matches(k, m.Focus, m.Zoom, m.Up, m.Down, m.Top, m.Bottom, m.Help, m.Next, m.Prev, m.SearchPrev,
-		m.Faster, m.Slower, m.NextInject, m.ShowInject, m.Debrief, m.Live)
+		m.Faster, m.Slower, m.NextInject, m.ShowInject, m.Debrief, m.Live, m.Briefing, m.Drafts)
 }
 
 // back is esc: close the zoom, then clear a filter or end a search.

@@ -85,13 +85,22 @@ func (a *app) briefingKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // briefingBurst is several keys in one message (typed fast over SSH, or
-// held): steps and speed act one by one; anything else may be pasted
-// text, and none of it acts.
+// held): steps and speed act one by one; b first leaves the briefing and
+// the console takes the rest as it takes any burst ("bc" typed fast opens
+// the drafts); anything else may be pasted text, and none of it acts.
 func (a *app) briefingBurst(msg tea.KeyMsg) tea.Cmd {
 	if msg.Paste || len(msg.Runes) > maxBurstKeys {
 		return nil
 	}
 	k := &a.keys
+	if first := (tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[:1]}); key.Matches(first, k.Briefing) {
+		a.closeBriefing()
+		rest := msg.Runes[1:]
+		if len(rest) == 1 {
+			return a.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: rest})
+		}
+		return a.multiRune(tea.KeyMsg{Type: tea.KeyRunes, Runes: rest})
+	}
 	for _, r := range msg.Runes {
 		if !key.Matches(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}, k.Next, k.Prev, k.Faster, k.Slower) {
 			return nil

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	tea "github.com/charmbracelet/bubbletea"
+
 	"fmt"
 	"io"
 	"regexp"
@@ -206,6 +208,31 @@ func TestBriefingKeys(t *testing.T) {
 	view(t, a, 120, 40, keyMsgs("b")...)
 	if screen = view(t, a, 120, 40, keyMsgs("b")...); !strings.Contains(screen, "? help") {
 		t.Errorf("b again should go back to the console:\n%s", screen)
+	}
+}
+
+// TestBriefingBurst: keys typed fast over SSH arrive as one message: "bc"
+// leaves the briefing and opens the drafts, "2b" in the console focuses a
+// pane and opens the briefing, and a burst that may be pasted text does
+// nothing.
+func TestBriefingBurst(t *testing.T) {
+	r := newRoom(t, goldenBriefingAt)
+	a := New(r, Options{Responder: "ic", Drafts: drafts(t)}).(*app)
+	burst := func(s string) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+	view(t, a, 120, 40, keyMsgs("b")...)
+	if screen := view(t, a, 120, 40, burst("bc")); strings.HasPrefix(screen, " BRIEFING") || !strings.Contains(screen, "Drafts") {
+		t.Fatalf("\"bc\" at once should leave the briefing and open the drafts:\n%s", screen)
+	}
+	view(t, a, 120, 40, keyMsgs("<esc>")...)
+	if screen := view(t, a, 120, 40, burst("2b")); !strings.HasPrefix(screen, " BRIEFING") || a.focus != paneBacklog {
+		t.Fatalf("\"2b\" at once should focus the backlog and open the briefing:\n%s", screen)
+	}
+	before := r.Snapshot()
+	if screen := view(t, a, 120, 40, burst("ax")); !strings.HasPrefix(screen, " BRIEFING") {
+		t.Fatalf("a burst of other keys should leave the briefing as it is:\n%s", screen)
+	}
+	if s := r.Snapshot(); len(s.State.Timeline) != len(before.State.Timeline) {
+		t.Error("a burst in the briefing acted on the room")
 	}
 }
 
