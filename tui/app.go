@@ -209,9 +209,15 @@ func New(r *room.Room, opts Options) tea.Model {
 	return a
 }
 
-// Init subscribes to the room and waits for its first snapshot.
+// Init subscribes to the room and waits for its first snapshot. What the
+// room published between New's snapshot and the subscription (a member who
+// joined meanwhile) never reaches the subscription: it is taken now, or a
+// paused room would leave this console behind until something else moved.
 func (a *app) Init() tea.Cmd {
 	a.sub, a.unsub = a.r.Subscribe()
+	if s := a.r.Snapshot(); s.Seq != a.shared.Seq {
+		return func() tea.Msg { return snapshotMsg{s} } // its handler waits for the next
+	}
 	return a.wait()
 }
 
