@@ -37,10 +37,8 @@ func TestDraftsOverSSH(t *testing.T) {
 	boC.pressEach("y")
 	boC.waitText("copied Seller notice")
 
-	seq := regexp.MustCompile(`\x1bPtmux;\x1b\x1b\]52;c;([A-Za-z0-9+/=]+)\x07\x1b\\`).FindSubmatch(boC.view.received())
-	if seq == nil {
-		t.Fatal("no tmux-wrapped OSC 52 sequence reached bo's terminal")
-	}
+	seq := boC.waitSequence("a tmux-wrapped OSC 52 sequence",
+		regexp.MustCompile(`\x1bPtmux;\x1b\x1b\]52;c;([A-Za-z0-9+/=]+)\x07\x1b\\`))
 	text, err := base64.StdEncoding.DecodeString(string(seq[1]))
 	if err != nil {
 		t.Fatal(err)
@@ -54,12 +52,9 @@ func TestDraftsOverSSH(t *testing.T) {
 	if string(text) != want {
 		t.Errorf("bo's clipboard gets %q…, want the seller draft %q…", text[:min(60, len(text))], want[:60])
 	}
-	if strings.Contains(string(cyC.view.received()), "]52;") {
-		t.Error("cy's terminal got bo's clipboard")
-	}
 
 	cyC.pressEach("c2s")
-	cyC.waitText("observer")
+	cyC.waitText("cy is an observer")
 	boC.pressEach("s")
 	boC.waitText("sent T+12:00 by bo")
 	sent := r.Snapshot().State.Sent
@@ -70,5 +65,9 @@ func TestDraftsOverSSH(t *testing.T) {
 		if e.Kind == model.KindCommsSent && e.Source != "responder:bo" {
 			t.Errorf("timeline line %+v", e)
 		}
+	}
+	// Checked last, when cy's console has drawn everything since bo's y.
+	if strings.Contains(string(cyC.view.received()), "]52;") {
+		t.Error("cy's terminal got bo's clipboard")
 	}
 }

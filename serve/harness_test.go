@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -241,6 +242,18 @@ func (c *client) waitText(text string) []string {
 	return c.waitFor(fmt.Sprintf("%q", text), func(rows []string) bool { return rowWith(rows, text) >= 0 })
 }
 
+// waitSequence waits until what arrived, escape sequences included, matches
+// re, and returns the match and its groups. Text written between frames
+// (a clipboard sequence) comes after the frame that says it was sent.
+func (c *client) waitSequence(what string, re *regexp.Regexp) [][]byte {
+	c.tb.Helper()
+	m, found := c.view.waitMatch(re, 10*time.Second)
+	if !found {
+		c.tb.Fatalf("%s: timed out waiting for %s; %d bytes arrived", c.name, what, c.view.written())
+	}
+	return m
+}
+
 // close ends the connection (a client that goes away).
 func (c *client) close() { _ = c.conn.Close() }
 
@@ -363,6 +376,25 @@ func (v *terminalView) waitBytes(n int, d time.Duration) (int, bool) {
 		case <-changed:
 		case <-deadline.C:
 			return got, false
+		}
+	}
+}
+
+// waitMatch waits up to d for every byte so far to match re.
+func (v *terminalView) waitMatch(re *regexp.Regexp, d time.Duration) ([][]byte, bool) {
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for {
+		v.mu.Lock()
+		m, changed := re.FindSubmatch(v.all), v.changed
+		v.mu.Unlock()
+		if m != nil {
+			return m, true
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return nil, false
 		}
 	}
 }

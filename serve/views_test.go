@@ -21,8 +21,12 @@ func threeMembers(t *testing.T) (r *room.Room, srv *Server, ana, bo, cy *client)
 	r = defaultRoom(t, 3*time.Hour+40*time.Minute)
 	srv = startServer(t, r, teamOf(t, mA, mB, mC))
 	ana, bo, cy = connect(t, srv, mA, clientOpts{}), connect(t, srv, mB, clientOpts{}), connect(t, srv, mC, clientOpts{})
+	// Each console has taken every join once its header counts three: a
+	// header read before then would change under the test.
 	for _, c := range []*client{ana, bo, cy} {
-		c.waitText("you are " + c.name)
+		c.waitFor("you are "+c.name+", 3 in the room", func(rows []string) bool {
+			return rowWith(rows, "you are "+c.name) >= 0 && strings.Contains(rows[0], "3 in the room")
+		})
 	}
 	return r, srv, ana, bo, cy
 }
