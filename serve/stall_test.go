@@ -44,15 +44,19 @@ func TestStalledClientDelaysNobody(t *testing.T) {
 	}
 
 	// The room plays at its pace: at ×600 a second of play is ten minutes.
+	// Its clock is read while it plays, from when ana's space has started
+	// it to before her second stops it, however late each key is taken.
 	ana.press(":speed 600\r")
 	ana.waitText("×600")
-	before := r.Snapshot().Clock
 	ana.press(" ")
+	waitPlaying(t, r, true)
+	from, before := time.Now(), r.Snapshot().Clock
 	time.Sleep(time.Second)
+	played, moved := time.Since(from), r.Snapshot().Clock-before
 	ana.press(" ")
-	moved := r.Snapshot().Clock - before
-	if moved < 8*time.Minute {
-		t.Errorf("a second of play at ×600 moved the room %v with a client stalled, want about 10m", moved)
+	waitPlaying(t, r, false)
+	if want := 600 * played; moved < want*8/10 {
+		t.Errorf("%v of play at ×600 moved the room %v with a client stalled, want about %v", played, moved, want)
 	}
 	at := model.FormatOffset(r.Snapshot().Clock)
 	for _, c := range []*client{ana, bo, cy} {
@@ -67,6 +71,18 @@ func TestStalledClientDelaysNobody(t *testing.T) {
 			t.Fatal("a write to the dropped client is still blocked")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitPlaying waits for the room to play (on) or to be paused.
+func waitPlaying(t *testing.T, r *room.Room, on bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.Snapshot().Playing != on {
+		if time.Now().After(deadline) {
+			t.Fatalf("the room never became playing=%v", on)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

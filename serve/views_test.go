@@ -122,11 +122,13 @@ func TestFollowTheCommander(t *testing.T) {
 
 	ana.pressEach("4")
 	ana.waitText("▶ 4 Seller complaints")
-	// The room has published ana's new view once cy's console can have
-	// seen it; cy's focus stays his own.
+	// The room has ana's new view; her seek after it reaches cy's header
+	// in a snapshot that carries that view, which his console has then
+	// taken. cy's focus stays his own.
 	waitView(t, r, 4)
-	time.Sleep(100 * time.Millisecond) // let cy's console draw whatever it would
-	if rows, _, _ := cy.view.snapshot(); rowWith(rows, "▶ 4 Seller complaints") >= 0 || rowWith(rows, "▶ 1 Hosts") < 0 {
+	ana.press(":seek T+04:00\r")
+	rows := cy.waitFor("cy's header at T+04:00", func(rows []string) bool { return strings.Contains(rows[0], "T+04:00") })
+	if rowWith(rows, "▶ 4 Seller complaints") >= 0 || rowWith(rows, "▶ 1 Hosts") < 0 {
 		t.Errorf("cy followed ana after pressing a key of his own:\n%s", strings.Join(rows, "\n"))
 	}
 }
