@@ -90,23 +90,15 @@ func TestLookBackIsPrivate(t *testing.T) {
 func TestFollowTheCommander(t *testing.T) {
 	r, _, ana, _, cy := threeMembers(t)
 	ana.pressEach("2") // a commander's every key shares the view
-	// The room has ana's view; cy's console has it once the snapshot that
-	// carries it reaches him, which under the race detector can be after
-	// his f: then f says no commander has shared a view, and he presses it
-	// again, as a member would.
+	// The room has ana's view; cy's console has it once it took the
+	// snapshot that carries it, which can be after a key he types at once
+	// (f would then say no commander has shared a view yet). Her note
+	// comes after her view: once cy's screen shows it, his f follows her.
 	waitView(t, r, 2)
+	ana.press(":note pane 2 shared\r")
+	cy.waitText("pane 2 shared")
 	cy.press("f")
-	again := false
-	cy.waitFor("following ana", func(rows []string) bool {
-		if rowWith(rows, "following ana") >= 0 {
-			return true
-		}
-		if !again && rowWith(rows, "no commander has shared a view yet") >= 0 {
-			again = true
-			cy.press("f")
-		}
-		return false
-	})
+	cy.waitText("following ana")
 	waitPresence(t, r, func(ps []room.Presence) bool { return following(ps, "cy") == "ana" })
 
 	ana.pressEach("3z")
