@@ -276,6 +276,23 @@ func TestDraftsScroll(t *testing.T) {
 	}
 }
 
+// TestDraftsScrollBurst: j held down over SSH arrives as one message of
+// several runes; it scrolls as the keys pressed one by one would, while a
+// burst holding any other key (text typed before enter) does nothing.
+func TestDraftsScrollBurst(t *testing.T) {
+	a := New(newRoom(t, 12*time.Hour), Options{Responder: "ic", Drafts: drafts(t)}).(*app)
+	view(t, a, 80, 24, keyMsgs("c", "2")...)
+	screen := view(t, a, 80, 24, keyMsgs("jjjj")...)
+	if a.drafts.pg.top != 4 || strings.Contains(screen, "Subject:") {
+		t.Errorf("jjjj should scroll four lines, at %d:\n%s", a.drafts.pg.top, screen)
+	}
+	view(t, a, 80, 24, keyMsgs("k")...)
+	screen = view(t, a, 80, 24, keyMsgs("js")...)
+	if a.drafts.pg.top != 3 || len(a.r.Snapshot().State.Sent) != 0 || !strings.Contains(screen, "press enter to edit") {
+		t.Errorf("a burst with s should neither scroll nor send: at %d, sent %d:\n%s", a.drafts.pg.top, len(a.r.Snapshot().State.Sent), screen)
+	}
+}
+
 // TestDraftsEscAndKeyTogether: esc and a key read as one (alt+key, over a
 // laggy link) end editing and then act, while alt+b stays the editor's
 // word move.
