@@ -41,7 +41,7 @@ type Stream struct {
 	ids atomic.Uint64 // numbers this server's messages
 
 	mu       sync.Mutex
-	read     reading     // where the last Entries ended: Follow goes on from there
+	read     reading // where the last Entries ended: Follow goes on from there
 	progress func(done, total uint64)
 	status   []func(online bool)
 	closed   bool
