@@ -1,0 +1,250 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/warroom/warroom/journal/natstest"
+)
+
+// natsBase is where this package's test cluster listens (14250–14255).
+const natsBase = 14250
+
+func startCluster(t *testing.T) *natstest.Cluster {
+	t.Helper()
+	if err := natstest.Free(natsBase); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("nats test cluster: %v", err)
+		}
+		t.Skipf("nats test cluster: %v", err)
+	}
+	return natstest.Start(t, natsBase)
+}
+
+// teamMember is a member of a test team with a key file for OpenSSH.
+type teamMember struct {
+	name, role string
+	signer     gossh.Signer
+	keyFile    string
+}
+
+func newTeamMember(t *testing.T, dir, name, role string) teamMember {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, name+"@test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "id_"+name)
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return teamMember{name: name, role: role, signer: s, keyFile: keyFile}
+}
+
+// writeTeam writes the team file into every dir.
+func writeTeam(t *testing.T, members []teamMember, dirs ...string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("members:\n")
+	for _, m := range members {
+		line := strings.TrimSpace(string(gossh.MarshalAuthorizedKey(m.signer.PublicKey())))
+		fmt.Fprintf(&b, "  - name: %s\n    role: %s\n    keys: [%q]\n", m.name, m.role, line)
+	}
+	for _, d := range dirs {
+		if err := os.WriteFile(filepath.Join(d, "team.yaml"), []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// openSSH runs the real OpenSSH client in a tmux session of its own, as a
+// responder at a bastion would.
+func openSSH(t *testing.T, label, addr string, m teamMember, w, h int) *tmuxSession {
+	t.Helper()
+	tm := needTmux(t)
+	sshPath, err := exec.LookPath("ssh")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("ssh is needed and CI is set: %v", err)
+		}
+		t.Skipf("ssh not installed (apt-get install openssh-client): %v", err)
+	}
+	host, port, _ := strings.Cut(addr, ":")
+	conf := filepath.Join(t.TempDir(), "tmux.conf")
+	if err := os.WriteFile(conf, []byte("set -g status off\nset -g escape-time 0\nset -g remain-on-exit on\nset -g default-terminal tmux-256color\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := &tmuxSession{t: t, tmux: tm, socket: fmt.Sprintf("warroom-nats-test-%s-%d", label, os.Getpid()), w: w, h: h}
+	s.run("-f", conf, "new-session", "-d", "-s", "test", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h),
+		"-e", "LANG=C.UTF-8", "-e", "LC_ALL=C.UTF-8", "--", sshPath, "-tt", "-i", m.keyFile, "-p", port,
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+		"-o", "IdentitiesOnly=yes", m.name+"@"+host)
+	t.Cleanup(func() { _ = exec.Command(tm, "-L", s.socket, "kill-server").Run() })
+	return s
+}
+
+// noteLines are the timeline's note lines on a screen, in order.
+func noteLines(screen []string) []string {
+	var out []string
+	for _, row := range screen {
+		if i := strings.Index(row, "note ("); i >= 0 {
+			line := row[i:]
+			if j := strings.IndexAny(line, "│┃|"); j >= 0 {
+				line = line[:j]
+			}
+			out = append(out, strings.TrimSpace(line))
+		}
+	}
+	return out
+}
+
+func screenHas(text string) func([]string) bool {
+	return func(sc []string) bool { return strings.Contains(strings.Join(sc, "\n"), text) }
+}
+
+// TestSharedRoomSurvivesKills is the issue's drill: two warroom servers
+// share one room through an R3 stream on a three-node NATS cluster; a
+// responder on each sends notes, one after another. An action on server A
+// is on server B's screens (a real ssh client's). In the middle of the
+// stream server A is killed with SIGKILL and, a little later, a NATS node
+// dies too; both start again and A catches up from the stream before it
+// lets anyone in. Then every acknowledged note is in the room once (none
+// lost, none doubled), and the screens of both servers show the same
+// notes in the same order.
+func TestSharedRoomSurvivesKills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the shared-room drill starts a NATS cluster and two servers")
+	}
+	cluster := startCluster(t)
+	dirA, dirB := t.TempDir(), t.TempDir()
+	keys := t.TempDir()
+	bo, cy := newTeamMember(t, keys, "bo", "responder"), newTeamMember(t, keys, "cy", "responder")
+	ed, fay := newTeamMember(t, keys, "ed", "observer"), newTeamMember(t, keys, "fay", "observer")
+	writeTeam(t, []teamMember{bo, cy, ed, fay}, dirA, dirB)
+	args := func(name string) []string {
+		return []string{"--team", "team.yaml", "--nats", cluster.URL(), "--room", "drill", "--name", name,
+			"--scenario", "oncall-training-30m"}
+	}
+	a := startServer(t, dirA, args("bastion-a")...)
+	b := startServer(t, dirB, args("bastion-b")...)
+
+	boA := connect(t, a.addr, "bo", bo.signer)
+	cyB := connect(t, b.addr, "cy", cy.signer)
+	if !boA.waitFor(t, "you are bo (responder)") || !cyB.waitFor(t, "you are cy (responder)") {
+		t.Fatalf("no consoles:\nA:\n%s\nB:\n%s", a.out, b.out)
+	}
+	edB := openSSH(t, "ed", b.addr, ed, 120, 40)
+	edB.waitFor("ed's console on B", screenHas("you are ed"))
+
+	// An action on A reaches B's screens.
+	start := time.Now()
+	fmt.Fprintf(boA.in, ":note hello from bastion a\r")
+	edB.waitFor("A's note on B's ssh client", screenHas("note (bo): hello from bastion a"))
+	if !cyB.waitFor(t, "note (bo): hello from bastion a") {
+		t.Fatal("A's note never reached cy on B")
+	}
+	t.Logf("A's note on B's screens after %s", time.Since(start).Round(time.Millisecond))
+
+	// A stream of notes from both sides, with a kill -9 and a node's death
+	// in it.
+	n, _ := rand.Int(rand.Reader, big.NewInt(6))
+	killA, killNode, back := 6+int(n.Int64()), 14, 22
+	acked := []string{"hello from bastion a"}
+	send := func(m *sshMember, who, text string) bool {
+		fmt.Fprintf(m.in, ":note %s\r", text)
+		return m.waitFor(t, "note ("+who+"): "+text)
+	}
+	var unsure []string // sent as A was killed: in the room once, or not at all
+	for i := 1; i <= 30; i++ {
+		switch i {
+		case killA:
+			text := fmt.Sprintf("a-%03d in flight", i)
+			fmt.Fprintf(boA.in, ":note %s\r", text)
+			if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			_ = a.cmd.Wait()
+			unsure = append(unsure, text)
+			boA = nil
+		case killNode:
+			cluster.Kill(1)
+		case back:
+			cluster.Restart(1)
+			a = startServer(t, dirA, args("bastion-a")...)
+			if !strings.Contains(a.out.String(), "catching up from WARROOM_drill") {
+				t.Errorf("A should say it catches up from the stream before it serves:\n%s", a.out)
+			}
+			boA = connect(t, a.addr, "bo", bo.signer)
+			if !boA.waitFor(t, "you are bo (responder)") {
+				t.Fatalf("no console on A after its restart:\n%s", a.out)
+			}
+		}
+		text := fmt.Sprintf("b-%03d", i)
+		if !send(cyB, "cy", text) {
+			t.Fatalf("cy's note %q on B was never shown (acknowledged):\n%s", text, b.out)
+		}
+		acked = append(acked, text)
+		if boA != nil && i != killA {
+			text := fmt.Sprintf("a-%03d", i)
+			if !send(boA, "bo", text) {
+				t.Fatalf("bo's note %q on A was never shown:\n%s", text, a.out)
+			}
+			acked = append(acked, text)
+		}
+		time.Sleep(120 * time.Millisecond) // a person's pace: the room limits a seat to 5 a second
+	}
+	final := "the last word"
+	if !send(boA, "bo", final) {
+		t.Fatal("the last note never showed on A")
+	}
+	acked = append(acked, final)
+
+	// Nothing acknowledged lost, nothing doubled.
+	exported, stderr, err := runCLI(t, "journal", "export", "--nats", cluster.URL(), "--room", "drill")
+	if err != nil {
+		t.Fatalf("export: %v\n%s", err, stderr)
+	}
+	for _, text := range acked {
+		if got := strings.Count(exported, `"`+text+`"`); got != 1 {
+			t.Errorf("acknowledged note %q is in the room %d times, want once", text, got)
+		}
+	}
+	for _, text := range unsure {
+		if got := strings.Count(exported, `"`+text+`"`); got > 1 {
+			t.Errorf("note %q, sent as its server was killed, is in the room %d times", text, got)
+		}
+	}
+
+	// All screens agree: a fresh ssh client on each server shows the same
+	// notes in the same order, the last one among them.
+	fayA := openSSH(t, "fay", a.addr, fay, 120, 40)
+	scA := fayA.waitFor("the last note on A", screenHas("note (bo): "+final))
+	scB := edB.waitFor("the last note on B", screenHas("note (bo): "+final))
+	la, lb := noteLines(scA), noteLines(scB)
+	if strings.Join(la, "\n") != strings.Join(lb, "\n") || len(la) == 0 {
+		t.Errorf("the servers' screens differ:\nA:\n%s\nB:\n%s", strings.Join(scA, "\n"), strings.Join(scB, "\n"))
+	}
+	t.Logf("A killed at note %d, NATS node 2 killed at %d, both back at %d; %d acknowledged notes, each once; screens agree on %d note lines",
+		killA, killNode, back, len(acked), len(la))
+}
