@@ -248,3 +248,62 @@ func TestSharedRoomSurvivesKills(t *testing.T) {
 	t.Logf("A killed at note %d, NATS node 2 killed at %d, both back at %d; %d acknowledged notes, each once; screens agree on %d note lines",
 		killA, killNode, back, len(acked), len(la))
 }
+
+// TestSharedRoomOffline: the whole NATS cluster goes away under two
+// servers. Their consoles stay up with their screens; the header says the
+// room is offline; a note is refused with the message that it is kept,
+// and when the cluster is back it is sent, once, and shows on both
+// servers' screens.
+func TestSharedRoomOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the offline drill starts a NATS cluster and two servers")
+	}
+	cluster := startCluster(t)
+	dirA, dirB := t.TempDir(), t.TempDir()
+	keys := t.TempDir()
+	bo, ed := newTeamMember(t, keys, "bo", "responder"), newTeamMember(t, keys, "ed", "observer")
+	writeTeam(t, []teamMember{bo, ed}, dirA, dirB)
+	args := func(name string) []string {
+		return []string{"--team", "team.yaml", "--nats", cluster.URL(), "--room", "offline", "--name", name,
+			"--scenario", "oncall-training-30m"}
+	}
+	a := startServer(t, dirA, args("bastion-a")...)
+	b := startServer(t, dirB, args("bastion-b")...)
+	boA := openSSH(t, "bo-offline", a.addr, bo, 120, 40)
+	boA.waitFor("bo's console", screenHas("you are bo"))
+	edB := openSSH(t, "ed-offline", b.addr, ed, 120, 40)
+	edB.waitFor("ed's console", screenHas("you are ed"))
+
+	for i := range natstest.Nodes {
+		cluster.Kill(i)
+	}
+	boA.waitFor("the header saying the room is offline", screenHas("room offline"))
+	edB.waitFor("the header saying the room is offline on B", screenHas("room offline"))
+	boA.typeBurst(":note written while the room was offline")
+	boA.keys("Enter")
+	sc := boA.waitFor("the note refused with why", screenHas("room offline: your note is kept and sent when it returns"))
+	if !strings.Contains(strings.Join(sc, "\n"), "1 kept") {
+		t.Errorf("the header should count the note kept:\n%s", strings.Join(sc, "\n"))
+	}
+	if !strings.Contains(strings.Join(sc, "\n"), "Timeline") {
+		t.Errorf("the console should keep its screen while offline:\n%s", strings.Join(sc, "\n"))
+	}
+	t.Logf("offline, at 120x40:\n%s", strings.Join(sc[:3], "\n"))
+
+	for i := range natstest.Nodes {
+		cluster.Restart(i)
+	}
+	edB.waitFor("the kept note on B once the room is back", screenHas("note (bo): written while the room was offline"))
+	sc = boA.waitFor("the header back to normal", func(sc []string) bool {
+		s := strings.Join(sc, "\n")
+		return strings.Contains(s, "note (bo): written while the room was offline") && !strings.Contains(s, "room offline ✗")
+	})
+	exported, stderr, err := runCLI(t, "journal", "export", "--nats", cluster.URL(), "--room", "offline")
+	if err != nil {
+		t.Fatalf("export: %v\n%s", err, stderr)
+	}
+	if got := strings.Count(exported, `"written while the room was offline"`); got != 1 {
+		t.Errorf("the kept note is in the room %d times, want once", got)
+	}
+	_ = sc
+}
