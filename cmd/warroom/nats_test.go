@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,7 +18,10 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/warroom/warroom/feed"
+	"github.com/warroom/warroom/fixtures"
 	"github.com/warroom/warroom/journal/natstest"
+	"github.com/warroom/warroom/sim"
 )
 
 // natsBase is where this package's test cluster listens (14250–14255).
@@ -306,4 +310,116 @@ func TestSharedRoomOffline(t *testing.T) {
 		t.Errorf("the kept note is in the room %d times, want once", got)
 	}
 	_ = sc
+}
+
+// TestLiveSourcesFailOver: two servers on one live room, fed by the
+// simulator over HTTP, a status page and RSS. One of them polls (it holds
+// the lease); it is killed with SIGKILL; the other takes the sources over
+// within a few seconds and polls them from the start again. The room's
+// timeline holds every line once.
+func TestLiveSourcesFailOver(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the failover drill starts a NATS cluster and two servers")
+	}
+	cluster := startCluster(t)
+	sc, err := feed.OpenScenario(fixtures.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sim.New(sc, 1200, 0, nil) // twenty minutes of the incident a second
+	s.StampRealTime()
+	web := httptest.NewServer(s.Handler())
+	defer web.Close()
+	config := fmt.Sprintf(`incident:
+  title: "failover drill"
+  severity: SEV1
+  scenario: %s
+sources:
+  - {name: fleet, kind: http, url: "%s/events.ndjson?kind=hosts&kind=backlog&kind=update&kind=step", interval: 200ms, timeout: 2s}
+  - {name: ups-status, kind: statuspage, url: "%s/statuspage/ups/api/v2/summary.json", carrier: ups, interval: 200ms, timeout: 2s}
+  - {name: seller-forum, kind: rss, url: "%s/rss/complaints.xml", as: complaints, channel: forums, interval: 200ms, timeout: 2s, default_topic: no-information}
+`, fixtures.Default, web.URL, web.URL, web.URL)
+	dirs := [2]string{t.TempDir(), t.TempDir()}
+	keys := t.TempDir()
+	ed := newTeamMember(t, keys, "ed", "observer")
+	writeTeam(t, []teamMember{ed}, dirs[0], dirs[1])
+	for _, d := range dirs {
+		if err := os.WriteFile(filepath.Join(d, "live.yaml"), []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var servers [2]*serverProcess
+	for i, name := range []string{"bastion-a", "bastion-b"} {
+		servers[i] = startServer(t, dirs[i], "--team", "team.yaml", "--config", "live.yaml", "--nats", cluster.URL(),
+			"--room", "live", "--name", name, "--lease", "1s")
+	}
+	leader := func(p *serverProcess, name string) bool {
+		return strings.Count(p.out.String(), name+" polls the live sources") > strings.Count(p.out.String(), name+" no longer polls")
+	}
+	names := [2]string{"bastion-a", "bastion-b"}
+	first := -1
+	waitFor(t, 10*time.Second, "one server polling the sources", func() bool {
+		for i := range servers {
+			if leader(servers[i], names[i]) {
+				first = i
+				return true
+			}
+		}
+		return false
+	})
+	other := 1 - first
+	if leader(servers[other], names[other]) {
+		t.Fatalf("both servers poll the sources:\n%s\n%s", servers[0].out, servers[1].out)
+	}
+	countLines := func() (lines map[string]int, total int) {
+		exported, stderr, err := runCLI(t, "journal", "export", "--nats", cluster.URL(), "--room", "live")
+		if err != nil {
+			t.Fatalf("export: %v\n%s", err, stderr)
+		}
+		lines = map[string]int{}
+		for _, l := range strings.Split(strings.TrimSpace(exported), "\n") {
+			if l == "" || strings.Contains(l, `"source_health"`) || strings.Contains(l, `"health"`) {
+				continue
+			}
+			lines[l]++
+			total++
+		}
+		return lines, total
+	}
+	waitFor(t, 15*time.Second, "the leader's events in the room", func() bool { _, n := countLines(); return n > 20 })
+	_, before := countLines()
+
+	if err := servers[first].cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = servers[first].cmd.Wait()
+	killed := time.Now()
+	waitFor(t, 10*time.Second, "the other server taking the sources over", func() bool { return leader(servers[other], names[other]) })
+	took := time.Since(killed)
+	waitFor(t, 15*time.Second, "new events from the new leader", func() bool { _, n := countLines(); return n > before+10 })
+
+	lines, total := countLines()
+	for l, n := range lines {
+		if n > 1 {
+			t.Errorf("the timeline holds a line %d times: %s", n, l)
+		}
+	}
+	if took > 5*time.Second {
+		t.Errorf("the sources were taken over %s after the leader died, want within a few seconds", took)
+	}
+	edB := openSSH(t, "ed-live", servers[other].addr, ed, 120, 40)
+	edB.waitFor("the live room on the survivor", screenHas("LIVE"))
+	t.Logf("%s died after %d events; %s polled within %s; %d timeline events, each once", names[first], before, names[other],
+		took.Round(time.Millisecond), total)
+}
+
+func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %s", d, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
