@@ -135,6 +135,9 @@ func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Optio
 		c.SetSpeed(rs.clock.Speed)
 		c.SetPauseOnInject(rs.clock.PauseOnInject)
 		c.GoTo(rs.clock.Pos, rs.clock.At)
+		if shared != nil {
+			c.Follow(rs.clock.At) // the actions taken at that time since (see applyClockLocked)
+		}
 		r.logged = *rs.clock
 	default:
 		c.Seek(0)

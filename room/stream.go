@@ -179,6 +179,9 @@ func (r *Room) applyClockLocked(e journal.Entry) {
 	c.SetSpeed(cl.Speed)
 	c.SetPauseOnInject(cl.PauseOnInject)
 	c.GoTo(cl.Pos, cl.At)
+	// Actions merged at the clock's time since it was journaled (they
+	// move no clock on a shared stream) are applied too.
+	c.Follow(cl.At)
 	c.SetPlaying(cl.Playing)
 	if cl.Playing {
 		if since := r.now().Sub(e.Wall); since > 0 {
