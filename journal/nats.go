@@ -38,7 +38,8 @@ type Stream struct {
 	header  Header
 	now     func() time.Time
 
-	ids atomic.Uint64 // numbers this server's messages
+	ids  atomic.Uint64 // numbers this server's messages
+	held bool          // the stream held entries when it was opened
 
 	mu       sync.Mutex
 	read     reading // where the last Entries ended: Follow goes on from there
@@ -232,6 +233,9 @@ func (s *Stream) openHeader(want Header) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if info, err := s.stream.Info(ctx); err == nil {
+		s.held = info.State.LastSeq > 1
+	}
 	// Only the first server to open the room writes at position 1.
 	_, pubErr := s.js.Publish(ctx, s.headerSubject(), data, jetstream.WithExpectLastSequence(0))
 	have, ok, err := s.readHeader()
@@ -272,6 +276,10 @@ func (s *Stream) readHeader() (Header, bool, error) {
 
 // Header is what incident the stream belongs to.
 func (s *Stream) Header() Header { return s.header }
+
+// Held says the stream held entries when it was opened: the room goes
+// on where its servers left it.
+func (s *Stream) Held() bool { return s.held }
 
 // Origin names this server.
 func (s *Stream) Origin() string { return s.origin }

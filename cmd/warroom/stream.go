@@ -89,7 +89,7 @@ func openStreamRoom(errOut io.Writer, sc *model.Scenario, live bool, f streamFla
 		s.Close()
 		return nil, fmt.Errorf("--nats %s: %w", s.Name(), err)
 	}
-	return &openedRoom{Room: r, stream: s, restored: r.Snapshot().Len > 0}, nil
+	return &openedRoom{Room: r, stream: s, restored: s.Held()}, nil
 }
 
 // catchUpReport prints how far catching up got, twice a second at most.
