@@ -3,28 +3,29 @@ package journal
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 )
 
-// wireEntry is an entry as a stream's message holds it. Seq, Batch and an
-// event's Pos are not sent: readers work them out the same way everywhere.
-type wireEntry struct {
-	Kind Kind            `json:"k"`
-	Pos  int             `json:"p,omitempty"` // as the sender saw it; readers place events by time
-	Wall int64           `json:"w"`
-	Body json.RawMessage `json:"b"`
-}
+// A stream's message is one Append: a format byte, then each entry as
+// its kind, its sender's position, its wall time and its body (an event in
+// the wire format, anything else as JSON), each length or number as a
+// varint. Seq, Batch and an event's Pos are not taken from the message:
+// readers work them out the same way everywhere.
+const messageFormat = 1
+
+// maxEntryKind bounds a kind's name in a message.
+const maxEntryKind = 32
 
 // encodeMessages turns entries into the bodies of messages of at most
 // maxMessage bytes each (one, unless the entries are many).
 func encodeMessages(codec Codec, entries []Entry, now func() time.Time) ([][]byte, error) {
 	var (
 		out [][]byte
-		buf = []byte{'['}
+		buf = []byte{messageFormat}
 	)
 	for i, e := range entries {
 		if e.Wall.IsZero() {
@@ -36,26 +37,71 @@ func encodeMessages(codec Codec, entries []Entry, now func() time.Time) ([][]byt
 		}
 		body = bytes.TrimSpace(body)
 		if len(buf) > 1 && len(buf)+len(body) > maxMessage {
-			out = append(out, append(buf, ']'))
-			buf = []byte{'['}
+			out = append(out, buf)
+			buf = []byte{messageFormat}
 		}
-		if len(buf) > 1 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, `{"k":`...)
-		buf = strconv.AppendQuote(buf, string(e.Kind))
-		if e.Pos != 0 {
-			buf = append(buf, `,"p":`...)
-			buf = strconv.AppendInt(buf, int64(e.Pos), 10)
-		}
-		buf = append(buf, `,"w":`...)
-		buf = strconv.AppendInt(buf, e.Wall.UTC().UnixNano(), 10)
-		buf = append(buf, `,"b":`...)
+		buf = binary.AppendUvarint(buf, uint64(len(e.Kind)))
+		buf = append(buf, e.Kind...)
+		buf = binary.AppendVarint(buf, int64(e.Pos))
+		buf = binary.AppendVarint(buf, e.Wall.UTC().UnixNano())
+		buf = binary.AppendUvarint(buf, uint64(len(body)))
 		buf = append(buf, body...)
-		buf = append(buf, '}')
 	}
 	if len(buf) > 1 {
-		out = append(out, append(buf, ']'))
+		out = append(out, buf)
+	}
+	return out, nil
+}
+
+// rawMessageEntry is an entry as a message holds it.
+type rawMessageEntry struct {
+	kind Kind
+	wall int64
+	body []byte
+}
+
+// splitMessage reads a message's entries, refusing one cut short or of
+// another format.
+func splitMessage(data []byte) ([]rawMessageEntry, error) {
+	if len(data) == 0 || data[0] != messageFormat {
+		return nil, errors.New("not a warroom journal message of format 1")
+	}
+	data = data[1:]
+	var out []rawMessageEntry
+	uvarint := func(limit uint64) (uint64, error) {
+		v, n := binary.Uvarint(data)
+		if n <= 0 || v > limit {
+			return 0, errors.New("cut short or damaged")
+		}
+		data = data[n:]
+		return v, nil
+	}
+	varint := func() (int64, error) {
+		v, n := binary.Varint(data)
+		if n <= 0 {
+			return 0, errors.New("cut short or damaged")
+		}
+		data = data[n:]
+		return v, nil
+	}
+	for len(data) > 0 {
+		var r rawMessageEntry
+		n, err := uvarint(maxEntryKind)
+		if err != nil || uint64(len(data)) < n {
+			return nil, fmt.Errorf("entry %d: cut short or damaged", len(out)+1)
+		}
+		r.kind, data = Kind(data[:n]), data[n:]
+		if _, err := varint(); err != nil { // the sender's position: readers place events themselves
+			return nil, fmt.Errorf("entry %d: %w", len(out)+1, err)
+		}
+		if r.wall, err = varint(); err != nil {
+			return nil, fmt.Errorf("entry %d: %w", len(out)+1, err)
+		}
+		if n, err = uvarint(2 * maxMessage); err != nil || uint64(len(data)) < n {
+			return nil, fmt.Errorf("entry %d: body cut short or damaged", len(out)+1)
+		}
+		r.body, data = data[:n], data[n:]
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -75,20 +121,20 @@ func newReading() reading { return reading{next: 1, seen: map[[16]byte]struct{}{
 // decodeMessage reads one message's entries, numbering and placing them,
 // and leaving out source events an earlier message holds.
 func (r *reading) decodeMessage(codec Codec, pos uint64, data []byte) ([]Entry, error) {
-	var wire []wireEntry
-	if err := json.Unmarshal(data, &wire); err != nil {
+	wire, err := splitMessage(data)
+	if err != nil {
 		return nil, fmt.Errorf("message %d: %w", pos, err)
 	}
 	out := make([]Entry, 0, len(wire))
 	mine := map[[16]byte]struct{}{}
 	batch := int64(0)
 	for i, w := range wire {
-		e := Entry{Kind: w.Kind, Wall: time.Unix(0, w.Wall).UTC()}
-		if err := decodeBody(codec, &e, w.Body); err != nil {
+		e := Entry{Kind: w.kind, Wall: time.Unix(0, w.wall).UTC()}
+		if err := decodeBody(codec, &e, w.body); err != nil {
 			return nil, fmt.Errorf("message %d, entry %d (%s): %w", pos, i+1, e.Kind, err)
 		}
 		if e.Kind == KindEvent {
-			sum := sha256.Sum256(w.Body)
+			sum := sha256.Sum256(w.body)
 			var key [16]byte
 			copy(key[:], sum[:])
 			if _, dup := r.seen[key]; dup {
