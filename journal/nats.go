@@ -83,6 +83,9 @@ type StreamConfig struct {
 	Replicas int    // copies of the stream; 3 on a cluster of three or more
 	// Timeout bounds connecting and each durable append (default 5s).
 	Timeout time.Duration
+	// Creds is a NATS credentials file (a user's JWT and seed), if the
+	// cluster asks for one.
+	Creds string
 }
 
 // validRoom is what a room's name may be: it is part of a stream's name
@@ -163,16 +166,20 @@ func dialStream(cfg StreamConfig, codec Codec, create bool) (*Stream, error) {
 	}
 	s := &Stream{name: "WARROOM_" + cfg.Room, subject: "warroom." + cfg.Room + ".entries", room: cfg.Room,
 		origin: cfg.Origin, codec: codec, now: time.Now, read: newReading()}
-	nc, err := nats.Connect(cfg.URL,
-		nats.Name("warroom "+cfg.Origin),
+	opts := []nats.Option{
+		nats.Name("warroom " + cfg.Origin),
 		nats.Timeout(cfg.Timeout),
 		nats.MaxReconnects(-1),
-		nats.ReconnectWait(250*time.Millisecond),
-		nats.ReconnectBufSize(8<<20),
+		nats.ReconnectWait(250 * time.Millisecond),
+		nats.ReconnectBufSize(8 << 20),
 		nats.DisconnectErrHandler(func(*nats.Conn, error) { s.changed(false) }),
 		nats.ReconnectHandler(func(*nats.Conn) { s.changed(true) }),
 		nats.ClosedHandler(func(*nats.Conn) { s.changed(false) }),
-	)
+	}
+	if cfg.Creds != "" {
+		opts = append(opts, nats.UserCredentials(cfg.Creds))
+	}
+	nc, err := nats.Connect(cfg.URL, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("--nats %s: %w", cfg.URL, err)
 	}

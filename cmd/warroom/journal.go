@@ -108,6 +108,7 @@ func newJournalExportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "ndjson", "output format: ndjson")
 	cmd.Flags().StringVar(&shared.url, "nats", "", "export the room kept in this NATS cluster: nats://host:4222[,…]")
 	cmd.Flags().StringVar(&shared.room, "room", "", "with --nats: the room's name")
+	cmd.Flags().StringVar(&shared.creds, "nats-creds", "", "with --nats: a NATS credentials file")
 	shared.name = "export"
 	return cmd
 }

@@ -37,6 +37,7 @@ func newJournalPushCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&shared.url, "nats", "", "the NATS cluster: nats://host:4222[,…] (required)")
 	f.StringVar(&shared.room, "room", "", "the new room's name (required)")
+	f.StringVar(&shared.creds, "nats-creds", "", "a NATS credentials file, if the cluster asks for one")
 	f.IntVar(&shared.replicas, "nats-replicas", 3, "copies of the stream (3 on a cluster of three or more)")
 	shared.name = "push"
 	return cmd

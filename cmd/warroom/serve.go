@@ -37,9 +37,16 @@ func newServeCmd() *cobra.Command {
 			"logs in with their own key and gets a console of their own over the one room.\n" +
 			"Everything the room accepts is written to the journal before anyone sees it;\n" +
 			"started again on the same journal, the room is restored where it was. The team\n" +
-			"file is read again on SIGHUP without dropping anyone.",
+			"file is read again on SIGHUP without dropping anyone.\n\n" +
+			"With --nats and --room the room is kept in a NATS JetStream stream that several\n" +
+			"servers (one per bastion) share: each applies the stream's events in the\n" +
+			"stream's order, catches up with it before it lets anyone in, and keeps its\n" +
+			"consoles up when NATS is out of reach (actions are kept and sent when it\n" +
+			"returns). Live sources are polled by one of the servers at a time.",
 		Example: "  warroom serve --listen 127.0.0.1:2222 --team team.yaml --journal drill.db --scenario oncall-training-30m\n" +
-			"  warroom serve --team team.yaml --journal incident.db --config live.yaml",
+			"  warroom serve --team team.yaml --journal incident.db --config live.yaml\n" +
+			"  warroom serve --team team.yaml --config live.yaml --nats nats://nats-1:4222,nats://nats-2:4222,nats://nats-3:4222 \\\n" +
+			"      --room crowdstrike --name bastion-eu",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			errOut := cmd.ErrOrStderr()

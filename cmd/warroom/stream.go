@@ -17,22 +17,25 @@ import (
 
 // streamFlags say where a room shared by several servers is kept.
 type streamFlags struct {
-	url, room, name string
-	replicas        int
-	lease           time.Duration
+	url, room, name, creds string
+	replicas               int
+	lease                  time.Duration
 }
 
 func (f *streamFlags) register(fs *pflag.FlagSet) {
-	host, _ := os.Hostname()
 	fs.StringVar(&f.url, "nats", "", "keep the room in a NATS JetStream stream that other warroom servers share: nats://host:4222[,nats://…]")
 	fs.StringVar(&f.room, "room", "", "with --nats: the room's name (letters, digits, - and _)")
-	fs.StringVar(&f.name, "name", host, "with --nats: this server's name among the room's servers")
+	fs.StringVar(&f.name, "name", "", "with --nats: this server's name among the room's servers (default: the host's name)")
 	fs.IntVar(&f.replicas, "nats-replicas", 3, "with --nats: copies of a new room's stream (3 on a cluster of three or more)")
+	fs.StringVar(&f.creds, "nats-creds", "", "with --nats: a NATS credentials file, if the cluster asks for one (user:password@ in the URL works too)")
 	fs.DurationVar(&f.lease, "lease", 3*time.Second, "with --nats: how long live sources wait for a dead leader before another server polls them")
 }
 
 func (f streamFlags) config() journal.StreamConfig {
-	return journal.StreamConfig{URL: f.url, Room: f.room, Origin: f.name, Replicas: f.replicas}
+	if f.name == "" {
+		f.name, _ = os.Hostname()
+	}
+	return journal.StreamConfig{URL: f.url, Room: f.room, Origin: f.name, Replicas: f.replicas, Creds: f.creds}
 }
 
 // where a room's journal is: a file, or a stream.
