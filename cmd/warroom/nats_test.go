@@ -196,8 +196,13 @@ func TestSharedRoomSurvivesKills(t *testing.T) {
 		case back:
 			cluster.Restart(1)
 			a = startServer(t, dirA, args("bastion-a")...)
-			if !strings.Contains(a.out.String(), "catching up from WARROOM_drill") {
-				t.Errorf("A should say it catches up from the stream before it serves:\n%s", a.out)
+			// Said on standard error before it listens; the test reads
+			// standard error on a goroutine of its own.
+			waitFor(t, 5*time.Second, "A saying how far behind it is", func() bool {
+				return strings.Contains(a.out.String(), "catching up from WARROOM_drill: message")
+			})
+			if !strings.Contains(a.out.String(), "behind") {
+				t.Errorf("A should say how far behind it is as it catches up:\n%s", a.out)
 			}
 			boA = connect(t, a.addr, "bo", bo.signer)
 			if !boA.waitFor(t, "you are bo (responder)") {
