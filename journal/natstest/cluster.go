@@ -103,7 +103,9 @@ func (c *Cluster) waitReady() {
 			if s.NumRoutes() < Nodes-1-c.down() {
 				ready = false
 			}
-			if s.JetStreamIsLeader() {
+			// The meta leader must know every node up as online: a stream
+			// of three replicas is placed on them.
+			if s.JetStreamIsLeader() && len(s.JetStreamClusterPeers()) >= Nodes-c.down() {
 				leader = true
 			}
 		}
@@ -166,4 +168,16 @@ func Free(base int) error {
 		ln.Close()
 	}
 	return nil
+}
+
+// Busiest is the running node with the most client connections: the one
+// whose death the clients feel.
+func (c *Cluster) Busiest() (node, clients int) {
+	node = -1
+	for i, s := range c.servers {
+		if s != nil && (node < 0 || s.NumClients() > clients) {
+			node, clients = i, s.NumClients()
+		}
+	}
+	return node, clients
 }
