@@ -198,6 +198,7 @@ func dialStream(cfg StreamConfig, codec Codec, create bool) (*Stream, error) {
 			Storage:     jetstream.FileStorage,
 			Replicas:    cfg.Replicas,
 			Duplicates:  streamDuplicates,
+			AllowDirect: true, // any replica answers a read by position
 			MaxMsgSize:  2 * maxMessage,
 		})
 	} else {

@@ -60,7 +60,8 @@ func (s *Stream) Publish(entries []Entry, id string, durable bool) (uint64, erro
 	return last, nil
 }
 
-// publishTimeout bounds a durable append: longer than a stream's leader
-// election after a node died, short enough that a responder hears soon
-// that the room is offline.
-const publishTimeout = 4 * time.Second
+// publishTimeout bounds a durable append: a responder hears soon that the
+// room is offline. A stream whose leader's node died takes it up to ten
+// seconds to elect another; an action taken meanwhile is kept and sent
+// again (with its id) once it has.
+const publishTimeout = 2 * time.Second

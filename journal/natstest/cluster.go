@@ -7,6 +7,7 @@ package natstest
 import (
 	"fmt"
 	"net"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,6 +26,8 @@ type Cluster struct {
 	base    int
 	dir     string
 	servers [Nodes]*server.Server
+	procs   bool // nodes are processes (StartProcesses)
+	cmds    [Nodes]*exec.Cmd
 }
 
 // Start starts a cluster whose nodes listen for clients on base, base+1,
@@ -120,8 +123,8 @@ func (c *Cluster) waitReady() {
 
 func (c *Cluster) down() int {
 	n := 0
-	for _, s := range c.servers {
-		if s == nil {
+	for i := range Nodes {
+		if c.servers[i] == nil && c.cmds[i] == nil {
 			n++
 		}
 	}
@@ -131,6 +134,12 @@ func (c *Cluster) down() int {
 // Kill stops node i at once, as a crash would: its clients lose their
 // connection, its store stays as it was.
 func (c *Cluster) Kill(i int) {
+	if cmd := c.cmds[i]; cmd != nil {
+		c.cmds[i] = nil
+		_ = cmd.Process.Kill() // SIGKILL
+		_ = cmd.Wait()
+		return
+	}
 	s := c.servers[i]
 	if s == nil {
 		return
@@ -143,7 +152,12 @@ func (c *Cluster) Kill(i int) {
 // Restart starts node i again on its store and waits for the cluster.
 func (c *Cluster) Restart(i int) {
 	c.tb.Helper()
-	if c.servers[i] != nil {
+	if c.servers[i] != nil || c.cmds[i] != nil {
+		return
+	}
+	if c.procs {
+		c.startProcess(i)
+		c.waitHealthy()
 		return
 	}
 	c.start(i)
@@ -160,7 +174,15 @@ func (c *Cluster) Stop() {
 // Free says whether the cluster's ports can be listened on, so that a test
 // can say so instead of failing inside the server.
 func Free(base int) error {
-	for p := base; p < base+2*Nodes; p++ {
+	return free(base, 2*Nodes)
+}
+
+// FreeProcesses says whether a cluster of processes (StartProcesses) can
+// listen on its ports, monitoring included.
+func FreeProcesses(base int) error { return free(base, 3*Nodes) }
+
+func free(base, n int) error {
+	for p := base; p < base+n; p++ {
 		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
 		if err != nil {
 			return fmt.Errorf("port %d is taken: %w", p, err)
@@ -173,6 +195,9 @@ func Free(base int) error {
 // Busiest is the running node with the most client connections: the one
 // whose death the clients feel.
 func (c *Cluster) Busiest() (node, clients int) {
+	if c.procs {
+		return c.busiestProcess()
+	}
 	node = -1
 	for i, s := range c.servers {
 		if s != nil && (node < 0 || s.NumClients() > clients) {
