@@ -25,7 +25,7 @@ func rateOf(f float64) *float64 { return &f }
 
 // The kind keys and the event's fields as the decoder's messages list them.
 const (
-	kindList  = "hosts, backlog, warning, complaint, step, inject, note, update, ack, source_health, inject_control, decision, check, whatif, alert_ack"
+	kindList  = "hosts, backlog, warning, complaint, step, inject, note, update, ack, source_health, inject_control, decision, check, score_comment, observation, finding, action_item, whatif, alert_ack, comms_sent"
 	fieldList = "time, at, source, text, " + kindList
 )
 

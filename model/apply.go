@@ -40,8 +40,12 @@ func Apply(s *State, e Event) {
 	case RunbookStepChange:
 		applyStep(s, e.At, b)
 	case Inject:
+		_, scheduled := s.injectIndex[b.ID]
 		if !applyInject(s, e.At, b) {
 			return // held, skipped or already fired: nothing reaches the room
+		}
+		if !scheduled {
+			markAdHoc(s, b.ID, e)
 		}
 	case InjectControl:
 		if !applyInjectControl(s, e.At, b) {
@@ -65,7 +69,10 @@ func Apply(s *State, e Event) {
 		}
 	case SourceHealth:
 		applySourceHealth(s, e.At, b)
+	case CommsSent:
+		applyCommsSent(s, e, b)
 	}
+	recordHotWash(s, e)
 	if text := timelineText(s, e); text != "" {
 		kind := Kind("")
 		if e.Body != nil {
@@ -81,6 +88,9 @@ func Apply(s *State, e Event) {
 // from players: a facilitator holding, releasing early or skipping an inject
 // would reveal what is coming. Delivering one is for everybody.
 func facilitatorOnly(s *State, e Event) bool {
+	if hotWashFacilitatorOnly(e.Body) {
+		return true
+	}
 	c, ok := e.Body.(InjectControl)
 	if !ok {
 		return false
@@ -422,6 +432,8 @@ func timelineText(s *State, e Event) string {
 		return line
 	case Decision:
 		return fmt.Sprintf("decision (%s): %s", b.By, b.Text)
+	case Observation, Finding, ActionItem, ScoreComment:
+		return hotWashLine(s, e)
 	case WhatIf:
 		if b.Factor == 0 || b.Factor == 1 {
 			return "what-if cleared"
@@ -435,6 +447,8 @@ func timelineText(s *State, e Event) string {
 		if w, ok := s.Warning(b.Warning); ok {
 			return fmt.Sprintf("%s acknowledged %s warning: %s", b.By, w.CarrierName, w.Headline)
 		}
+	case CommsSent:
+		return commsLine(e, b)
 	case AlertAck:
 		if a, ok := s.Alert(b.Alert); ok {
 			return fmt.Sprintf("%s acknowledged alert: %s", b.By, a.Rule.Title())

@@ -58,7 +58,7 @@ func (d *declared) list(section string) string {
 
 // refNames are what a reference to a section is called in messages.
 var refNames = map[string]string{"host_groups": "host group", "carriers": "carrier", "topics": "topic", "runbook": "runbook step",
-	"promise_classes": "promise class"}
+	"promise_classes": "promise class", "objectives": "objective"}
 
 // checker runs the checks over a decoded document.
 type checker struct {
@@ -234,6 +234,8 @@ func (c *checker) field(fv reflect.Value, f *fieldInfo, parent string) {
 				c.fieldsOf(e, f.elem, ptr+"/"+strconv.Itoa(i))
 			case e.Kind() == reflect.String && ch.items && e.String() == "" && c.mode != checkNone:
 				c.add(ptr+"/"+strconv.Itoa(i), "must not be empty")
+			case e.Kind() == reflect.String && ch.ref != "":
+				c.ref(e.String(), ch.ref, ptr+"/"+strconv.Itoa(i))
 			}
 		}
 		if ch.unique != "" && c.mode != checkNone {
@@ -270,8 +272,16 @@ func (c *checker) word(s string, f *fieldInfo, parent string) {
 		what := cmp.Or(f.checks.idOf, "host group")
 		c.add(parent+"/"+f.name, "bad %s id %q: expected lower-case letters, digits and '-' ([a-z0-9-]+)", what, s)
 	}
-	if ref := f.checks.ref; ref != "" && c.mode == checkScenario && c.decl != nil && !c.decl.ids[ref][s] {
-		c.add(parent+"/"+f.name, "unknown %s %q: expected an id declared under %s%s", refNames[ref], s, ref, c.decl.list(ref))
+	if ref := f.checks.ref; ref != "" {
+		c.ref(s, ref, parent+"/"+f.name)
+	}
+}
+
+// ref checks that a scenario's reference names an id declared under
+// section.
+func (c *checker) ref(s, section, ptr string) {
+	if s != "" && c.mode == checkScenario && c.decl != nil && !c.decl.ids[section][s] {
+		c.add(ptr, "unknown %s %q: expected an id declared under %s%s", refNames[section], s, section, c.decl.list(section))
 	}
 }
 
@@ -361,6 +371,9 @@ func (c *checker) item(it *Item, ptr string) {
 	}
 	if b := it.Backlog; b != nil {
 		c.backlog(b, ptr+"/backlog")
+	}
+	if a := it.ActionItem; a != nil {
+		c.actionItem(a, ptr+"/action_item")
 	}
 }
 

@@ -25,6 +25,9 @@ type Debrief struct {
 	Partly      int
 	Missed      int
 	RunbookDone int
+	// HotWash is the review's record: objectives, findings, the
+	// improvement plan, observations, notes, acknowledgements, comments.
+	HotWash HotWash
 }
 
 // DebriefInject is one inject in the debrief.
@@ -95,6 +98,7 @@ func BuildDebrief(sc *Scenario, s State, shown map[string]time.Time) Debrief {
 		}
 		d.Runbook = append(d.Runbook, ds)
 	}
+	d.HotWash = BuildHotWash(sc, &s)
 	for _, p := range s.Backlog.Points {
 		if p.At > s.Backlog.PeakAt && p.At <= s.Now && p.Waiting <= d.Baseline {
 			d.Cleared, d.ClearedAt = true, p.At
@@ -115,6 +119,7 @@ func (d Debrief) Markdown(sc *Scenario) string {
 	fmt.Fprintf(&b, "Injects scored: %d (%d met, %d partly, %d missed). Runbook: %d of %s done.\n\n",
 		d.Scored, d.Met, d.Partly, d.Missed, d.RunbookDone, Plural(len(d.Runbook), "step"))
 
+	d.HotWash.markdownPlan(&b)
 	b.WriteString("## Backlog\n\n")
 	fmt.Fprintf(&b, "- Peak: %s orders waiting at %s (%s UTC)\n", Compact(d.Peak), FormatOffset(d.PeakAt), wall(d.PeakAt))
 	if d.Cleared {
@@ -149,6 +154,9 @@ func (d Debrief) Markdown(sc *Scenario) string {
 			if sc := in.Score(); sc != "" {
 				fmt.Fprintf(&b, " Score: **%s**.", sc)
 			}
+			if in.AdHoc {
+				fmt.Fprintf(&b, " Added during the exercise by %s.", mdText(in.AddedBy))
+			}
 			b.WriteString("\n")
 		default:
 			fmt.Fprintf(&b, "Not delivered: %s (scheduled %s).\n", in.Status, FormatOffset(in.Due))
@@ -169,7 +177,10 @@ func (d Debrief) Markdown(sc *Scenario) string {
 				fmt.Fprintf(&b, "- %s (%s UTC, %s): %s\n", FormatOffset(dec.At), dec.Wall.UTC().Format("15:04:05"), mdText(dec.By), mdText(dec.Text))
 			}
 		}
+		d.HotWash.markdownComments(&b, in.ID)
 	}
+
+	d.HotWash.markdownRecord(&b, wall)
 
 	b.WriteString("\n## Runbook\n\n| step | state | done at | by |\n|---|---|---|---|\n")
 	for _, st := range d.Runbook {

@@ -214,6 +214,9 @@ type Inject struct {
 	Questions []string `json:"questions,omitzero" check:"items" sanitize:"text" doc:"Discussion questions players see."`
 	Expected  []string `json:"expected,omitzero" check:"items" sanitize:"text" doc:"Actions a good team takes; facilitator only, scored in the debrief."`
 	Notes     string   `json:"notes,omitzero" sanitize:"text" doc:"Guidance for the facilitator; never shown to players."`
+	// Objectives tie the inject to what the exercise tests, for the
+	// after-action report.
+	Objectives []string `json:"objectives,omitzero" check:"items,ref=objectives" doc:"The objectives it exercises: objectives ids."`
 }
 
 // InjectAction is what the facilitator does with an inject.

@@ -36,8 +36,13 @@ type Item struct {
 	InjectControl *InjectControl `json:"inject_control,omitzero" kind:"inject-control" format:"wire" doc:"A facilitator fires, skips, holds or releases an inject."`
 	Decision      *Decision      `json:"decision,omitzero" kind:"decision" format:"wire" doc:"A decision recorded against an inject."`
 	Check         *ExpectedCheck `json:"check,omitzero" kind:"check" format:"wire" doc:"A facilitator scores an expected action."`
+	ScoreComment  *ScoreComment  `json:"score_comment,omitzero" kind:"score-comment" format:"wire" doc:"A facilitator comments on an inject's score."`
+	Observation   *Observation   `json:"observation,omitzero" kind:"observation" format:"wire" doc:"A facilitator's observation of the team during an exercise."`
+	Finding       *Finding       `json:"finding,omitzero" kind:"finding" format:"wire" doc:"A hot-wash finding: a strength or an area for improvement."`
+	ActionItem    *ActionItem    `json:"action_item,omitzero" kind:"action-item" format:"wire" doc:"An improvement-plan action item: what, who, by when."`
 	WhatIf        *WhatIf        `json:"whatif,omitzero" kind:"whatif" format:"wire" doc:"A what-if on the backlog's shipping capacity."`
 	AlertAck      *AlertAck      `json:"alert_ack,omitzero" kind:"alert-ack" format:"wire" doc:"A responder acknowledges an alert."`
+	CommsSent     *CommsSent     `json:"comms_sent,omitzero" kind:"comms-sent" format:"wire" doc:"A responder marks a status update as sent: its full text, who it was for."`
 }
 
 // Body is the item's event body: its one kind, or nil without one (with
@@ -78,6 +83,7 @@ type ScenarioFile struct {
 	Carriers   []CarrierDef   `json:"carriers,omitzero" check:"unique=carrier" doc:"Carriers that may post warnings. Ids are unique."`
 	Topics     []TopicDef     `json:"topics,omitzero" check:"unique=topic" doc:"Seller-complaint topics. Ids are unique."`
 	Runbook    []StepDef      `json:"runbook,omitzero" check:"unique=runbook step" doc:"Runbook steps in display order. Ids are unique."`
+	Objectives []ObjectiveDef `json:"objectives,omitzero" check:"unique=objective" doc:"An exercise's objectives: what it sets out to test. Ids are unique; injects name the ones they exercise."`
 	Alerts     []AlertRule    `json:"alerts,omitzero" check:"unique=alert" doc:"Alert rules: conditions that fire an alert in the console. Ids are unique; each rule has exactly one kind."`
 	// PromiseClasses name the classes the backlog is split by, so that
 	// a split is checked against them and shown by name.

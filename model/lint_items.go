@@ -47,6 +47,7 @@ func (l *loader) lint(sc *Scenario, top *yamlPart, loaded, items []*loadedItem) 
 	il.backlog(items)
 	il.injects(items)
 	il.runbook(sc, top)
+	il.objectives(sc, top)
 	il.warnings = append(il.warnings, l.sanitized(loaded)...)
 	slices.SortStableFunc(il.warnings, func(a, b LintWarning) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))

@@ -273,7 +273,7 @@ func TestLoadScenarioBad(t *testing.T) {
 			{"1:1", "", "empty scenario: expected a mapping with title"},
 		}},
 		{"not_mapping.yaml", []wantProblem{
-			{"1:1", "", "expected a mapping with title, summary, start, severity, illustrative, host_groups, carriers, topics, runbook, alerts, promise_classes, timeline, got a list"},
+			{"1:1", "", "expected a mapping with title, summary, start, severity, illustrative, host_groups, carriers, topics, runbook, objectives, alerts, promise_classes, timeline, got a list"},
 		}},
 		{"multi_doc.yaml", []wantProblem{
 			{"7:1", "", "expected one YAML document, found 2"},

@@ -46,3 +46,7 @@ func OneLine(s string) string {
 		return r
 	}, s)
 }
+
+// MarkdownText is mdText for other packages' Markdown: untrusted text made
+// to read as text on one line of Markdown.
+func MarkdownText(s string) string { return mdText(s) }

@@ -130,7 +130,20 @@ func TestDebriefMarkdownIsSafe(t *testing.T) {
 	// A decision typed in the room is not from the file: only the output
 	// stands between it and the document.
 	c.Insert(Event{Body: Decision{By: hostileText, Text: hostileText, Wall: time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)}})
+	for _, b := range []Body{
+		Observation{Text: hostileText, By: hostileText, Inject: hostileText},
+		Finding{Type: FindingStrength, Text: hostileText, Objective: hostileText, By: hostileText},
+		Finding{Type: FindingImprovement, Text: hostileText, By: hostileText},
+		ActionItem{Text: hostileText, Owner: hostileText, Due: hostileText, Objective: hostileText, Finding: hostileText, By: hostileText},
+		ScoreComment{Inject: hostileText, Text: hostileText, By: hostileText},
+		Note{Author: hostileText, Text: hostileText},
+		Inject{ID: hostileText, Title: hostileText, Prompt: hostileText},
+	} {
+		c.Insert(Event{At: c.Clock(), Source: "responder:" + hostileText, Body: b})
+	}
 	c.Seek(8 * h)
 	md := BuildDebrief(sc, *c.State(), nil).Markdown(sc)
-	checkMarkdown(t, md, "# Debrief — ", "## Backlog", "## Injects", "### ", "## Runbook")
+	checkMarkdown(t, md, "# Debrief — ", "## Backlog", "## Injects", "### ", "## Runbook",
+		"## Objectives", "## Participants", "## Strengths", "## Areas for improvement", "## Improvement plan",
+		"## Facilitator observations", "## Notes", "## Acknowledgements")
 }

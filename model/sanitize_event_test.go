@@ -34,6 +34,8 @@ func TestSanitizeEvent(t *testing.T) {
 		{Decision{Inject: evil, By: evil, Text: evil}, Decision{Inject: "x", By: "x", Text: "x"}},
 		{ExpectedCheck{Inject: evil, By: evil}, ExpectedCheck{Inject: "x", By: "x"}},
 		{WhatIf{Factor: 2, By: evil}, WhatIf{Factor: 2, By: "x"}},
+		{CommsSent{Template: evil, Audience: evil, Text: evil + "\nline two\n" + long},
+			CommsSent{Template: "x", Audience: "x", Text: ("x\nline two\n" + long)[:MaxTextLen-1] + "…"}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.in.Kind()), func(t *testing.T) {
@@ -56,7 +58,7 @@ func TestSanitizeEventCoversEveryField(t *testing.T) {
 	bodies := []Body{HostStatus{}, BacklogObservation{}, CarrierWarning{},
 		SellerComplaint{}, RunbookStepChange{}, Inject{}, Note{}, StatusUpdate{},
 		Acknowledgement{}, SourceHealth{}, InjectControl{}, Decision{},
-		ExpectedCheck{}, WhatIf{}}
+		ExpectedCheck{}, WhatIf{}, AlertAck{}, CommsSent{}}
 	const evil = "\x1b[2J"
 	for _, b := range bodies {
 		v := reflect.New(reflect.TypeOf(b)).Elem()

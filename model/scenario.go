@@ -12,6 +12,8 @@ type Scenario struct {
 	Topics     []TopicDef
 	Runbook    []StepDef
 	Alerts     []AlertRule
+	// Objectives are an exercise's objectives, in the file's order.
+	Objectives []ObjectiveDef
 	// PromiseClasses are the backlog's delivery promises, in display order.
 	PromiseClasses []PromiseClassDef
 	Events         []Event // sorted by At; file order kept for equal offsets

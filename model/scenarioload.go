@@ -293,6 +293,9 @@ func declare(f *ScenarioFile) *declared {
 	for _, c := range f.PromiseClasses {
 		add("promise_classes", c.ID)
 	}
+	for _, o := range f.Objectives {
+		add("objectives", o.ID)
+	}
 	return d
 }
 
@@ -559,7 +562,7 @@ func atOf(it *Item) int64 {
 // build makes the scenario of a file with no problems.
 func build(file string, f *ScenarioFile, inOrder []*loadedItem) *Scenario {
 	sc := &Scenario{Name: Sanitize(scenarioName(file), MaxNameLen), Meta: f.Meta, HostGroups: f.HostGroups, Runbook: f.Runbook,
-		Alerts: f.Alerts}
+		Alerts: f.Alerts, Objectives: f.Objectives}
 	for _, c := range f.Carriers {
 		if c.Name == "" {
 			c.Name = c.ID

@@ -22,10 +22,12 @@ type State struct {
 	Injects    []InjectState // every inject of the exercise, in schedule order
 	Current    int           // index of the inject decisions attach to; -1 before any
 	Decisions  []DecisionRecord
-	WhatIf     WhatIf // Factor 0: none
+	HotWash    HotWashLog // objectives, observations, findings, action items, notes, acks
+	WhatIf     WhatIf     // Factor 0: none
 	Timeline   []Entry
 	Sources    []SourceStatus
-	Alerts     []Alert // one per rule, in the rules' order
+	Alerts     []Alert      // one per rule, in the rules' order
+	Sent       []SentUpdate // status updates marked sent, in the order sent
 
 	// Rev counts changes per part, so that views re-render only the parts that
 	// changed. Equal revisions of one part mean equal content within one
@@ -220,6 +222,8 @@ type InjectState struct {
 	Reached bool          // playback passed Due while it was held
 	Checked []bool        // per Expected action: done
 	Scored  bool          // the facilitator has checked or unchecked an expected action
+	AdHoc   bool          // added by the facilitator during the exercise, not scheduled
+	AddedBy string        // who added it, when AdHoc
 }
 
 // Score sums the facilitator's checks: "met" (all expected actions done),
@@ -335,6 +339,7 @@ func NewState(sc *Scenario) State {
 			s.addInject(in, e.At)
 		}
 	}
+	s.HotWash.Objectives = sc.Objectives
 	for _, c := range sc.PromiseClasses {
 		s.Backlog.Classes = append(s.Backlog.Classes, PromiseClass{ID: c.ID, Name: c.Name})
 	}
@@ -368,9 +373,11 @@ func (s State) Clone() State {
 		c.Injects[i].Checked = slices.Clone(c.Injects[i].Checked)
 	}
 	c.Decisions = capped(s.Decisions)
+	c.HotWash = s.HotWash.clone()
 	c.Timeline = capped(s.Timeline)
 	c.Sources = slices.Clone(s.Sources)
 	c.Alerts = cloneAlerts(s.Alerts)
+	c.Sent = capped(s.Sent)
 	c.hostIndex = maps.Clone(s.hostIndex)
 	c.warningIndex = maps.Clone(s.warningIndex)
 	c.stepIndex = maps.Clone(s.stepIndex)

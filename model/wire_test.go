@@ -56,6 +56,8 @@ func TestWireRoundTripEveryKind(t *testing.T) {
 		{Body: Decision{Inject: "i", By: "b", Text: "d", Wall: time.Date(2026, 12, 1, 9, 30, 1, 5, time.UTC)}},
 		{Body: ExpectedCheck{Inject: "i", Item: 0, Done: true, By: "f"}},
 		{Body: WhatIf{Factor: 0.8, From: 8 * time.Hour, By: "f"}},
+		{Body: AlertAck{Alert: "a", By: "ic"}},
+		{At: 12 * time.Hour, Source: "responder:bo", Body: CommsSent{Template: "seller", Audience: "sellers", Text: "Line one.\n\n\tLine two: 1,200 late."}},
 	}
 	dec := NewJournalDecoder(origin)
 	for _, e := range events {

@@ -44,6 +44,7 @@ type restored struct {
 	clockAt time.Time // when the clock was journaled
 	shown   map[string]time.Time
 	open    map[string]journal.Presence // sessions that joined and never left
+	joined  []journal.Presence          // every session that joined, in order
 }
 
 func readJournal(log journal.Log) (restored, error) {
@@ -70,6 +71,7 @@ func readJournal(log journal.Log) (restored, error) {
 		case journal.KindPresence:
 			if e.Presence.Joined {
 				rs.open[e.Presence.Session] = e.Presence
+				rs.joined = append(rs.joined, e.Presence)
 			} else {
 				delete(rs.open, e.Presence.Session)
 			}
@@ -266,7 +268,8 @@ func JournalHeader(sc *model.Scenario, live bool) journal.Header {
 		kind = "live"
 	}
 	decl, _ := json.Marshal(declarations{Name: sc.Name, Meta: sc.Meta, HostGroups: sc.HostGroups,
-		Carriers: sc.Carriers, Topics: sc.Topics, Runbook: sc.Runbook, Alerts: sc.Alerts, PromiseClasses: sc.PromiseClasses})
+		Carriers: sc.Carriers, Topics: sc.Topics, Runbook: sc.Runbook, Alerts: sc.Alerts, PromiseClasses: sc.PromiseClasses,
+		Objectives: sc.Objectives})
 	return journal.Header{Kind: kind, Name: sc.Meta.Title, Identity: Identity(sc, live), Declarations: string(decl)}
 }
 
@@ -282,6 +285,8 @@ type declarations struct {
 	Alerts     []model.AlertRule // not in the identity: rules say what to watch, not what happened
 	// PromiseClasses name the backlog's split; absent in older journals.
 	PromiseClasses []model.PromiseClassDef `json:",omitempty"`
+	// Objectives are an exercise's; absent in older journals.
+	Objectives []model.ObjectiveDef `json:",omitempty"`
 }
 
 // JournalStart is the T+0 a journal's incident began at, from its
@@ -299,21 +304,38 @@ func JournalStart(h journal.Header) (time.Time, bool) {
 // exercise schedules, injects among them). With it, Open restores the room
 // from the journal alone — to write a debrief after the room is gone.
 func ScenarioOf(log journal.Log) (*model.Scenario, error) {
-	var d declarations
-	h := log.Header()
-	if err := json.Unmarshal([]byte(h.Declarations), &d); err != nil || h.Declarations == "" {
-		return nil, fmt.Errorf("the journal does not say what incident it is (no declarations in its header): %v", err)
+	sc, err := declaredScenario(log.Header())
+	if err != nil {
+		return nil, err
 	}
-	sc := &model.Scenario{Name: d.Name, Meta: d.Meta, HostGroups: d.HostGroups, Carriers: d.Carriers,
-		Topics: d.Topics, Runbook: d.Runbook, Alerts: d.Alerts, PromiseClasses: d.PromiseClasses}
 	rs, err := readJournal(log)
 	if err != nil {
 		return nil, err
 	}
+	sc.Events = scenarioEvents(rs)
+	return sc, nil
+}
+
+// declaredScenario is the scenario a journal's header declares, without
+// its events.
+func declaredScenario(h journal.Header) (*model.Scenario, error) {
+	var d declarations
+	if err := json.Unmarshal([]byte(h.Declarations), &d); err != nil || h.Declarations == "" {
+		return nil, fmt.Errorf("the journal does not say what incident it is (no declarations in its header): %v", err)
+	}
+	return &model.Scenario{Name: d.Name, Meta: d.Meta, HostGroups: d.HostGroups, Carriers: d.Carriers,
+		Topics: d.Topics, Runbook: d.Runbook, Alerts: d.Alerts, PromiseClasses: d.PromiseClasses,
+		Objectives: d.Objectives}, nil
+}
+
+// scenarioEvents are the events a journal holds that are not actions: its
+// scenario's or its sources'.
+func scenarioEvents(rs restored) []model.Event {
+	var events []model.Event
 	for i, e := range rs.events {
 		if !rs.actions[i] {
-			sc.Events = append(sc.Events, e)
+			events = append(events, e)
 		}
 	}
-	return sc, nil
+	return events
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/warroom/warroom/journal"
@@ -70,6 +71,10 @@ type View struct {
 	Zoom    bool
 	Overlay string
 	Item    string // the notice or inject the overlay shows
+	// Back says the commander looks back on their own, at Look (a live
+	// room's history: see follow.go); followers look there too.
+	Back bool
+	Look Look
 }
 
 // Join seats a member in the room for one session (an SSH connection, a
@@ -285,7 +290,12 @@ func allowed(m Member, body model.Body) error {
 		if !m.Role.Facilitates() {
 			return refuse("only a commander controls injects, scores and what-ifs; you (%s) are a %s", m.Name, m.Role)
 		}
-	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision:
+	case model.Observation, model.ScoreComment, model.Inject:
+		if !m.Role.Facilitates() {
+			return refuse("only a commander observes for the hot wash, comments on scores and adds injects; you (%s) are a %s", m.Name, m.Role)
+		}
+	case model.Acknowledgement, model.AlertAck, model.RunbookStepChange, model.Note, model.Decision, model.CommsSent,
+		model.Finding, model.ActionItem: // the hot wash is the whole team's: any responder records what it agrees
 		if !m.Role.Acts() {
 			return refuse("%s is an observer: observers see everything and change nothing", m.Name)
 		}
@@ -362,9 +372,24 @@ func validLocked(st *model.State, body model.Body) error {
 		if _, ok := st.CurrentInject(); !ok && b.Inject == "" {
 			return refuse("no inject delivered yet: a decision answers one")
 		}
+	case model.CommsSent:
+		if b.Template == "" || strings.TrimSpace(b.Text) == "" {
+			return refuse("a sent update needs its draft's name and its text")
+		}
 	case model.InjectControl:
 		if _, ok := st.InjectByID(b.Inject); !ok {
 			return refuse("there is no inject %q", model.Visible(b.Inject))
+		}
+	case model.Observation, model.Finding, model.ActionItem, model.ScoreComment:
+		if err := model.CheckHotWashAction(st, body); err != nil {
+			return refuse("%s", err)
+		}
+	case model.Inject:
+		if _, ok := st.InjectByID(b.ID); ok || b.ID == "" {
+			return refuse("an added inject needs an id of its own, not %q", model.Visible(b.ID))
+		}
+		if strings.TrimSpace(b.Title) == "" || strings.TrimSpace(b.Prompt) == "" {
+			return refuse("an added inject needs a title and a prompt")
 		}
 	case model.ExpectedCheck:
 		in, ok := st.InjectByID(b.Inject)

@@ -19,6 +19,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/warroom/warroom/room"
+	"github.com/warroom/warroom/tui"
 )
 
 // ErrServerClosed is what Serve returns after Shutdown.
@@ -44,6 +45,13 @@ type Config struct {
 	// Zone is the zone a console shows wall-clock times in when its client
 	// sends no TZ of its own (ssh -o SetEnv=TZ=Europe/Berlin); nil is UTC.
 	Zone *time.Location
+	// Drafts is the status-update drafts every console offers (c); nil
+	// offers none.
+	Drafts *tui.Drafts
+	// Theme is the consoles' colours when a client sends no WARROOM_THEME
+	// of its own (ssh -o SetEnv=WARROOM_THEME=high-contrast); the zero
+	// Theme is the default one.
+	Theme tui.Theme
 }
 
 // Server serves one room over SSH: each session a console of its own over
@@ -57,6 +65,8 @@ type Server struct {
 	seq    atomic.Uint64  // numbers sessions, for their ids
 	noBell bool           // sessions' consoles ring no bell
 	zone   *time.Location // the consoles' zone, unless a client sends its TZ
+	drafts *tui.Drafts
+	theme  tui.Theme // the consoles' colours, unless a client sends its WARROOM_THEME
 
 	mu       sync.Mutex
 	team     *Team
@@ -83,8 +93,8 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, zone: cfg.Zone,
-		sessions: map[*session]struct{}{}, noBell: cfg.NoBell}
+	s := &Server{room: cfg.Room, log: log, addr: cfg.Addr, signer: signer, team: cfg.Team, zone: cfg.Zone, theme: cfg.Theme,
+		sessions: map[*session]struct{}{}, noBell: cfg.NoBell, drafts: cfg.Drafts}
 	s.ssh, err = wish.NewServer(
 		wish.WithVersion("warroom"),
 		func(srv *ssh.Server) error { srv.AddHostKey(signer); return nil },

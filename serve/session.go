@@ -278,8 +278,12 @@ func (sess *session) startRun() *consoleRun {
 	sess.run = run
 	sess.mu.Unlock()
 
-	opts := tui.Options{Seat: sess.seat, Role: consoleRole(role), Renderer: renderer, NoBell: sess.srv.noBell}
+	opts := tui.Options{Seat: sess.seat, Role: consoleRole(role), Renderer: renderer, NoBell: sess.srv.noBell,
+		Drafts: sess.srv.drafts, Getenv: sess.getenv}
 	opts.Zone, opts.Status = sess.zone()
+	var themeStatus string
+	opts.Theme, themeStatus = sess.theme()
+	opts.Status = joinStatus(opts.Status, themeStatus)
 	run.term = tui.NewTerminal(sess.srv.room, opts, run.input, sess.ssh, size.Width, size.Height, tea.WithoutSignalHandler())
 	run.winch <- size
 	_ = run.term.Enter() // a client already gone ends the console through its input
@@ -380,4 +384,32 @@ func (sess *session) zone() (*time.Location, string) {
 		return sess.srv.zone, "your " + err.Error() + " · times are in the server's zone"
 	}
 	return loc, ""
+}
+
+// theme is the colours the session's console paints with: the
+// WARROOM_THEME its client sent (ssh -o SetEnv=WARROOM_THEME=okabe-ito),
+// else the server's. A name it does not know leaves the server's, and the
+// console says so.
+func (sess *session) theme() (tui.Theme, string) {
+	name := sess.getenv("WARROOM_THEME")
+	if name == "" {
+		return sess.srv.theme, ""
+	}
+	th, err := tui.ParseTheme(name)
+	if err != nil {
+		sess.srv.log.Info("client WARROOM_THEME not used", "member", sess.member().Name, "session", sess.id, "err", err)
+		return sess.srv.theme, "your WARROOM_THEME: " + err.Error() + " · the server's theme is used"
+	}
+	return th, ""
+}
+
+// joinStatus is two opening lines as one; either may be empty.
+func joinStatus(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " · " + b
 }

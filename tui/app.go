@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/warroom/warroom/model"
+	"github.com/warroom/warroom/report"
 	"github.com/warroom/warroom/room"
 )
 
@@ -51,6 +52,15 @@ type Options struct {
 	// Status is a line the console shows when it opens (an SSH client's
 	// TZ it could not read, say).
 	Status string
+	// Drafts is the status-update drafts c opens; nil offers none.
+	Drafts *report.Templates
+	// Getenv reads the terminal's environment (TERM, TMUX: how to wrap
+	// the clipboard's OSC 52 sequence); nil is os.Getenv. An SSH server
+	// passes the client's.
+	Getenv func(string) string
+	// Theme is the colours the console paints with (ParseTheme); the zero
+	// Theme is the default one.
+	Theme Theme
 }
 
 // snapshotMsg carries a snapshot the room published.
@@ -76,6 +86,7 @@ const (
 	overlaySources
 	overlayWho
 	overlayAlerts
+	overlayDrafts
 )
 
 // app is the bubbletea model. It is a pointer so that the panes' render
@@ -104,17 +115,23 @@ type app struct {
 	runbook    runbookPane
 	timeline   timelinePane
 
-	mode        inputMode
-	searchIn    paneID // the pane the open search prompt searches
-	input       textinput.Model
-	overlay     overlayKind
-	notice      notice
-	inject      injectOverlay
-	debrief     debriefOverlay
-	sources     sourcesOverlay
-	who         whoOverlay
-	alerts      alertsOverlay
+	mode     inputMode
+	searchIn paneID // the pane the open search prompt searches
+	input    textinput.Model
+	overlay  overlayKind
+	notice   notice
+	inject   injectOverlay
+	debrief  debriefOverlay
+	sources  sourcesOverlay
+	who      whoOverlay
+	alerts   alertsOverlay
+	drafts   draftsOverlay
+	// clip is an OSC 52 sequence waiting to be written between frames;
+	// clipboardOK says a Screen writes it (not bubbletea's renderer).
+	clip        string
+	clipboardOK bool
 	bell        bell // rings once per alert firing
+	brief       briefing
 	helpPg      pager
 	helpFullKey helpOverlayKey // what helpPg holds the lines of
 
@@ -154,12 +171,13 @@ type helpKey struct {
 	w         int
 	live      bool
 	searching bool
+	drafts    bool // the drafts are open: their keys, not the panes'
 }
 
 // New builds the app model on a room. Run runs it on a terminal (with the
 // renderer opts.FPS picks); an SSH server runs it in a tea.Program of its own.
 func New(r *room.Room, opts Options) tea.Model {
-	st := NewStyles(opts.Renderer)
+	st := NewThemedStyles(opts.Renderer, opts.Theme)
 	st.Zone = opts.Zone
 	in := textinput.New()                  // edits the text; inputView draws it
 	in.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor would tick
@@ -280,6 +298,8 @@ func (a *app) apply(s room.Snapshot) {
 		a.notice.refresh(a)
 	case overlayInject:
 		a.inject.check(a)
+	case overlayDrafts:
+		a.drafts.refresh(a)
 	}
 }
 
@@ -316,6 +336,8 @@ func (a *app) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		if a.following {
 			cmd = a.adopt(msg.snap.Presenter)
+		} else if a.brief.awaiting {
+			cmd = a.followWhenPresented()
 		}
 		return a, tea.Batch(a.wait(), cmd)
 	case whoTickMsg:
@@ -358,11 +380,17 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyCtrlC {
 		return a.quit()
 	}
+	if a.overlay == overlayDrafts && a.mode == inputNone {
+		return a.draftsKeyMsg(msg) // the editor takes bursts and alt keys as text and edits
+	}
 	if msg.Alt && !msg.Paste && !(a.mode != inputNone && a.inputEditKey(msg)) {
 		return a.escThen(msg)
 	}
 	if a.mode != inputNone {
 		return a.inputKey(msg)
+	}
+	if a.brief.on {
+		return a.briefingKey(msg)
 	}
 	// Several runes in one message are typed text or a paste arriving at
 	// once (fast typing over SSH), never a key binding. Two exceptions: text
@@ -372,7 +400,7 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.Paste || (msg.Type == tea.KeyRunes && len(msg.Runes) > 1) {
 		return a.multiRune(msg)
 	}
-	if a.overlay != overlayNone {
+	if a.overlay != overlayNone && !a.briefingOver(msg) {
 		return a.overlayKey(msg)
 	}
 	a.status = ""
@@ -444,6 +472,10 @@ func (a *app) handleKey(msg tea.KeyMsg) tea.Cmd {
 		a.showInject()
 	case key.Matches(msg, k.Debrief):
 		a.openDebrief()
+	case key.Matches(msg, k.Drafts):
+		a.openDrafts()
+	case key.Matches(msg, k.Briefing):
+		a.openBriefing()
 	default:
 		a.facilitatorKey(msg)
 	}
@@ -612,6 +644,7 @@ func (a *app) shareView() {
 		return
 	}
 	v := room.View{Focus: int(a.focus), Zoom: a.zoom, Overlay: overlayName(a.overlay), Item: a.overlayItem()}
+	v = v.WithLook(a.ownLook())
 	if v == a.shown {
 		return
 	}
@@ -624,6 +657,7 @@ func (a *app) adopt(v room.View) tea.Cmd {
 	if v.By == "" {
 		return nil
 	}
+	a.adoptLook(v)
 	a.setFocus(paneID(v.Focus))
 	a.zoom = v.Zoom
 	a.hosts.zoomTo(a, v.Item)
@@ -721,7 +755,7 @@ func (a *app) burstSafe(k tea.KeyMsg) bool {
 		return false // digits score the inject there
 	}
 	return key.Matches(k, m.Focus, m.Zoom, m.Up, m.Down, m.Top, m.Bottom, m.Help, m.Next, m.Prev, m.SearchPrev,
-		m.Faster, m.Slower, m.NextInject, m.ShowInject, m.Debrief, m.Live)
+		m.Faster, m.Slower, m.NextInject, m.ShowInject, m.Debrief, m.Live, m.Briefing, m.Drafts)
 }
 
 // back is esc: close the zoom, then clear a filter or end a search.

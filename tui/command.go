@@ -87,6 +87,9 @@ func (a *app) runCommand(line string) tea.Cmd {
 	case "alerts", "alert":
 		a.openAlerts()
 	default:
+		if a.hotWashCommand(name, arg) {
+			return nil
+		}
 		a.fail(fmt.Sprintf("unknown command %q — try %s", name, commandHelp))
 	}
 	return nil

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -18,11 +19,15 @@ import (
 type debriefOverlay struct {
 	pg  pager
 	key debriefKey
+	// toHotWash scrolls the page to its hot wash when it is next laid
+	// out (:hotwash).
+	toHotWash bool
 }
 
 // debriefKey is everything the debrief is built from.
 type debriefKey struct {
 	injects, runbook, backlog, epoch int
+	timeline, warnings, alerts       int // notes and acknowledgements
 	now                              time.Duration
 	w, h                             int
 }
@@ -56,6 +61,8 @@ func (a *app) debriefKeyMsg(msg tea.KeyMsg) tea.Cmd {
 		return a.quit()
 	case key.Matches(msg, k.Back), key.Matches(msg, k.Debrief):
 		a.overlay = overlayNone
+	case key.Matches(msg, k.Command): // the hot wash is captured with the debrief open
+		return a.openInput(inputCommand, ":", "")
 	default:
 		a.debrief.pg.key(msg, k)
 	}
@@ -66,11 +73,22 @@ func (a *app) debriefKeyMsg(msg tea.KeyMsg) tea.Cmd {
 func (o *debriefOverlay) view(a *app, lay layout) []string {
 	s := &a.snap
 	st := s.State
-	k := debriefKey{st.Rev.Injects, st.Rev.Runbook, st.Rev.Backlog, st.Epoch, st.Now, a.w, lay.panesH}
+	k := debriefKey{st.Rev.Injects, st.Rev.Runbook, st.Rev.Backlog, st.Epoch, st.Rev.Timeline, st.Rev.Warnings, st.Rev.Alerts,
+		st.Now, a.w, lay.panesH}
 	if k != o.key {
 		o.key = k
 		d := model.BuildDebrief(s.Scenario, st, s.Shown)
-		o.pg.set(debriefLines(a, d, a.w-4), lay.panesH-2)
+		lines := debriefLines(a, d, a.w-4)
+		o.pg.set(lines, lay.panesH-2)
+		if o.toHotWash {
+			o.toHotWash = false
+			for i, l := range lines {
+				if strings.HasPrefix(l, a.st.Inject.on(hotWashHeading)) {
+					o.pg.scroll(i - o.pg.top)
+					break
+				}
+			}
+		}
 	}
 	corner := "esc close"
 	if o.pg.more() {
@@ -121,10 +139,19 @@ func debriefLines(a *app, d model.Debrief, w int) []string {
 			add("")
 		}
 		add(debriefInject(st, in, n, fac, w)...)
+		add(scoreComments(st, d.HotWash, in.ID, w)...)
 	}
 	if hidden > 0 {
 		add(st.Dim.on(fmt.Sprintf(" %d more not delivered", hidden)))
 	}
+	add(hotWashPlan(st, d.HotWash, w)...)
+	injectTitle := func(id string) string {
+		if in, ok := a.snap.State.InjectByID(id); ok {
+			return in.Title
+		}
+		return id
+	}
+	add(hotWashRecord(st, d.HotWash, injectTitle, fac, w)...)
 
 	add("", head("RUNBOOK"))
 	// Title, then state (or when done) and who, in columns.
@@ -206,7 +233,7 @@ func debriefInject(st *Styles, in model.DebriefInject, n int, fac bool, w int) [
 		score = scoreText(st, in.InjectState)
 	}
 	lead := fmt.Sprintf(" %2d ", n)
-	title := lead + st.Bold.on(trunc(clean(in.Title), max(w-width(lead)-width(score)-2, 8)))
+	title := lead + st.Bold.on(trunc(clean(in.Title)+adHocMark(in.InjectState), max(w-width(lead)-width(score)-2, 8)))
 	out := []string{fit(title, w-width(score)) + score}
 
 	var when string

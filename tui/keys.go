@@ -24,6 +24,11 @@ type KeyMap struct {
 	Fire, Skip, Hold, PauseOnInject, Check key.Binding
 	// Shared room: follow a commander's view (a briefing)
 	Follow key.Binding
+	// Status-update drafts: open them; in them, edit, copy, mark sent,
+	// fill again
+	Drafts, DraftEdit, DraftCopy, DraftSent, DraftRefill key.Binding
+	// Briefing: the layout to screen-share (briefing.go)
+	Briefing key.Binding
 	// App
 	Help, Quit key.Binding
 }
@@ -73,7 +78,14 @@ func DefaultKeyMap() KeyMap {
 		PauseOnInject: b("P", "pause on inject", "P"),
 		Check:         b("1-9", "check expected action", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
 
-		Follow: b("f", "follow commander", "f"),
+		Follow:   b("f", "follow commander", "f"),
+		Briefing: b("b", "briefing view", "b"),
+
+		Drafts:      b("c", "status-update drafts", "c"),
+		DraftEdit:   b("e/enter", "edit draft", "e"),
+		DraftCopy:   b("y", "copy draft (OSC 52)", "y"),
+		DraftSent:   b("s", "mark draft sent", "s"),
+		DraftRefill: b("r", "fill draft again", "r"),
 
 		Help: b("?", "help", "?"),
 		Quit: b("q", "quit", "q", "ctrl+c"),
@@ -140,9 +152,9 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{play, k.Live, k.Next, k.Prev, k.NextInject, k.Faster, k.Slower, k.Restart},
-		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Help, k.Quit},
+		{k.FocusNext, k.FocusPrev, k.Focus, k.Zoom, k.Back, k.Briefing, k.Help, k.Quit},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Ack, k.Open, k.Tick, k.Command, k.Follow},
+		{k.Ack, k.Open, k.Tick, k.Command, k.Follow, k.Drafts},
 		{k.Filter, k.SearchNext, k.SearchPrev},
 	}
 }

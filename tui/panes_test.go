@@ -119,7 +119,7 @@ func TestHelpFitsAt80x24(t *testing.T) {
 		a := New(newRoom(t, 6*time.Hour), Options{Responder: "ic", Role: role}).(*app)
 		top := view(t, a, 80, 24, keyMsgs("?")...)
 		var seen []string
-		for range 30 {
+		for range 40 { // enough j to reach the end of the longest help (a facilitator's)
 			seen = append(seen, paneLines(t, a.View(), "Help")...)
 			a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
 		}

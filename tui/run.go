@@ -165,5 +165,10 @@ func (o *onChange) View() string {
 	if b, ok := o.inner.(interface{ takeBell() bool }); ok && b.takeBell() {
 		_ = o.screen.Bell()
 	}
+	if c, ok := o.inner.(interface{ takeClipboard() string }); ok {
+		if seq := c.takeClipboard(); seq != "" {
+			_ = o.screen.writeRaw(seq)
+		}
+	}
 	return ""
 }

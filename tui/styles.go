@@ -32,13 +32,13 @@ func (p paint) on(s string) string {
 	return p.pre + s + p.post
 }
 
-// Styles is every style the app uses, built from one renderer so that each
-// SSH session gets its own colour profile. Colours are the 16 ANSI colours,
-// which follow the terminal's own palette on light and dark backgrounds and
-// need no background query. Colour is never the only signal: every styled
+// Styles is every style the app uses, built from one Theme (theme.go) and
+// one renderer, so that each SSH session gets its own colour profile and
+// may choose its own theme. Colour is never the only signal: every styled
 // thing also has a word or a symbol.
 type Styles struct {
-	r *lipgloss.Renderer
+	r     *lipgloss.Renderer
+	Theme Theme // what the styles were built from
 
 	Title, Bold, Dim paint
 	Sev              map[model.Severity]paint
@@ -79,66 +79,80 @@ type Styles struct {
 	Zone *time.Location
 }
 
-// NewStyles builds the styles for a renderer; nil means lipgloss's default
-// renderer, which honours NO_COLOR.
-func NewStyles(r *lipgloss.Renderer) *Styles {
+// NewStyles builds the default theme's styles for a renderer; nil means
+// lipgloss's default renderer, which honours NO_COLOR.
+func NewStyles(r *lipgloss.Renderer) *Styles { return NewThemedStyles(r, DefaultTheme()) }
+
+// NewThemedStyles builds a theme's styles for a renderer (nil: lipgloss's
+// default). Without colour (NO_COLOR, a dumb terminal) every theme draws
+// the same plain text.
+func NewThemedStyles(r *lipgloss.Renderer, th Theme) *Styles {
 	if r == nil {
 		r = lipgloss.DefaultRenderer()
 	}
+	th = themeOrDefault(th)
 	ns := r.NewStyle
-	fg := func(c string) lipgloss.Style { return ns().Foreground(lipgloss.Color(c)) }
+	// fg is a theme colour; strong (bold) when the theme makes every
+	// coloured mark bold. Muted text is never made bold.
+	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return ns().Foreground(c).Bold(th.Strong) }
+	muted := ns().Foreground(th.Muted)
 	p := newPaint
+	classes := make([]paint, len(th.Classes))
+	for i, c := range th.Classes {
+		classes[i] = p(fg(c))
+	}
 	s := &Styles{
 		r:     r,
+		Theme: th,
 		Title: p(ns().Bold(true)),
 		Bold:  p(ns().Bold(true)),
-		Dim:   p(fg("8")),
+		Dim:   p(muted),
 		Sev: map[model.Severity]paint{
-			model.SeverityCritical: p(ns().Bold(true).Reverse(true).Foreground(lipgloss.Color("9"))),
-			model.SeverityMajor:    p(fg("9").Bold(true)),
-			model.SeverityMinor:    p(fg("3")),
-			model.SeverityInfo:     p(fg("6")),
+			model.SeverityCritical: p(ns().Bold(true).Reverse(true).Foreground(th.Bad)),
+			model.SeverityMajor:    p(fg(th.Bad).Bold(true)),
+			model.SeverityMinor:    p(fg(th.Warn)),
+			model.SeverityInfo:     p(fg(th.Info)),
 		},
-		SevBadge: p(ns().Bold(true).Reverse(true).Foreground(lipgloss.Color("9"))),
+		SevBadge: p(ns().Bold(true).Reverse(true).Foreground(th.Bad)),
 		Mode:     p(ns().Bold(true)),
-		Playing:  p(fg("2").Bold(true)),
-		Paused:   p(fg("3").Bold(true)),
+		Playing:  p(fg(th.Good).Bold(true)),
+		Paused:   p(fg(th.Warn).Bold(true)),
 
-		Border:      p(fg("8")),
-		BorderFocus: p(fg("14").Bold(true)),
+		Border:      p(muted),
+		BorderFocus: p(fg(th.Accent).Bold(true)),
 		PaneTitle:   p(ns().Bold(true)),
-		PaneFocus:   p(fg("14").Bold(true)),
+		PaneFocus:   p(fg(th.Accent).Bold(true)),
 		Selected:    p(ns().Reverse(true)),
 		Cursor:      p(ns().Reverse(true)),
 
-		Good:        p(fg("2")),
-		Warn:        p(fg("3")),
-		Bad:         p(fg("9")),
-		BarFill:     p(fg("2")),
-		BarFillWarn: p(fg("3")),
-		BarFillBad:  p(fg("9")),
-		BarEmpty:    p(fg("8")),
+		Good:        p(fg(th.Good)),
+		Warn:        p(fg(th.Warn)),
+		Bad:         p(fg(th.Bad)),
+		BarFill:     p(fg(th.Good)),
+		BarFillWarn: p(fg(th.Warn)),
+		BarFillBad:  p(fg(th.Bad)),
+		BarEmpty:    p(muted),
 
-		Axis:  p(fg("8")),
-		Label: p(fg("8")),
-		Line:  p(fg("6")),
-		Now:   p(fg("3").Bold(true)),
-		Spark: p(fg("6")),
+		Axis:  p(muted),
+		Label: p(muted),
+		Line:  p(fg(th.Info)),
+		Now:   p(fg(th.Warn).Bold(true)),
+		Spark: p(fg(th.Info)),
 
-		Forecast: p(fg("12").Bold(true)),
-		Band:     p(fg("4")),
-		Baseline: p(fg("2")),
-		Classes:  []paint{p(fg("9")), p(fg("3")), p(fg("6")), p(fg("4")), p(fg("5")), p(fg("2"))},
+		Forecast: p(fg(th.Forecast).Bold(true)),
+		Band:     p(fg(th.Band)),
+		Baseline: p(fg(th.Good)),
+		Classes:  classes,
 
-		Inject: p(fg("5").Bold(true)),
-		Note:   p(fg("6")),
-		Action: p(fg("2")),
+		Inject: p(fg(th.Inject).Bold(true)),
+		Note:   p(fg(th.Info)),
+		Action: p(fg(th.Good)),
 
-		Error: p(fg("9").Bold(true)),
-		Info:  p(fg("6")),
+		Error: p(fg(th.Bad).Bold(true)),
+		Info:  p(fg(th.Info)),
 	}
 	s.Match, s.MatchCur, s.MatchSel = matchPaints(ns)
-	key, desc, sep := ns().Bold(true), fg("8"), fg("8")
+	key, desc, sep := ns().Bold(true), muted, muted
 	s.Help = help.Styles{
 		ShortKey: key, ShortDesc: desc, ShortSeparator: sep, Ellipsis: sep,
 		FullKey: key, FullDesc: desc, FullSeparator: sep,

@@ -30,6 +30,7 @@ func NewTerminal(r *room.Room, opts Options, in io.Reader, out io.Writer, w, h i
 
 func newTerminal(a *app, in io.Reader, out io.Writer, w, h int, popts ...tea.ProgramOption) *Terminal {
 	screen := NewScreen(out, w, h)
+	a.clipboardOK = true // the screen writes the clipboard's sequence
 	popts = append([]tea.ProgramOption{tea.WithoutRenderer(), tea.WithInput(in), tea.WithOutput(out)}, popts...)
 	return &Terminal{
 		Program: tea.NewProgram(&onChange{inner: a, screen: screen}, popts...),

@@ -30,6 +30,9 @@ func (a *app) View() string {
 }
 
 func (a *app) render() []string {
+	if a.brief.on {
+		return a.briefingView()
+	}
 	lay := a.layout()
 	if lay.tiny {
 		return tooSmall(a.w, a.h)
@@ -47,6 +50,10 @@ func (a *app) render() []string {
 	}
 	if a.overlay == overlayDebrief { // it covers every pane: draw none
 		out = append(out, a.debrief.view(a, lay)...)
+		return append(out, a.footer(lay)...)
+	}
+	if a.overlay == overlayDrafts { // so does the drafts editor
+		out = append(out, a.drafts.view(a, lay)...)
 		return append(out, a.footer(lay)...)
 	}
 	panes := make([]string, 0, lay.panesH)
@@ -111,7 +118,11 @@ func (a *app) footer(lay layout) []string {
 	case a.status != "":
 		status = st.Info.on(clean(a.status))
 	}
-	helpLine := a.helpLine.get(helpKey{a.focus, a.w, a.snap.Live, a.searching()}, func() []string {
+	helpLine := a.helpLine.get(helpKey{a.focus, a.w, a.snap.Live, a.searching(), a.overlay == overlayDrafts}, func() []string {
+		if a.overlay == overlayDrafts { // the panes' keys do not act under the drafts
+			k := &a.keys
+			return []string{a.help.ShortHelpView([]key.Binding{k.DraftEdit, k.DraftCopy, k.DraftSent, k.DraftRefill, k.Back, k.Quit})}
+		}
 		return []string{a.help.ShortHelpView(a.helpKeys().ShortHelp())}
 	})[0]
 	if lay.compact {
@@ -215,9 +226,9 @@ func (a *app) helpLines(w int) []string {
 	body = append(body, "", title)
 	body = append(body, keyColumns(hm, hk.ExerciseHelp(), w)...)
 	body = append(body, "", "Commands (after :)")
-	body = append(body, wrap(commandHelp, w)...)
+	body = append(body, wrap(commandHelp+" · "+commandHelpHotWash, w)...)
 	if a.facilitator() {
-		body = append(body, wrap(commandHelpFacilitator, w)...)
+		body = append(body, wrap(commandHelpFacilitator+" · "+commandHelpHotWashFacilitator, w)...)
 	}
 	body = append(body, "")
 	for _, l := range []string{

@@ -62,6 +62,6 @@ func newRootCmd() *cobra.Command {
 		return run.RunE(cmd, args)
 	}
 	root.Flags().AddFlagSet(run.Flags())
-	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newScenariosCmd(), newSimulateCmd(), newServeCmd(), newJournalCmd(), newVersionCmd())
+	root.AddCommand(run, newValidateCmd(), newSitrepCmd(), newCommsCmd(), newReportCmd(), newScenariosCmd(), newSimulateCmd(), newServeCmd(), newJournalCmd(), newVersionCmd())
 	return root
 }

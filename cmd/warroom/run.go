@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -29,6 +30,8 @@ func newRunCmd() *cobra.Command {
 		config   string
 		jpath    string
 		tz       string
+		drafts   string
+		theme    string
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -48,7 +51,14 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			opts := tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out, Zone: zone, NoBell: noBell}
+			th, err := tui.ParseTheme(theme)
+			if err != nil {
+				return usageError{fmt.Errorf("--theme: %w", err)}
+			}
+			opts := tui.Options{Responder: as, FPS: fps, Role: rl, DebriefOut: out, Zone: zone, NoBell: noBell, Theme: th}
+			if opts.Drafts, err = loadDrafts(drafts); err != nil {
+				return err
+			}
 			if jpath != "" {
 				opts.DebriefOf = func() (room.Snapshot, error) { return journalSnapshot(jpath) }
 			}
@@ -94,6 +104,8 @@ func newRunCmd() *cobra.Command {
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
 	f.BoolVar(&noBell, "no-bell", false, "ring no terminal bell when an alert fires")
 	f.StringVar(&tz, "tz", "", zoneFlagHelp)
+	f.StringVar(&drafts, "templates", "", templatesFlagHelp)
+	f.StringVar(&theme, "theme", "default", themeFlagHelp)
 	f.IntVar(&fps, "fps", 0, "0 draws each change at once; N > 0 uses bubbletea's renderer at N frames a second")
 	return cmd
 }
@@ -106,6 +118,10 @@ func responderName() string {
 	}
 	return "responder"
 }
+
+// themeFlagHelp is --theme's line in the help of run and serve.
+var themeFlagHelp = "colours: " + strings.Join(tui.ThemeNames(), ", ") +
+	" (okabe-ito is safe with colour blindness; every colour also has a word or symbol; NO_COLOR still turns colour off)"
 
 // zoneFlagHelp is --tz's line in the help of run and serve.
 const zoneFlagHelp = "show wall-clock times in this zone, e.g. Europe/Berlin (default: $TZ, else UTC; files written stay in UTC)"

@@ -26,7 +26,7 @@ func newServeCmd() *cobra.Command {
 	var (
 		listen, teamPath, jpath, scenario, config, hostKey string
 		noPause, noBell                                    bool
-		tz                                                 string
+		tz, drafts, theme                                  string
 		shared                                             streamFlags
 	)
 	cmd := &cobra.Command{
@@ -66,6 +66,14 @@ func newServeCmd() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			th, err := tui.ParseTheme(theme)
+			if err != nil {
+				return usageError{fmt.Errorf("--theme: %w", err)}
+			}
+			templates, err := loadDrafts(drafts)
+			if err != nil {
+				return err
+			}
 			team, err := readTeam(errOut, teamPath)
 			if err != nil {
 				return err
@@ -83,7 +91,7 @@ func newServeCmd() *cobra.Command {
 			}
 			defer func() { stop(); wait(); r.Close() }()
 			srv, err := serve.New(serve.Config{Addr: listen, HostKeyPath: hostKey, Team: team, Room: r.Room,
-				Logger: slog.New(slog.NewTextHandler(errOut, nil)), Zone: zone, NoBell: noBell})
+				Logger: slog.New(slog.NewTextHandler(errOut, nil)), Zone: zone, NoBell: noBell, Drafts: templates, Theme: th})
 			if err != nil {
 				return err
 			}
@@ -105,6 +113,8 @@ func newServeCmd() *cobra.Command {
 	f.BoolVar(&noPause, "no-pause-on-inject", false, "keep playing when an inject is delivered")
 	f.BoolVar(&noBell, "no-bell", false, "ring no session's terminal bell when an alert fires")
 	f.StringVar(&tz, "tz", "", zoneFlagHelp+"; a client's own TZ (ssh -o SetEnv=TZ=...) wins for its console")
+	f.StringVar(&drafts, "templates", "", templatesFlagHelp)
+	f.StringVar(&theme, "theme", "default", themeFlagHelp+"; a client's own WARROOM_THEME (ssh -o SetEnv=WARROOM_THEME=...) wins for its console")
 	return cmd
 }
 

@@ -1,0 +1,63 @@
+package report
+
+import (
+	"strings"
+
+	"github.com/warroom/warroom/model"
+)
+
+// Markdown writes the report as Markdown. Every text in it is escaped to
+// read as text (model.MarkdownText), and the whole is sanitised once more
+// on the way out.
+func (r AAR) Markdown() string {
+	d := r.document().cleaned()
+	md := model.MarkdownText
+	var b strings.Builder
+	b.WriteString("# " + md(d.Title) + "\n\n")
+	for _, m := range d.Meta {
+		b.WriteString(md(m) + "  \n")
+	}
+	for _, s := range d.Parts {
+		b.WriteString("\n" + strings.Repeat("#", s.Level) + " " + md(s.Title) + "\n")
+		for _, p := range s.Paras {
+			b.WriteString("\n" + md(p) + "\n")
+		}
+		if len(s.List) > 0 {
+			b.WriteString("\n")
+			for _, l := range s.List {
+				b.WriteString("- " + md(l) + "\n")
+			}
+		}
+		if s.Table != nil {
+			b.WriteString("\n")
+			writeMarkdownTable(&b, s.Table)
+		}
+		if s.Note != "" {
+			b.WriteString("\n" + md(s.Note) + "\n")
+		}
+	}
+	return model.Sanitize(b.String(), 0)
+}
+
+func writeMarkdownTable(b *strings.Builder, t *table) {
+	row := func(cells []string) {
+		b.WriteString("|")
+		for _, c := range cells {
+			b.WriteString(" " + model.MarkdownText(c) + " |")
+		}
+		b.WriteString("\n")
+	}
+	row(t.Head)
+	b.WriteString("|")
+	for i := range t.Head {
+		if i < len(t.Right) && t.Right[i] {
+			b.WriteString("---:|")
+		} else {
+			b.WriteString("---|")
+		}
+	}
+	b.WriteString("\n")
+	for _, r := range t.Rows {
+		row(r)
+	}
+}
