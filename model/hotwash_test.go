@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -305,6 +306,27 @@ func TestCheckHotWashAction(t *testing.T) {
 	}
 	if err := CheckHotWashAction(&s, ActionItem{Text: "x", Owner: "o", Due: "x"}); errors.Unwrap(err) != nil {
 		t.Errorf("a plain message, got %v", err)
+	}
+}
+
+// TestHotWashParticipantSentUpdates: who marked a status update sent is a
+// participant, with the updates they sent counted.
+func TestHotWashParticipantSentUpdates(t *testing.T) {
+	sc := exercise()
+	c := NewCursor(NewState(sc), sc.Events)
+	c.SetPauseOnInject(false)
+	c.Seek(2 * h)
+	for _, e := range []Event{
+		{Source: "responder:bo", Body: CommsSent{Template: "seller", Text: "Subject: late"}},
+		{Source: "responder:bo", Body: CommsSent{Template: "customer", Text: "Subject: later"}},
+	} {
+		e.At = c.Clock()
+		c.Insert(e)
+	}
+	hw := BuildHotWash(sc, c.State())
+	i := slices.IndexFunc(hw.Participants, func(p HotWashParticipant) bool { return p.Name == "bo" })
+	if i < 0 || hw.Participants[i].Did["status-update"] != 2 {
+		t.Errorf("participants %+v: want bo with 2 status updates", hw.Participants)
 	}
 }
 

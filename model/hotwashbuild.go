@@ -52,7 +52,7 @@ type HotWashParticipant struct {
 	Name string
 	// Did counts what they recorded, by kind: "decision", "note", "ack",
 	// "observation", "finding", "action-item", "score-comment", "inject"
-	// (ad hoc).
+	// (ad hoc), "status-update" (a draft marked sent).
 	Did map[string]int
 }
 
@@ -165,6 +165,9 @@ func participants(s *State) []HotWashParticipant {
 	}
 	for _, c := range s.HotWash.ScoreComments {
 		add(c.At, c.By, string(KindScoreComment))
+	}
+	for _, u := range s.Sent {
+		add(u.At, u.By, "status-update")
 	}
 	for _, in := range s.Injects {
 		if in.AdHoc {

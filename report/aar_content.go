@@ -19,8 +19,9 @@ func (r AAR) document() doc {
 	if r.Origin != "" {
 		d.Meta = append(d.Meta, "Written from "+r.Origin+".")
 	}
-	d.Parts = append(d.Parts, r.summary(), r.impact(), r.timeline(), r.decisions(), r.runbook(),
-		r.warnings(), r.statusUpdates(), r.forecastAccuracy())
+	d.Parts = append(d.Parts, r.summary(), r.impact(), r.timeline(), r.decisions(), r.runbook(), r.warnings())
+	d.Parts = append(d.Parts, r.statusUpdates()...)
+	d.Parts = append(d.Parts, r.forecastAccuracy())
 	if r.Exercise {
 		d.Parts = append(d.Parts, r.exerciseParts()...)
 	}
@@ -193,18 +194,34 @@ func (r AAR) warnings() section {
 	return s
 }
 
-func (r AAR) statusUpdates() section {
+// statusUpdates lists the updates sent by their first line, then gives
+// each one's text as sent, a paragraph a line: in one table cell its
+// headings and lists ran together.
+func (r AAR) statusUpdates() []section {
 	s := section{ID: "updates", Title: "Status updates sent", Level: 2}
 	if len(r.Sent) == 0 {
 		s.Paras = []string{"No status update was marked sent."}
-		return s
+		return []section{s}
 	}
-	t := &table{Head: []string{"at", "by", "draft", "to", "text"}}
-	for _, u := range r.Sent {
-		t.Rows = append(t.Rows, []string{model.FormatOffset(u.At), orDash(u.By), u.Template, orDash(u.Audience), u.Text})
+	t := &table{Head: []string{"at", "by", "draft", "to", "first line"}}
+	parts := []section{s}
+	for i, u := range r.Sent {
+		var lines []string
+		for l := range strings.Lines(u.Text) {
+			if l = strings.TrimSpace(l); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		first := "—"
+		if len(lines) > 0 {
+			first = lines[0]
+		}
+		t.Rows = append(t.Rows, []string{model.FormatOffset(u.At), orDash(u.By), u.Template, orDash(u.Audience), first})
+		parts = append(parts, section{ID: fmt.Sprintf("update-%d", i+1), Level: 3, Paras: lines,
+			Title: fmt.Sprintf("%s %s to %s, by %s", model.FormatOffset(u.At), u.Template, orDash(u.Audience), orDash(u.By))})
 	}
-	s.Table = t
-	return s
+	parts[0].Table = t
+	return parts
 }
 
 func (r AAR) forecastAccuracy() section {

@@ -20,7 +20,7 @@ func (r AAR) Markdown() string {
 	for _, s := range d.Parts {
 		b.WriteString("\n" + strings.Repeat("#", s.Level) + " " + md(s.Title) + "\n")
 		for _, p := range s.Paras {
-			b.WriteString("\n" + md(p) + "\n")
+			b.WriteString("\n" + mdPara(p) + "\n")
 		}
 		if len(s.List) > 0 {
 			b.WriteString("\n")
@@ -60,4 +60,27 @@ func writeMarkdownTable(b *strings.Builder, t *table) {
 	for _, r := range t.Rows {
 		row(r)
 	}
+}
+
+// mdPara is a paragraph of untrusted text, which starts a line: besides
+// what MarkdownText escapes, a mark that would make the line a list, a
+// quote or a rule ("- ", "1. ", "> ", "---") is escaped, so that a status
+// update's lines or a scenario's summary read as the text they are.
+func mdPara(s string) string {
+	t := model.MarkdownText(s)
+	if t == "" {
+		return t
+	}
+	switch t[0] {
+	case '-', '+', '>', '=':
+		return "\\" + t
+	}
+	digits := 0
+	for digits < len(t) && digits < 10 && t[digits] >= '0' && t[digits] <= '9' {
+		digits++
+	}
+	if digits > 0 && digits < len(t) && (t[digits] == '.' || t[digits] == ')') {
+		return t[:digits] + "\\" + t[digits:]
+	}
+	return t
 }

@@ -196,3 +196,21 @@ func TestHostileTextIsInert(t *testing.T) {
 		t.Error("html does not show the script tag as text")
 	}
 }
+
+// TestStatusUpdateLinesReadAsText: a status update sent is given a
+// paragraph a line, and a line that Markdown would make a list, a quote, a
+// rule or an ordered list reads as the text it is.
+func TestStatusUpdateLinesReadAsText(t *testing.T) {
+	text := "Subject: hubs\n\n  - FedEx late\n> quoted\n12. twelfth\n---\n+ plus\n== eq\nplain 1. line"
+	sc := tiny(backlog(0, 100), backlog(1*h, 500),
+		model.Event{At: 1 * h, Source: "responder:bo", Body: model.CommsSent{Template: "seller", Audience: "sellers", Text: text}})
+	md := Build(input(sc, 1*h)).Markdown()
+	for _, want := range []string{
+		"| T+01:00 | bo | seller | sellers | Subject: hubs |",
+		"### T+01:00 seller to sellers, by bo\n\nSubject: hubs\n\n\\- FedEx late\n\n\\> quoted\n\n12\\. twelfth\n\n\\---\n\n\\+ plus\n\n\\== eq\n\nplain 1. line\n",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md[strings.Index(md, "## Status updates"):strings.Index(md, "## Forecast")])
+		}
+	}
+}

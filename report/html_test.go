@@ -52,6 +52,9 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	if n := strings.Count(page, "<svg"); n != 2 {
 		t.Errorf("%d SVG charts inline, want 2 (burn-down and forecast accuracy)", n)
 	}
+	if n := strings.Count(page, "<figure"); n != 2 {
+		t.Errorf("%d figures, want one for each chart: a section with no chart has none (an empty image to a screen reader)", n)
+	}
 	if !strings.Contains(page, "default-src 'none'") {
 		t.Error("the page has no content security policy forbidding loads")
 	}

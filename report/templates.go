@@ -206,7 +206,8 @@ var templatePos = regexp.MustCompile(`^template: [^:]*:(\d+)(?::(\d+))?: (?:exec
 
 // position rewrites a text/template error as FILE:LINE:COL: message, the
 // column counted in characters from 1 (text/template gives a byte offset
-// from 0). A parse error with no column says FILE:LINE.
+// from 0). A parse error, which text/template gives a line alone, has the
+// column parseColumn finds.
 func (t Template) position(err error) error {
 	m := templatePos.FindStringSubmatch(err.Error())
 	if m == nil {
@@ -217,8 +218,8 @@ func (t Template) position(err error) error {
 	if m[3] != "" {
 		msg = m[3] + ": " + msg
 	}
-	if m[2] == "" {
-		return fmt.Errorf("%s:%d: %s", t.File, line, msg)
+	if m[2] == "" { // a parse error: text/template names the line alone
+		return fmt.Errorf("%s:%d:%d: %s", t.File, line, parseColumn(t.src, line, msg), msg)
 	}
 	col, _ := strconv.Atoi(m[2])
 	return fmt.Errorf("%s:%d:%d: %s%s", t.File, line, column(t.src, line, col), msg, fieldsHint(msg))

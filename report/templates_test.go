@@ -143,7 +143,9 @@ func TestDraftsSentListed(t *testing.T) {
 
 // TestTemplateErrors: a field that does not exist, in a branch the checks
 // reach, fails at load with the file, the line and the character column of
-// the part of the field that does not exist (é counts as one).
+// the part of the field that does not exist (é counts as one); a parse
+// error, which text/template gives a line alone, with the column of what
+// it names.
 func TestTemplateErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
 		{"missing field", "Hello {{.Title}}\nETA: {{.ETA.Soon}}\n",
@@ -154,8 +156,15 @@ func TestTemplateErrors(t *testing.T) {
 			"drafts/seller.tmpl:1:35: .Late.Count: can't evaluate field Count"},
 		{"inside range", "{{range .Warnings}}\n{{.Carrier}} {{.Name}}{{end}}",
 			"drafts/seller.tmpl:2:16: .Name: can't evaluate field Name in type model.SitrepWarning"},
-		{"parse error", "ok\n{{if .Title}}no end\n", "drafts/seller.tmpl:"},
-		{"unknown function", "{{shout .Title}}", `drafts/seller.tmpl:1: function "shout" not defined`},
+		{"parse error: an action left open", "ok\n{{if .Title}}no end\n", "drafts/seller.tmpl:3:1: unexpected EOF"},
+		{"parse error: open on a last line", "ok\n{{if .Title}}é no end", "drafts/seller.tmpl:2:22: unexpected EOF"},
+		{"unknown function", "{{shout .Title}}", `drafts/seller.tmpl:1:3: function "shout" not defined`},
+		{"unknown function, not inside a longer name", "é {{compact .Backlog.Waiting | c}}", `drafts/seller.tmpl:1:32: function "c" not defined`},
+		{"missing value", "a\n x {{ if }}\n", "drafts/seller.tmpl:2:7: missing value for if"},
+		{"unexpected end", "{{.Title}} {{ end }}", "drafts/seller.tmpl:1:15: unexpected {{end}}"},
+		{"undefined variable", "x\n {{.Title}} {{ $x }}", `drafts/seller.tmpl:2:16: undefined variable "$x"`},
+		{"bad number", "{{ 3x }}", `drafts/seller.tmpl:1:4: bad number syntax: "3x"`},
+		{"right paren", "{{ .Title ) }}", `drafts/seller.tmpl:1:11: unexpected right paren`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,6 +41,7 @@ type restored struct {
 	events  []model.Event // the incident's whole list, each event in its place
 	actions []bool        // events[i] is a responder's action
 	clock   *journal.Clock
+	clockAt time.Time // when the clock was journaled
 	shown   map[string]time.Time
 	open    map[string]journal.Presence // sessions that joined and never left
 	joined  []journal.Presence          // every session that joined, in order
@@ -64,7 +65,7 @@ func readJournal(log journal.Log) (restored, error) {
 			}
 		case journal.KindClock:
 			c := e.Clock
-			rs.clock = &c
+			rs.clock, rs.clockAt = &c, e.Wall
 		case journal.KindShown:
 			rs.shown[e.Shown.Inject] = e.Wall
 		case journal.KindPresence:
@@ -85,6 +86,17 @@ func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Optio
 	if err != nil {
 		return nil, fmt.Errorf("restore the room: %w", err)
 	}
+	shared, _ := log.(journal.Shared)
+	if readOnly {
+		shared = nil
+	}
+	if shared != nil && rs.entries == 0 && len(sc.Events) > 0 {
+		// The first server on the stream gives it the scenario's events;
+		// two at once give them twice, which the stream's readers keep once.
+		if rs, err = seedStream(sc, log); err != nil {
+			return nil, err
+		}
+	}
 	events := rs.events
 	if rs.entries == 0 {
 		events = sc.Events
@@ -94,7 +106,7 @@ func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Optio
 	if !readOnly {
 		r.log = log
 	}
-	if rs.entries == 0 && len(events) > 0 && !readOnly {
+	if rs.entries == 0 && len(events) > 0 && !readOnly && shared == nil {
 		// The scenario's events, in order, as the journal's first batch.
 		now := r.now().UTC()
 		entries := make([]journal.Entry, len(events))
@@ -109,6 +121,9 @@ func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Optio
 	// that served them.
 	var left []journal.Entry
 	for _, p := range rs.open {
+		if shared != nil {
+			break // other servers' sessions may well be open
+		}
 		p.Joined = false
 		left = append(left, journal.Entry{Kind: journal.KindPresence, Wall: r.now().UTC(), Presence: p})
 	}
@@ -122,6 +137,9 @@ func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Optio
 		c.SetSpeed(rs.clock.Speed)
 		c.SetPauseOnInject(rs.clock.PauseOnInject)
 		c.GoTo(rs.clock.Pos, rs.clock.At)
+		if shared != nil {
+			c.Follow(rs.clock.At) // the actions taken at that time since (see applyClockLocked)
+		}
 		r.logged = *rs.clock
 	default:
 		c.Seek(0)
@@ -136,10 +154,35 @@ func open(sc *model.Scenario, log journal.Log, live, readOnly bool, opts []Optio
 	defer r.mu.Unlock()
 	if rs.clock != nil && rs.clock.Playing && !live && !readOnly {
 		c.SetPlaying(true)
+		if since := r.now().Sub(rs.clockAt); shared != nil && since > 0 {
+			c.Advance(since) // the other servers played on meanwhile
+		}
 		r.syncPlayLocked()
+	}
+	if shared != nil {
+		r.logged = r.clockLocked()
+		r.startStreamLocked(shared)
 	}
 	r.journalClockLocked()
 	return r, nil
+}
+
+// seedStream appends the scenario's events to an empty stream and reads
+// it back.
+func seedStream(sc *model.Scenario, log journal.Log) (restored, error) {
+	now := time.Now().UTC()
+	entries := make([]journal.Entry, len(sc.Events))
+	for i, e := range sc.Events {
+		entries[i] = journal.Entry{Kind: journal.KindEvent, Pos: i, Wall: now, Event: e}
+	}
+	if _, err := log.Append(entries, true); err != nil {
+		return restored{}, fmt.Errorf("journal the scenario's events: %w", err)
+	}
+	rs, err := readJournal(log)
+	if err != nil {
+		return restored{}, fmt.Errorf("restore the room: %w", err)
+	}
+	return rs, nil
 }
 
 func cmpString(a, b string) int {

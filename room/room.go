@@ -44,6 +44,14 @@ type Snapshot struct {
 	// failure to write, "" while it writes.
 	Journaled  bool
 	JournalErr string
+	// Shared says the journal is a stream other servers share. Offline
+	// says it cannot be reached now (or actions kept meanwhile are not
+	// all sent yet); Kept is how many actions wait to be sent; Behind is
+	// how many of the stream's messages this server has not applied yet.
+	Shared  bool
+	Offline bool
+	Kept    int
+	Behind  uint64
 }
 
 // Members is how many members are in the room (a member with two
@@ -87,6 +95,7 @@ type Room struct {
 	logged     journal.Clock // the clock as last journaled
 	checkpoint time.Time     // when a playing clock was last journaled
 	journalErr string
+	stream     *streamState // nil unless the journal is shared
 }
 
 // Option configures a Room.
@@ -140,7 +149,7 @@ func (r *Room) Snapshot() Snapshot {
 func (r *Room) snapshotLocked() Snapshot {
 	st := r.cur.State().Clone()
 	st.Epoch = r.epoch
-	return Snapshot{
+	s := Snapshot{
 		Scenario: r.scenario,
 		State:    st,
 		Clock:    r.cur.Clock(),
@@ -160,6 +169,10 @@ func (r *Room) snapshotLocked() Snapshot {
 		Journaled:     r.log != nil,
 		JournalErr:    r.journalErr,
 	}
+	if st := r.stream; st != nil {
+		s.Shared, s.Offline, s.Kept, s.Behind = true, r.offlineLocked(), len(st.outbox), st.behind
+	}
+	return s
 }
 
 // SnapshotAt is the room as it was after whole-list position pos, at
@@ -322,6 +335,9 @@ func (r *Room) Ingest(events []model.Event) {
 		entries[i] = journal.Entry{Kind: journal.KindEvent, Pos: pos[i], Wall: now, Event: e}
 	}
 	r.journalLocked(entries, false)
+	if r.stream != nil {
+		return // applied as the stream hands them back
+	}
 	if r.cur.Merge(events) {
 		r.epoch++ // a late event rewrote history the views have seen
 	}
@@ -438,6 +454,9 @@ func (r *Room) act(by string, body model.Body, text string) (Snapshot, error) {
 		body = d
 	}
 	e := model.SanitizeEvent(model.Event{Source: "responder:" + by, Text: text, Body: body})
+	if r.shared() {
+		return r.actShared(e)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c := r.cur
@@ -458,6 +477,13 @@ func (r *Room) act(by string, body model.Body, text string) (Snapshot, error) {
 	return r.publishLocked(), nil
 }
 
+// shared says the room's journal is a stream other servers share.
+func (r *Room) shared() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stream != nil
+}
+
 // SetPauseOnInject turns pausing at delivered injects on or off.
 func (r *Room) SetPauseOnInject(on bool) Snapshot {
 	return r.change(func(c *model.Cursor) { c.SetPauseOnInject(on) })
@@ -467,6 +493,7 @@ func (r *Room) SetPauseOnInject(on bool) Snapshot {
 // Subscribers receive nothing more. The journal stays open: it is its
 // opener's to close.
 func (r *Room) Close() {
+	r.stopStream()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.journalClockLocked()
@@ -516,7 +543,7 @@ func (r *Room) play(stop chan struct{}) {
 		// Publish only what a view can show: a new event or a new minute
 		// (the finest time the console displays).
 		if r.cur.Advance(now.Sub(last)) && (r.cur.Pos() != pos || r.cur.Clock()/time.Minute != minute) {
-			if now.Sub(r.checkpoint) >= time.Second {
+			if now.Sub(r.checkpoint) >= time.Second && r.stream == nil {
 				r.checkpoint = now
 				r.journalClockLocked()
 			}
@@ -525,7 +552,9 @@ func (r *Room) play(stop chan struct{}) {
 		last = now
 		if !r.cur.Playing() {
 			r.stopPlay = nil
-			r.journalClockLocked()
+			if r.stream == nil { // every server's clock ends there by itself
+				r.journalClockLocked()
+			}
 			r.publishLocked() // the replay ended: views show it paused
 			r.mu.Unlock()
 			return

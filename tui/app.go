@@ -171,6 +171,7 @@ type helpKey struct {
 	w         int
 	live      bool
 	searching bool
+	drafts    bool // the drafts are open: their keys, not the panes'
 }
 
 // New builds the app model on a room. Run runs it on a terminal (with the

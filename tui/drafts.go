@@ -164,6 +164,8 @@ func (a *app) draftsKeyMsg(msg tea.KeyMsg) tea.Cmd {
 	k := &a.keys
 	ts := a.templates()
 	switch {
+	case !msg.Paste && msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && o.scrollBurst(msg.Runes, k):
+		// j held down over SSH: each scrolls, as pressed one by one
 	case msg.Paste || (msg.Type == tea.KeyRunes && len(msg.Runes) > 1):
 		a.info("press enter to edit the draft, then type or paste")
 	case key.Matches(msg, k.Quit):
@@ -195,6 +197,22 @@ func (a *app) draftsKeyMsg(msg tea.KeyMsg) tea.Cmd {
 		a.info("filled again with the figures at " + d.filledAt)
 	}
 	return nil
+}
+
+// scrollBurst scrolls the draft by each of runes when every one is a
+// scrolling key, and reports whether it did: any other key in a burst
+// could be text typed before enter, so none of it acts.
+func (o *draftsOverlay) scrollBurst(runes []rune, k *KeyMap) bool {
+	one := func(r rune) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }
+	for _, r := range runes {
+		if !key.Matches(one(r), k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom) {
+			return false
+		}
+	}
+	for _, r := range runes {
+		o.pg.key(one(r), k)
+	}
+	return true
 }
 
 // pick selects draft i, keeping what the last one was edited to.

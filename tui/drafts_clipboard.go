@@ -13,13 +13,15 @@ import (
 // clipboardSequence is the OSC 52 sequence that puts text on the clipboard
 // of the terminal the user sits at, through SSH and, wrapped, through tmux
 // or screen. The text travels base64-encoded: nothing in it reaches the
-// terminal as text.
+// terminal as text. Inside tmux it goes twice, plain and wrapped: tmux
+// 3.3+ drops the wrapped one unless allow-passthrough is on, and takes
+// the plain one only with set-clipboard on, and either is a common setup.
 func clipboardSequence(text string, getenv func(string) string) string {
 	seq := osc52.New(text)
 	term := getenv("TERM")
 	switch {
 	case getenv("TMUX") != "" || strings.HasPrefix(term, "tmux"):
-		seq = seq.Tmux()
+		return seq.String() + seq.Tmux().String()
 	case strings.HasPrefix(term, "screen"):
 		seq = seq.Screen()
 	}

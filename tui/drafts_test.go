@@ -187,19 +187,21 @@ func TestDraftSentJournaled(t *testing.T) {
 var osc52Seq = regexp.MustCompile(`\x1b\]52;c;([A-Za-z0-9+/=]*)\x07`)
 
 // TestDraftCopyOSC52: y writes one OSC 52 sequence carrying the draft to
-// the console's own output, between frames, wrapped for tmux and screen
-// when the terminal's environment says so; the draft travels base64 and
-// nothing of a hostile paste reaches the terminal.
+// the console's own output, between frames, wrapped for screen, and for
+// tmux both plain and wrapped (tmux takes one or the other as it is set
+// up), when the terminal's environment says so; the draft travels base64
+// and nothing of a hostile paste reaches the terminal.
 func TestDraftCopyOSC52(t *testing.T) {
 	tests := []struct {
 		name        string
 		env         map[string]string
 		prefix, end string
+		plainToo    bool // a plain sequence comes first, then the wrapped one
 	}{
-		{"plain", map[string]string{"TERM": "xterm-256color"}, "\x1b]52;c;", "\x07"},
-		{"tmux", map[string]string{"TERM": "screen-256color", "TMUX": "/tmp/tmux-1000/default,1,0"}, "\x1bPtmux;\x1b\x1b]52;c;", "\x07\x1b\\"},
-		{"tmux TERM over SSH", map[string]string{"TERM": "tmux-256color"}, "\x1bPtmux;\x1b\x1b]52;c;", "\x07\x1b\\"},
-		{"screen", map[string]string{"TERM": "screen"}, "\x1bP\x1b]52;c;", "\x07\x1b\\"},
+		{"plain", map[string]string{"TERM": "xterm-256color"}, "\x1b]52;c;", "\x07", false},
+		{"tmux", map[string]string{"TERM": "screen-256color", "TMUX": "/tmp/tmux-1000/default,1,0"}, "\x1bPtmux;\x1b\x1b]52;c;", "\x07\x1b\\", true},
+		{"tmux TERM over SSH", map[string]string{"TERM": "tmux-256color"}, "\x1bPtmux;\x1b\x1b]52;c;", "\x07\x1b\\", true},
+		{"screen", map[string]string{"TERM": "screen"}, "\x1bP\x1b]52;c;", "\x07\x1b\\", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,6 +224,15 @@ func TestDraftCopyOSC52(t *testing.T) {
 			step(keyMsgs("y")...)
 
 			got := out.String()
+			want := "Hi " + sellerDraft(t, r, "ic")
+			if tt.plainToo {
+				plain := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(want)) + "\x07"
+				i := strings.Index(got, plain)
+				if i < 0 || i >= strings.Index(got, tt.prefix) {
+					t.Fatalf("want a plain sequence before the wrapped one in %q", got[:min(len(got), 200)])
+				}
+				got = got[:i] + got[i+len(plain):]
+			}
 			start := strings.Index(got, tt.prefix)
 			if start < 0 || strings.Count(got, "]52;") != 1 {
 				t.Fatalf("want one sequence starting %q in %q", tt.prefix, got[:min(len(got), 200)])
@@ -243,7 +254,6 @@ func TestDraftCopyOSC52(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := "Hi " + sellerDraft(t, r, "ic")
 			if string(text) != want {
 				t.Errorf("the clipboard gets %q…, want %q…", text[:min(len(text), 60)], want[:60])
 			}
@@ -273,6 +283,23 @@ func TestDraftsScroll(t *testing.T) {
 	screen = view(t, a, 80, 24, keyMsgs("3")...)
 	if !strings.Contains(screen, "Subject: [SEV1]") {
 		t.Errorf("another draft should start at its top:\n%s", screen)
+	}
+}
+
+// TestDraftsScrollBurst: j held down over SSH arrives as one message of
+// several runes; it scrolls as the keys pressed one by one would, while a
+// burst holding any other key (text typed before enter) does nothing.
+func TestDraftsScrollBurst(t *testing.T) {
+	a := New(newRoom(t, 12*time.Hour), Options{Responder: "ic", Drafts: drafts(t)}).(*app)
+	view(t, a, 80, 24, keyMsgs("c", "2")...)
+	screen := view(t, a, 80, 24, keyMsgs("jjjj")...)
+	if a.drafts.pg.top != 4 || strings.Contains(screen, "Subject:") {
+		t.Errorf("jjjj should scroll four lines, at %d:\n%s", a.drafts.pg.top, screen)
+	}
+	view(t, a, 80, 24, keyMsgs("k")...)
+	screen = view(t, a, 80, 24, keyMsgs("js")...)
+	if a.drafts.pg.top != 3 || len(a.r.Snapshot().State.Sent) != 0 || !strings.Contains(screen, "press enter to edit") {
+		t.Errorf("a burst with s should neither scroll nor send: at %d, sent %d:\n%s", a.drafts.pg.top, len(a.r.Snapshot().State.Sent), screen)
 	}
 }
 

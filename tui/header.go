@@ -165,6 +165,18 @@ func roomExtras(st *Styles, s *room.Snapshot) (long, short string) {
 		bad := st.Bad.on("journal ✗")
 		long, short = joinSpaced(long, bad), joinSpaced(short, bad)
 	}
+	// A room shared through NATS: offline (with the actions kept to send
+	// when it returns), or catching up with the stream.
+	switch {
+	case s.Offline && s.Kept > 0:
+		long = joinSpaced(long, st.Bad.on("room offline ✗ "+itoa(s.Kept)+" kept"))
+		short = joinSpaced(short, st.Bad.on("offline ✗"+itoa(s.Kept)))
+	case s.Offline:
+		long, short = joinSpaced(long, st.Bad.on("room offline ✗")), joinSpaced(short, st.Bad.on("offline ✗"))
+	case s.Behind > 0:
+		n := itoa(int(min(s.Behind, 1<<30)))
+		long, short = joinSpaced(long, "catching up: "+n+" behind"), joinSpaced(short, n+" behind")
+	}
 	return long, short
 }
 

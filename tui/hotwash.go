@@ -104,14 +104,32 @@ func parseTags(arg string, hw *model.HotWashLog) tagged {
 
 func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
 
+// findingTags splits a strength's or an area for improvement's argument
+// into its text and its #objective: a finding takes no owner, due date or
+// finding, so "@ana kept the timeline" or "#F2 again" stays text as typed
+// rather than losing words.
+func findingTags(arg string, hw *model.HotWashLog) (text, objective string) {
+	var words []string
+	for _, f := range strings.Fields(arg) {
+		if id, ok := strings.CutPrefix(f, "#"); ok && id != "" && objective == "" {
+			if _, isObjective := hw.Objective(id); isObjective || !findingTag.MatchString(id) {
+				objective = id
+				continue
+			}
+		}
+		words = append(words, f)
+	}
+	return strings.Join(words, " "), objective
+}
+
 func (a *app) finding(kind model.FindingKind, arg string) {
-	t := parseTags(arg, &a.snap.State.HotWash)
+	text, objective := findingTags(arg, &a.snap.State.HotWash)
 	word := map[model.FindingKind]string{model.FindingStrength: "strength", model.FindingImprovement: "improve"}[kind]
-	if t.text == "" {
+	if text == "" {
 		a.fail("usage: :" + word + " TEXT [#objective]")
 		return
 	}
-	if a.act(model.Finding{Type: kind, Text: t.text, Objective: t.objective, By: a.responder()}) {
+	if a.act(model.Finding{Type: kind, Text: text, Objective: objective, By: a.responder()}) {
 		hw := &a.snap.State.HotWash
 		id := "?"
 		if n := len(hw.Findings); n > 0 {

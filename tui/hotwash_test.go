@@ -102,6 +102,14 @@ func TestHotWashCommands(t *testing.T) {
 			func(h *model.HotWashLog, _ *model.State) bool {
 				return len(h.Findings) == 1 && h.Findings[0].Kind == model.FindingImprovement && h.Findings[0].Objective == "communicate"
 			}, "area for improvement F1 recorded"},
+		{"strength naming a responder and a date", RolePlayer, ":strength @ana kept the timeline due 2024-07-19 on time #assess",
+			func(h *model.HotWashLog, _ *model.State) bool {
+				return len(h.Findings) == 1 && h.Findings[0].Text == "@ana kept the timeline due 2024-07-19 on time" && h.Findings[0].Objective == "assess"
+			}, "strength F1 recorded"},
+		{"improvement naming a finding", RolePlayer, ":improve #F1 again: no next-update time",
+			func(h *model.HotWashLog, _ *model.State) bool {
+				return len(h.Findings) == 1 && h.Findings[0].Text == "#F1 again: no next-update time" && h.Findings[0].Objective == ""
+			}, "area for improvement F1 recorded"},
 		{"unknown objective", RolePlayer, ":improve x #speed", nil, `✗ there is no objective "speed" (assess, safe-recovery, communicate)`},
 		{"action item", RolePlayer, ":action write the template @ana due 2024-08-02",
 			func(h *model.HotWashLog, _ *model.State) bool {

@@ -118,7 +118,11 @@ func (a *app) footer(lay layout) []string {
 	case a.status != "":
 		status = st.Info.on(clean(a.status))
 	}
-	helpLine := a.helpLine.get(helpKey{a.focus, a.w, a.snap.Live, a.searching()}, func() []string {
+	helpLine := a.helpLine.get(helpKey{a.focus, a.w, a.snap.Live, a.searching(), a.overlay == overlayDrafts}, func() []string {
+		if a.overlay == overlayDrafts { // the panes' keys do not act under the drafts
+			k := &a.keys
+			return []string{a.help.ShortHelpView([]key.Binding{k.DraftEdit, k.DraftCopy, k.DraftSent, k.DraftRefill, k.Back, k.Quit})}
+		}
 		return []string{a.help.ShortHelpView(a.helpKeys().ShortHelp())}
 	})[0]
 	if lay.compact {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,7 +26,7 @@ func newJournalCmd() *cobra.Command {
 			"reordered. Both read the journal only, and work while a room is writing it.",
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newJournalExportCmd(), newJournalVerifyCmd(), newJournalDebriefCmd())
+	cmd.AddCommand(newJournalExportCmd(), newJournalVerifyCmd(), newJournalDebriefCmd(), newJournalPushCmd())
 	return cmd
 }
 
@@ -65,9 +66,12 @@ func newJournalDebriefCmd() *cobra.Command {
 func journalCodec() model.JournalCodec { return model.NewJournalCodec(time.Unix(0, 0).UTC()) }
 
 func newJournalExportCmd() *cobra.Command {
-	var format string
+	var (
+		format string
+		shared streamFlags
+	)
 	cmd := &cobra.Command{
-		Use:   "export FILE",
+		Use:   "export FILE | export --nats URL --room NAME",
 		Short: "Print a journal's events as NDJSON, in the order the room accepted them",
 		Long: "export prints every event of a journal to standard output in the order the room\n" +
 			"accepted them, one per line, in the wire format the ndjson source reads (see\n" +
@@ -77,16 +81,35 @@ func newJournalExportCmd() *cobra.Command {
 			"injects were shown are not events and are left out (verify counts them). So\n" +
 			"  warroom journal export incident.db > incident.ndjson\n" +
 			"can be replayed by an ndjson source. --format ndjson is the default and, for\n" +
-			"now, the only format.",
-		Args: cobra.ExactArgs(1),
+			"now, the only format. With --nats and --room it exports a room kept in a NATS\n" +
+			"JetStream stream, in the stream's order, as every server applied it.",
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "ndjson" {
 				return fmt.Errorf("--format %q: the only format is ndjson", format)
 			}
-			return exportJournal(args[0], cmd.OutOrStdout())
+			switch {
+			case shared.url != "" && len(args) == 0:
+				if shared.room == "" {
+					return errors.New("--room: required with --nats: the room's name")
+				}
+				s, err := journal.OpenStreamExisting(shared.config(), journalCodec())
+				if err != nil {
+					return fmt.Errorf("--nats: %w", err)
+				}
+				defer s.Close()
+				return writeEvents(s, s.Name(), cmd.OutOrStdout())
+			case shared.url == "" && len(args) == 1:
+				return exportJournal(args[0], cmd.OutOrStdout())
+			}
+			return errors.New("give a journal FILE, or --nats and --room for a room kept in NATS, not both")
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "ndjson", "output format: ndjson")
+	cmd.Flags().StringVar(&shared.url, "nats", "", "export the room kept in this NATS cluster: nats://host:4222[,…]")
+	cmd.Flags().StringVar(&shared.room, "room", "", "with --nats: the room's name")
+	cmd.Flags().StringVar(&shared.creds, "nats-creds", "", "with --nats: a NATS credentials file")
+	shared.name = "export"
 	return cmd
 }
 
@@ -96,9 +119,14 @@ func exportJournal(path string, w io.Writer) error {
 		return err
 	}
 	defer j.Close()
+	return writeEvents(j, path, w)
+}
+
+// writeEvents writes a journal's events and actions as NDJSON.
+func writeEvents(j journal.Log, path string, w io.Writer) error {
 	codec := journalCodec()
 	out := bufio.NewWriter(w)
-	err = j.Entries(func(e journal.Entry) error {
+	err := j.Entries(func(e journal.Entry) error {
 		if e.Kind != journal.KindEvent && e.Kind != journal.KindAction {
 			return nil
 		}

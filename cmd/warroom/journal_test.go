@@ -173,7 +173,7 @@ func TestJournalCommandsRefuse(t *testing.T) {
 		{[]string{"journal", "verify", missing}, "warroom: journal: stat missing.db: no such file or directory\n"},
 		{[]string{"journal", "export", missing}, "warroom: journal: stat missing.db: no such file or directory\n"},
 		{[]string{"journal", "verify", notes}, "warroom: journal notes.txt: not a warroom journal ("},
-		{[]string{"journal", "export"}, "warroom: accepts 1 arg(s), received 0\n"},
+		{[]string{"journal", "export"}, "warroom: give a journal FILE, or --nats and --room for a room kept in NATS, not both\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

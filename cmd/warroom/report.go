@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/warroom/warroom/feed"
+	"github.com/warroom/warroom/fixtures"
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/report"
@@ -41,10 +43,10 @@ func newReportCmd() *cobra.Command {
 				return fmt.Errorf("--journal reports on the room its file holds: give --journal alone, or --scenario with --at")
 			case journalPath != "":
 				in, err = journalReport(journalPath)
-			case scenario != "" && at != "":
-				in, err = scenarioReport(cmd, scenario, at)
+			case at != "": // the default scenario without --scenario, as sitrep and comms
+				in, err = scenarioReport(cmd, cmp.Or(scenario, fixtures.Default), at)
 			default:
-				return fmt.Errorf("give --journal FILE, or --scenario NAME|FILE with --at T")
+				return fmt.Errorf("give --journal FILE, or --at T (with --scenario NAME|FILE, else the default scenario)")
 			}
 			if err != nil {
 				return err
@@ -61,8 +63,8 @@ func newReportCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&journalPath, "journal", "", "the journal of the room to report on")
-	f.StringVarP(&scenario, "scenario", "s", "", "embedded scenario name or path to a scenario file")
-	f.StringVar(&at, "at", "", "with --scenario: the moment the report ends, e.g. T+48h, or end")
+	f.StringVarP(&scenario, "scenario", "s", "", "embedded scenario name or path to a scenario file (default: the embedded default scenario)")
+	f.StringVar(&at, "at", "", "the scenario's moment the report ends at, e.g. T+48h, or end")
 	f.StringVarP(&format, "format", "f", "md", "md or html")
 	f.StringVar(&out, "out", "", "write the report to this file instead of standard output")
 	return cmd

@@ -109,8 +109,8 @@ func TestReportFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"report"}, "give --journal FILE, or --scenario NAME|FILE with --at T"},
-		{[]string{"report", "--scenario", "crowdstrike-primeday-2024"}, "give --journal FILE, or --scenario NAME|FILE with --at T"},
+		{[]string{"report"}, "give --journal FILE, or --at T"},
+		{[]string{"report", "--scenario", "crowdstrike-primeday-2024"}, "give --journal FILE, or --at T"},
 		{[]string{"report", "--journal", "x.db", "--scenario", "crowdstrike-primeday-2024"}, "give --journal alone"},
 		{[]string{"report", "--scenario", "crowdstrike-primeday-2024", "--at", "T+1h", "--format", "pdf"}, `--format "pdf": want md or html`},
 		{[]string{"report", "--scenario", "crowdstrike-primeday-2024", "--at", "soon"}, "--at:"},
@@ -120,6 +120,17 @@ func TestReportFlags(t *testing.T) {
 		if err == nil || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: error %v, stderr %q, want %q", tc.args, err, stderr, tc.want)
 		}
+	}
+}
+
+// --at alone reports on the default scenario, as sitrep and comms do.
+func TestReportDefaultScenario(t *testing.T) {
+	stdout, stderr, err := runCLI(t, "report", "--at", "T+6h")
+	if err != nil {
+		t.Fatalf("report --at T+6h: %v: %s", err, stderr)
+	}
+	if !strings.Contains(stdout, "# After-action report — CrowdStrike") || !strings.Contains(stdout, "at T+06:00") {
+		t.Errorf("report --at T+6h should report on the default scenario at T+06:00:\n%.400s", stdout)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 type openedRoom struct {
 	*room.Room
 	journal *journal.SQLite // nil without --journal
+	stream  *journal.Stream // nil without --nats
 	// restored says the journal held a room already: it is where it was,
 	// and flags that set where a new one starts (--start, --speed, --play)
 	// do not move it.
@@ -23,6 +24,9 @@ type openedRoom struct {
 // Close stops the room and closes its journal.
 func (o *openedRoom) Close() error {
 	o.Room.Close()
+	if o.stream != nil {
+		return o.stream.Close()
+	}
 	if o.journal != nil {
 		return o.journal.Close()
 	}

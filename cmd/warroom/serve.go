@@ -27,6 +27,7 @@ func newServeCmd() *cobra.Command {
 		listen, teamPath, jpath, scenario, config, hostKey string
 		noPause, noBell                                    bool
 		tz, drafts, theme                                  string
+		shared                                             streamFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -36,17 +37,28 @@ func newServeCmd() *cobra.Command {
 			"logs in with their own key and gets a console of their own over the one room.\n" +
 			"Everything the room accepts is written to the journal before anyone sees it;\n" +
 			"started again on the same journal, the room is restored where it was. The team\n" +
-			"file is read again on SIGHUP without dropping anyone.",
+			"file is read again on SIGHUP without dropping anyone.\n\n" +
+			"With --nats and --room the room is kept in a NATS JetStream stream that several\n" +
+			"servers (one per bastion) share: each applies the stream's events in the\n" +
+			"stream's order, catches up with it before it lets anyone in, and keeps its\n" +
+			"consoles up when NATS is out of reach (actions are kept and sent when it\n" +
+			"returns). Live sources are polled by one of the servers at a time.",
 		Example: "  warroom serve --listen 127.0.0.1:2222 --team team.yaml --journal drill.db --scenario oncall-training-30m\n" +
-			"  warroom serve --team team.yaml --journal incident.db --config live.yaml",
+			"  warroom serve --team team.yaml --journal incident.db --config live.yaml\n" +
+			"  warroom serve --team team.yaml --config live.yaml --nats nats://nats-1:4222,nats://nats-2:4222,nats://nats-3:4222 \\\n" +
+			"      --room crowdstrike --name bastion-eu",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			errOut := cmd.ErrOrStderr()
 			switch {
 			case teamPath == "":
 				return errors.New("--team: required: the team file names who may enter (see fixtures/README.md, The team file)")
-			case jpath == "":
-				return errors.New("--journal: required: a shared room keeps its record in a journal file")
+			case jpath == "" && shared.url == "":
+				return errors.New("--journal: required: a shared room keeps its record in a journal file (or in a NATS stream: --nats and --room)")
+			case jpath != "" && shared.url != "":
+				return errors.New("--journal and --nats: give one: a journal file for one server, or a NATS stream several servers share")
+			case (shared.url == "") != (shared.room == ""):
+				return errors.New("--nats and --room: give both: where the NATS cluster is, and the room's name in it")
 			case config != "" && cmd.Flags().Changed("scenario"):
 				return errors.New("--scenario and --config: give one: a scenario to exercise on, or live sources")
 			}
@@ -73,7 +85,7 @@ func newServeCmd() *cobra.Command {
 			}
 			ctx, stop := context.WithCancel(context.Background())
 			defer stop()
-			r, wait, err := serveRoom(ctx, errOut, scenario, config, jpath, noPause)
+			r, wait, err := serveRoom(ctx, errOut, scenario, config, where{path: jpath, stream: shared}, noPause)
 			if err != nil {
 				return err
 			}
@@ -86,14 +98,15 @@ func newServeCmd() *cobra.Command {
 			if err := srv.Listen(); err != nil {
 				return fmt.Errorf("--listen %s: %w", listen, err)
 			}
-			announce(cmd.OutOrStdout(), r, srv, hostKey, jpath, team)
+			announce(cmd.OutOrStdout(), r, srv, hostKey, r.where(), team)
 			return runServer(errOut, srv, teamPath)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&listen, "listen", "127.0.0.1:2222", "address to listen on for SSH")
 	f.StringVar(&teamPath, "team", "", "the team file: who may enter, as what, with which keys (required)")
-	f.StringVar(&jpath, "journal", "", "the room's journal (SQLite); the same file restores the room (required)")
+	f.StringVar(&jpath, "journal", "", "the room's journal (SQLite); the same file restores the room (required without --nats)")
+	shared.register(f)
 	f.StringVarP(&scenario, "scenario", "s", fixtures.Default, "embedded scenario name or scenario file, for an exercise")
 	f.StringVar(&config, "config", "", "run live on the sources in this config instead of a scenario")
 	f.StringVar(&hostKey, "host-key", "", "the server's host key, created on first start (default $XDG_DATA_HOME/warroom/host_ed25519)")
@@ -125,14 +138,14 @@ func readTeam(errOut io.Writer, path string) (*serve.Team, error) {
 // serveRoom opens the room to serve with its journal: a scenario's, or a
 // live one fed by the config's sources until ctx ends (wait waits for
 // them).
-func serveRoom(ctx context.Context, errOut io.Writer, scenario, config, jpath string, noPause bool) (*openedRoom, func(), error) {
+func serveRoom(ctx context.Context, errOut io.Writer, scenario, config string, at where, noPause bool) (*openedRoom, func(), error) {
 	none := func() {}
 	if config == "" {
 		sc, err := feed.OpenScenario(scenario)
 		if err != nil {
 			return nil, none, err
 		}
-		r, err := openRoom(sc, false, jpath, room.WithPauseOnInject(!noPause))
+		r, err := openRoomAt(errOut, sc, false, at, room.WithPauseOnInject(!noPause))
 		return r, none, err
 	}
 	cfg, err := loadLiveConfig(errOut, config)
@@ -143,7 +156,7 @@ func serveRoom(ctx context.Context, errOut io.Writer, scenario, config, jpath st
 	if err != nil {
 		return nil, none, err
 	}
-	r, err := openRoom(sc, true, jpath)
+	r, err := openRoomAt(errOut, sc, true, at)
 	if err != nil {
 		return nil, none, err
 	}
@@ -154,12 +167,32 @@ func serveRoom(ctx context.Context, errOut io.Writer, scenario, config, jpath st
 		r.Close()
 		return nil, none, err
 	}
-	return r, feed.Start(ctx, runner, sources), nil
+	if r.stream == nil {
+		return r, feed.Start(ctx, runner, sources), nil
+	}
+	wait, err := leadSources(ctx, errOut, r.stream, at.stream.lease, func(ctx context.Context) func() {
+		// Each time this server leads, its sources start anew; what they
+		// send again, the stream keeps once.
+		sources, err := cfg.Build(clock, os.LookupEnv, runner)
+		if err != nil {
+			fmt.Fprintln(errOut, "warroom: sources:", err)
+			return func() {}
+		}
+		return feed.Start(ctx, runner, sources)
+	})
+	if err != nil {
+		r.Close()
+		return nil, none, err
+	}
+	return r, wait, nil
 }
 
 // announce says what is served where, with the host key's fingerprint for
 // members to check on their first connection, and how to connect.
 func announce(out io.Writer, r *openedRoom, srv *serve.Server, hostKey, jpath string, team *serve.Team) {
+	if r.stream != nil {
+		defer fmt.Fprintf(out, "room     %s on NATS as %s; live sources polled by one server at a time\n", r.stream.Name(), r.stream.Origin())
+	}
 	s := r.Snapshot()
 	state := "new"
 	if r.restored {

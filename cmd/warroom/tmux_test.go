@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/warroom/warroom/journal/natstest"
 )
 
 // A harness for tests that look at warroom as a real terminal draws it: the
@@ -42,6 +44,7 @@ var warroomBinary = sync.OnceValues(func() (string, error) {
 })
 
 func TestMain(m *testing.M) {
+	natstest.RunNodeIfAsked() // the binary started again as a NATS node of a test cluster
 	code := m.Run()
 	if bin, err := warroomBinary(); err == nil && strings.Contains(bin, "warroom-test-bin-") {
 		os.RemoveAll(filepath.Dir(bin))

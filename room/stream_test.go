@@ -1,0 +1,210 @@
+package room
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warroom/warroom/journal"
+	"github.com/warroom/warroom/journal/natstest"
+	"github.com/warroom/warroom/model"
+)
+
+// natsBase is where this package's test cluster listens (14230–14235).
+const natsBase = 14230
+
+func startCluster(t testing.TB) *natstest.Cluster {
+	t.Helper()
+	if err := natstest.Free(natsBase); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("nats test cluster: %v", err)
+		}
+		t.Skipf("nats test cluster: %v", err)
+	}
+	return natstest.Start(t, natsBase)
+}
+
+// openShared opens the room of sc on the cluster's stream as server
+// origin.
+func openShared(t testing.TB, c *natstest.Cluster, sc *model.Scenario, origin string, opts ...Option) (*Room, *journal.Stream) {
+	t.Helper()
+	s, err := journal.OpenStream(journal.StreamConfig{URL: c.URL(), Room: "exercise", Origin: origin},
+		model.NewJournalCodec(sc.Meta.Start), JournalHeader(sc, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(sc, s, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); s.Close() })
+	return r, s
+}
+
+func waitRoom(t testing.TB, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within 10s: %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func notes(s Snapshot) []string {
+	var out []string
+	for _, e := range s.State.Timeline {
+		if e.Kind == model.KindNote {
+			out = append(out, e.Text)
+		}
+	}
+	return out
+}
+
+// TestSharedRoomsAgree: two servers' rooms on one stream, responders on
+// both acting at once while the commander on one moves the shared clock:
+// both rooms end the same, and a third opened afterwards from the stream
+// alone is the same room too.
+func TestSharedRoomsAgree(t *testing.T) {
+	c := startCluster(t)
+	sc := scenario()
+	a, _ := openShared(t, c, sc, "a")
+	b, _ := openShared(t, c, sc, "b")
+	if a.Snapshot().Len != len(sc.Events) || b.Snapshot().Len != len(sc.Events) {
+		t.Fatalf("the scenario's events: %d and %d, want %d once each", a.Snapshot().Len, b.Snapshot().Len, len(sc.Events))
+	}
+	ana := a.Join(Member{Name: "ana", Role: RoleCommander}, "s1")
+	bo := a.Join(Member{Name: "bo", Role: RoleResponder}, "s2")
+	cy := b.Join(Member{Name: "cy", Role: RoleResponder}, "s3")
+	must := mustAct(t)
+	must(ana.Seek(90 * time.Minute))
+	waitRoom(t, "B's clock moved by A's commander", func() bool { return b.Snapshot().Clock == 90*time.Minute })
+	var wg sync.WaitGroup
+	for _, seat := range []*Seat{bo, cy} {
+		wg.Go(func() {
+			for i := range 8 {
+				must(seat.Act(model.Note{Author: seat.Member().Name, Text: fmt.Sprintf("%s %d", seat.Member().Name, i)}, ""))
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
+	}
+	must(ana.Act(model.Acknowledgement{Warning: "w", By: "ana"}, ""))
+	wg.Wait()
+	waitRoom(t, "both rooms with every note", func() bool {
+		return len(notes(a.Snapshot())) == 16 && len(notes(b.Snapshot())) == 16
+	})
+	same(t, "B against A", b.Snapshot(), a.Snapshot())
+	if fmt.Sprint(notes(a.Snapshot())) != fmt.Sprint(notes(b.Snapshot())) {
+		t.Errorf("notes in another order:\nA %q\nB %q", notes(a.Snapshot()), notes(b.Snapshot()))
+	}
+	third, _ := openShared(t, c, sc, "c")
+	same(t, "a room opened from the stream afterwards", third.Snapshot(), a.Snapshot())
+}
+
+// TestSharedActionFromAOnB: an action taken on one server is applied on
+// the other's room, which its consoles see, before Act returns on the
+// first.
+func TestSharedActionFromAOnB(t *testing.T) {
+	c := startCluster(t)
+	sc := scenario()
+	a, _ := openShared(t, c, sc, "a")
+	b, _ := openShared(t, c, sc, "b")
+	snaps, stop := b.Subscribe()
+	defer stop()
+	bo := a.Join(Member{Name: "bo", Role: RoleResponder}, "s1")
+	s, err := bo.Act(model.Note{Author: "bo", Text: "from a"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := notes(s); len(got) != 1 || got[0] != "note (bo): from a" {
+		t.Fatalf("Act returned a room without its own note: %q", got)
+	}
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case s := <-snaps:
+			if n := notes(s); len(n) == 1 && n[0] == "note (bo): from a" {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("B's consoles never got A's note: %q", notes(b.Snapshot()))
+		}
+	}
+}
+
+// downStream is a shared journal that can be cut off: Publish fails while
+// it is down, as a stream out of reach does.
+type downStream struct {
+	journal.Shared
+	mu   sync.Mutex
+	down bool
+	sent int
+}
+
+func (d *downStream) Publish(entries []journal.Entry, id string, durable bool) (uint64, error) {
+	d.mu.Lock()
+	down := d.down
+	d.mu.Unlock()
+	if down && durable {
+		return 0, errors.New("nats: timeout")
+	}
+	d.mu.Lock()
+	d.sent++
+	d.mu.Unlock()
+	return d.Shared.Publish(entries, id, durable)
+}
+
+func (d *downStream) setDown(on bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.down = on
+}
+
+// TestSharedRoomKeepsActionsOffline: while the stream cannot take an
+// action, it is refused with what happens to it, counted as kept, and the
+// room says it is offline; later ones wait behind it; once the stream
+// takes them again they are sent in order and applied once.
+func TestSharedRoomKeepsActionsOffline(t *testing.T) {
+	c := startCluster(t)
+	sc := scenario()
+	s, err := journal.OpenStream(journal.StreamConfig{URL: c.URL(), Room: "exercise", Origin: "a"},
+		model.NewJournalCodec(sc.Meta.Start), JournalHeader(sc, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d := &downStream{Shared: s}
+	r, err := Open(sc, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s1")
+	ana := r.Join(Member{Name: "ana", Role: RoleCommander}, "s2")
+	mustAct(t)(ana.Seek(90 * time.Minute)) // the warning is out
+	d.setDown(true)
+	snap, err := bo.Act(model.Note{Author: "bo", Text: "kept 1"}, "")
+	if !errors.Is(err, ErrOffline) || err.Error() != "room offline: your note is kept and sent when it returns" {
+		t.Fatalf("offline note: %v", err)
+	}
+	if !snap.Offline || snap.Kept != 1 {
+		t.Errorf("the room should say it is offline with 1 kept: offline %v kept %d", snap.Offline, snap.Kept)
+	}
+	d.setDown(false) // back, but a later action still waits behind the first
+	_, err = bo.Act(model.Acknowledgement{Warning: "w", By: "bo"}, "")
+	if !errors.Is(err, ErrOffline) || err.Error() != "room offline: your action is kept and sent when it returns" {
+		t.Fatalf("an action after a kept one: %v", err)
+	}
+	waitRoom(t, "the kept actions sent and applied", func() bool {
+		s := r.Snapshot()
+		return !s.Offline && s.Kept == 0 && len(notes(s)) == 1 && s.State.Warnings[0].Acked
+	})
+	other, _ := openShared(t, c, sc, "b")
+	if got := notes(other.Snapshot()); len(got) != 1 || got[0] != "note (bo): kept 1" {
+		t.Errorf("the kept note in the stream: %q, want once", got)
+	}
+}
