@@ -188,27 +188,57 @@ func dialStream(cfg StreamConfig, codec Codec, create bool) (*Stream, error) {
 		nc.Close()
 		return nil, fmt.Errorf("--nats %s: %w", cfg.URL, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*cfg.Timeout)
-	defer cancel()
 	if create {
-		s.stream, err = s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-			Name:        s.name,
-			Description: "warroom room " + cfg.Room,
-			Subjects:    []string{"warroom." + cfg.Room + ".>"},
-			Storage:     jetstream.FileStorage,
-			Replicas:    cfg.Replicas,
-			Duplicates:  streamDuplicates,
-			AllowDirect: true, // any replica answers a read by position
-			MaxMsgSize:  2 * maxMessage,
-		})
+		s.stream, err = s.createStream(cfg)
 	} else {
+		ctx, cancel := context.WithTimeout(context.Background(), 4*cfg.Timeout)
 		s.stream, err = s.js.Stream(ctx, s.name)
+		cancel()
 	}
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("journal %s: %w", s.where(), err)
 	}
 	return s, nil
+}
+
+// createStream makes the room's stream, or opens it when another server
+// made it. Servers started together on a new room all ask for it at once,
+// and the cluster may answer none of them while it forms the stream's
+// replica group (seen: two servers both waiting 20 s for a stream that was
+// there after 7): each request waits at most 2 s, and between requests
+// the stream is looked for, until 6 timeouts have passed.
+func (s *Stream) createStream(cfg StreamConfig) (jetstream.Stream, error) {
+	conf := jetstream.StreamConfig{
+		Name:        s.name,
+		Description: "warroom room " + cfg.Room,
+		Subjects:    []string{"warroom." + cfg.Room + ".>"},
+		Storage:     jetstream.FileStorage,
+		Replicas:    cfg.Replicas,
+		Duplicates:  streamDuplicates,
+		AllowDirect: true, // any replica answers a read by position
+		MaxMsgSize:  2 * maxMessage,
+	}
+	deadline := time.Now().Add(6 * cfg.Timeout)
+	try := min(cfg.Timeout, 2*time.Second)
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		ctx, cancel := context.WithTimeout(context.Background(), try)
+		st, err := s.js.CreateOrUpdateStream(ctx, conf)
+		cancel()
+		if err == nil {
+			return st, nil
+		}
+		ctx, cancel = context.WithTimeout(context.Background(), try)
+		st, lookErr := s.js.Stream(ctx, s.name)
+		cancel()
+		if lookErr == nil {
+			return st, nil // another server's request, or our own answered late
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return nil, err
+		}
+		time.Sleep(wait)
+	}
 }
 
 // where names the stream for messages.
@@ -244,9 +274,34 @@ func (s *Stream) openHeader(want Header) error {
 	if info, err := s.stream.Info(ctx); err == nil {
 		s.held = info.State.LastSeq > 1
 	}
-	// Only the first server to open the room writes at position 1.
-	_, pubErr := s.js.Publish(ctx, s.headerSubject(), data, jetstream.WithExpectLastSequence(0))
-	have, ok, err := s.readHeader()
+	// Only the first server to open the room writes at position 1. A
+	// stream just made may not take it at once (its replicas still
+	// electing a leader): the header is asked for again, and written
+	// again, until one is there.
+	var (
+		have    Header
+		ok      bool
+		pubErr  error
+		wait    = 100 * time.Millisecond
+		giveUp  = time.Now().Add(30 * time.Second)
+		publish = func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_, err := s.js.Publish(ctx, s.headerSubject(), data, jetstream.WithExpectLastSequence(0))
+			return err
+		}
+	)
+	for {
+		pubErr = publish() // refused once any server's header is there
+		have, ok, err = s.readHeader()
+		// A replica may answer before it has the header written a moment
+		// ago, here or by another server: asked again, it has it.
+		if err == nil && ok || time.Now().Add(wait).After(giveUp) {
+			break
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 2*time.Second)
+	}
 	switch {
 	case err != nil:
 		return errors.Join(err, pubErr)

@@ -254,3 +254,32 @@ func waitUntil(t testing.TB, d time.Duration, what string, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestStreamServersStartTogether: servers started at the same moment on a
+// new room all ask for its stream at once; every one of them opens it,
+// and they share one header.
+func TestStreamServersStartTogether(t *testing.T) {
+	c := startCluster(t)
+	const servers = 3
+	streams := make([]*journal.Stream, servers)
+	errs := make([]error, servers)
+	var wg sync.WaitGroup
+	for i := range servers {
+		wg.Go(func() {
+			streams[i], errs[i] = journal.OpenStream(journal.StreamConfig{URL: c.URL(), Room: "together", Origin: fmt.Sprint("s", i), Replicas: 3},
+				testCodec(), scenarioHeader())
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("server %d: %v", i, err)
+		}
+		t.Cleanup(func() { streams[i].Close() })
+	}
+	for i, s := range streams[1:] {
+		if s.Header() != streams[0].Header() {
+			t.Errorf("server %d's header %+v, server 0's %+v", i+1, s.Header(), streams[0].Header())
+		}
+	}
+}

@@ -98,12 +98,13 @@ func openStreamRoom(errOut io.Writer, sc *model.Scenario, live bool, f streamFla
 // catchUpReport prints how far catching up got, twice a second at most.
 func catchUpReport(errOut io.Writer, name string) func(done, total uint64) {
 	var last time.Time
+	var said uint64 // the last message said, so that the end is said once
 	start := time.Now()
 	return func(done, total uint64) {
-		if done < total && time.Since(last) < 500*time.Millisecond {
+		if done == said && !last.IsZero() || done < total && time.Since(last) < 500*time.Millisecond {
 			return
 		}
-		last = time.Now()
+		last, said = time.Now(), done
 		fmt.Fprintf(errOut, "warroom: catching up from %s: message %d of %d, %d behind (%s)\n",
 			name, done, total, total-done, time.Since(start).Round(time.Millisecond))
 	}
