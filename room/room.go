@@ -96,6 +96,7 @@ type Room struct {
 	checkpoint time.Time     // when a playing clock was last journaled
 	journalErr string
 	stream     *streamState // nil unless the journal is shared
+	outbox     *journal.Outbox
 }
 
 // Option configures a Room.
@@ -107,6 +108,11 @@ func WithFrame(d time.Duration) Option { return func(r *Room) { r.frame = d } }
 // WithPauseOnInject sets whether playback pauses at each delivered inject
 // (default on).
 func WithPauseOnInject(on bool) Option { return func(r *Room) { r.cur.SetPauseOnInject(on) } }
+
+// WithOutbox keeps a shared room's actions taken while offline in o, on
+// disk, until the stream has them: a server killed meanwhile sends them
+// when it starts again on the same outbox.
+func WithOutbox(o *journal.Outbox) Option { return func(r *Room) { r.outbox = o } }
 
 // WithClock replaces the real clock, for tests.
 func WithClock(now func() time.Time) Option { return func(r *Room) { r.now = now } }

@@ -60,6 +60,12 @@ func (r *Room) startStreamLocked(log journal.Shared) {
 	r.stream = &streamState{log: log, connected: log.Online(), appliedCh: make(chan struct{}),
 		kick: make(chan struct{}, 1), stop: cancel, done: make(chan struct{})}
 	st := r.stream
+	if r.outbox != nil { // what a server killed while offline had kept
+		for _, k := range r.outbox.Kept() {
+			st.outbox = append(st.outbox, queued{entry: k.Entry, id: k.ID})
+		}
+		st.wake()
+	}
 	log.OnStatus(func(online bool) {
 		r.mu.Lock()
 		st.connected = online
@@ -244,6 +250,11 @@ func (r *Room) actShared(e model.Event) (Snapshot, error) {
 // keepLocked keeps an action to send when the stream returns, and unlocks.
 func (r *Room) keepLocked(q queued, e model.Event) (Snapshot, error) {
 	defer r.mu.Unlock()
+	if r.outbox != nil {
+		if err := r.outbox.Add(journal.Kept{ID: q.id, Entry: q.entry}); err != nil {
+			r.journalErr = model.Sanitize(err.Error(), model.MaxTextLen) // still kept, in memory
+		}
+	}
 	r.stream.outbox = append(r.stream.outbox, q)
 	r.stream.wake()
 	what := "action"
@@ -278,6 +289,11 @@ func (r *Room) sendKept(ctx context.Context, st *streamState) {
 			}
 			r.mu.Lock()
 			st.outbox = st.outbox[1:]
+			if r.outbox != nil {
+				if err := r.outbox.Sent(); err != nil {
+					r.journalErr = model.Sanitize(err.Error(), model.MaxTextLen)
+				}
+			}
 			r.publishLocked()
 			r.mu.Unlock()
 		}

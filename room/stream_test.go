@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -206,5 +207,62 @@ func TestSharedRoomKeepsActionsOffline(t *testing.T) {
 	other, _ := openShared(t, c, sc, "b")
 	if got := notes(other.Snapshot()); len(got) != 1 || got[0] != "note (bo): kept 1" {
 		t.Errorf("the kept note in the stream: %q, want once", got)
+	}
+}
+
+// TestSharedRoomOutboxOutlivesTheServer: a server killed while its room is
+// offline has told its responder the note is kept; started again on the
+// same outbox, it sends the note, once, and the outbox is empty after.
+func TestSharedRoomOutboxOutlivesTheServer(t *testing.T) {
+	c := startCluster(t)
+	sc := scenario()
+	path := filepath.Join(t.TempDir(), "outbox.ndjson")
+	codec := model.NewJournalCodec(sc.Meta.Start)
+	open := func() (*Room, *journal.Stream, *journal.Outbox, *downStream) {
+		s, err := journal.OpenStream(journal.StreamConfig{URL: c.URL(), Room: "exercise", Origin: "a"}, codec, JournalHeader(sc, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ob, err := journal.OpenOutbox(path, codec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := &downStream{Shared: s}
+		r, err := Open(sc, d, WithOutbox(ob))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r, s, ob, d
+	}
+	r, s, _, d := open()
+	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s1")
+	d.setDown(true)
+	if _, err := bo.Act(model.Note{Author: "bo", Text: "kept across a kill"}, ""); !errors.Is(err, ErrOffline) {
+		t.Fatalf("offline note: %v", err)
+	}
+	// The server dies with the note unsent: nothing more of it runs.
+	r.Close()
+	s.Close()
+
+	r2, s2, ob2, _ := open()
+	defer s2.Close()
+	defer r2.Close()
+	if n := len(ob2.Kept()); n != 1 {
+		t.Fatalf("the outbox read again holds %d actions, want 1", n)
+	}
+	waitRoom(t, "the kept note sent by the server started again", func() bool {
+		s := r2.Snapshot()
+		return s.Kept == 0 && len(notes(s)) == 1
+	})
+	other, _ := openShared(t, c, sc, "b")
+	if got := notes(other.Snapshot()); len(got) != 1 || got[0] != "note (bo): kept across a kill" {
+		t.Errorf("the kept note in the stream: %q, want once", got)
+	}
+	again, err := journal.OpenOutbox(path, codec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(again.Kept()); n != 0 {
+		t.Errorf("the outbox after sending holds %d actions, want none", n)
 	}
 }

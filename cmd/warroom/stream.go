@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,11 +15,13 @@ import (
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/room"
+	"github.com/warroom/warroom/serve"
 )
 
 // streamFlags say where a room shared by several servers is kept.
 type streamFlags struct {
 	url, room, name, creds string
+	outbox                 string
 	replicas               int
 	lease                  time.Duration
 }
@@ -29,6 +33,30 @@ func (f *streamFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.replicas, "nats-replicas", 3, "with --nats: copies of a new room's stream (3 on a cluster of three or more)")
 	fs.StringVar(&f.creds, "nats-creds", "", "with --nats: a NATS credentials file, if the cluster asks for one (user:password@ in the URL works too)")
 	fs.DurationVar(&f.lease, "lease", 3*time.Second, "with --nats: how long live sources wait for a dead leader before another server polls them")
+	fs.StringVar(&f.outbox, "outbox", "", "with --nats: where actions taken while NATS is out of reach are kept until sent (default $XDG_DATA_HOME/warroom/outbox-ROOM-NAME.ndjson)")
+}
+
+// outboxPath is where this server keeps what it could not send yet: one
+// file per room and server name, beside the host key.
+func (f streamFlags) outboxPath(name string) (string, error) {
+	if f.outbox != "" {
+		return f.outbox, nil
+	}
+	hk, err := serve.DefaultHostKeyPath()
+	if err != nil {
+		return "", fmt.Errorf("--outbox: %w", err)
+	}
+	return filepath.Join(filepath.Dir(hk), "outbox-"+f.room+"-"+safeName(name)+".ndjson"), nil
+}
+
+// safeName keeps a server's name to what a file name may hold.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 func (f streamFlags) config() journal.StreamConfig {
@@ -83,6 +111,20 @@ func openStreamRoom(errOut io.Writer, sc *model.Scenario, live bool, f streamFla
 		return nil, fmt.Errorf("--nats: %w", err)
 	}
 	s.SetProgress(catchUpReport(errOut, s.Name()))
+	path, err := f.outboxPath(cfg.Origin)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	outbox, err := journal.OpenOutbox(path, wireCodec(sc))
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("--outbox: %w", err)
+	}
+	if n := len(outbox.Kept()); n > 0 {
+		fmt.Fprintf(errOut, "warroom: %d action%s kept while the room was offline, in %s: sending\n", n, map[bool]string{true: "s"}[n != 1], path)
+	}
+	opts = append(opts, room.WithOutbox(outbox))
 	open := room.Open
 	if live {
 		open = room.OpenLive
