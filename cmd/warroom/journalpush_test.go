@@ -56,7 +56,7 @@ func TestJournalPushMovesARoomIntoAStream(t *testing.T) {
 	if fromFile != fromStream || !strings.Contains(fromStream, "BitLocker keys requested") {
 		t.Fatalf("the stream's events differ from the file's:\nfile:\n%s\nstream:\n%s", fromFile, fromStream)
 	}
-	moved, err := openStreamRoom(io.Discard, sc, false, streamFlags{url: cluster.URL(), room: "moved", name: "a", replicas: 3})
+	moved, err := openStreamRoom(io.Discard, sc, false, streamFlags{url: cluster.URL(), room: "moved", name: "a", replicas: 3, dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

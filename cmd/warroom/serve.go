@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -85,6 +86,7 @@ func newServeCmd() *cobra.Command {
 			}
 			ctx, stop := context.WithCancel(context.Background())
 			defer stop()
+			shared.dir = filepath.Dir(hostKey) // the outbox lives beside the host key
 			r, wait, err := serveRoom(ctx, errOut, scenario, config, where{path: jpath, stream: shared}, noPause)
 			if err != nil {
 				return err

@@ -22,6 +22,7 @@ import (
 type streamFlags struct {
 	url, room, name, creds string
 	outbox                 string
+	dir                    string // where the outbox is by default: the host key's folder
 	replicas               int
 	lease                  time.Duration
 }
@@ -33,7 +34,7 @@ func (f *streamFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.replicas, "nats-replicas", 3, "with --nats: copies of a new room's stream (3 on a cluster of three or more)")
 	fs.StringVar(&f.creds, "nats-creds", "", "with --nats: a NATS credentials file, if the cluster asks for one (user:password@ in the URL works too)")
 	fs.DurationVar(&f.lease, "lease", 3*time.Second, "with --nats: how long live sources wait for a dead leader before another server polls them")
-	fs.StringVar(&f.outbox, "outbox", "", "with --nats: where actions taken while NATS is out of reach are kept until sent (default $XDG_DATA_HOME/warroom/outbox-ROOM-NAME.ndjson)")
+	fs.StringVar(&f.outbox, "outbox", "", "with --nats: where actions taken while NATS is out of reach are kept until sent (default: outbox-ROOM-NAME.ndjson beside the host key)")
 }
 
 // outboxPath is where this server keeps what it could not send yet: one
@@ -42,11 +43,15 @@ func (f streamFlags) outboxPath(name string) (string, error) {
 	if f.outbox != "" {
 		return f.outbox, nil
 	}
-	hk, err := serve.DefaultHostKeyPath()
-	if err != nil {
-		return "", fmt.Errorf("--outbox: %w", err)
+	dir := f.dir
+	if dir == "" {
+		hk, err := serve.DefaultHostKeyPath()
+		if err != nil {
+			return "", fmt.Errorf("--outbox: %w", err)
+		}
+		dir = filepath.Dir(hk)
 	}
-	return filepath.Join(filepath.Dir(hk), "outbox-"+f.room+"-"+safeName(name)+".ndjson"), nil
+	return filepath.Join(dir, "outbox-"+f.room+"-"+safeName(name)+".ndjson"), nil
 }
 
 // safeName keeps a server's name to what a file name may hold.
