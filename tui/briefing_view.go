@@ -272,19 +272,7 @@ func (a *app) briefingZoomed(h int) []string {
 	}
 	f := frame{snap: s, st: a.st, facts: &a.facts, w: a.w, h: h, zoomed: true,
 		alert: a.facts.Alerts(a.st, s)[a.focus]}
-	switch a.focus {
-	case paneHosts:
-		return a.hosts.view(f)
-	case paneBacklog:
-		return a.backlog.view(f)
-	case paneCarriers:
-		return a.carriers.view(f)
-	case paneComplaints:
-		return a.complaints.view(f)
-	case paneRunbook:
-		return a.runbook.view(f)
-	}
-	return blank(a.w, h)
+	return a.paneFrame(a.focus, f)
 }
 
 // briefingHeader is the briefing's top line: what it is, the incident,

@@ -86,6 +86,11 @@ func (a *app) render() []string {
 func (a *app) paneView(p paneID, w, h int) []string {
 	f := frame{snap: &a.snap, st: a.st, facts: &a.facts, w: w, h: h, focused: p == a.focus, zoomed: a.zoom,
 		facilitator: a.facilitator(), alert: a.facts.Alerts(a.st, &a.snap)[p]}
+	return a.paneFrame(p, f)
+}
+
+// paneFrame renders pane p in the frame f.
+func (a *app) paneFrame(p paneID, f frame) []string {
 	switch p {
 	case paneHosts:
 		return a.hosts.view(f)
@@ -100,7 +105,7 @@ func (a *app) paneView(p paneID, w, h int) []string {
 	case paneTimeline:
 		return a.timeline.view(f)
 	}
-	return blank(w, h)
+	return blank(f.w, f.h)
 }
 
 // footer is the status line and the short help; the compact layout has room
