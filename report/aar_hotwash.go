@@ -51,7 +51,11 @@ func (r AAR) participants() section {
 	index := map[string]int{}
 	for _, p := range r.Participants {
 		index[p.Name] = len(rows)
-		rows = append(rows, row{name: p.Name, roles: strings.Join(p.Roles, ", ")})
+		roles := make([]string, len(p.Roles))
+		for i, role := range p.Roles {
+			roles[i] = exerciseRole(role)
+		}
+		rows = append(rows, row{name: p.Name, roles: strings.Join(roles, ", ")})
 	}
 	for _, p := range r.HotWash.Participants {
 		i, ok := index[p.Name]
@@ -75,6 +79,15 @@ func (r AAR) participants() section {
 		s.Note = "Roles come from a journal's members; this report was written without one."
 	}
 	return s
+}
+
+// exerciseRole is a room's role as an exercise names it: the commander is
+// who runs the exercise (the facilitator's console joins its room as one).
+func exerciseRole(role string) string {
+	if role == "commander" {
+		return "commander (facilitator)"
+	}
+	return role
 }
 
 // didText is what someone recorded, by kind in a fixed order:
