@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"sync"
 	"testing"
@@ -22,13 +21,7 @@ const natsBase = 14222
 // when its ports are taken.
 func startCluster(t testing.TB) *natstest.Cluster {
 	t.Helper()
-	if err := natstest.Free(natsBase); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("nats test cluster: %v", err)
-		}
-		t.Skipf("nats test cluster: %v", err)
-	}
-	return natstest.Start(t, natsBase)
+	return natstest.StartOrSkip(t, natsBase)
 }
 
 func openStream(t testing.TB, c *natstest.Cluster, origin string, h journal.Header) *journal.Stream {

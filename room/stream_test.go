@@ -3,7 +3,6 @@ package room
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -19,13 +18,7 @@ const natsBase = 14230
 
 func startCluster(t testing.TB) *natstest.Cluster {
 	t.Helper()
-	if err := natstest.Free(natsBase); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("nats test cluster: %v", err)
-		}
-		t.Skipf("nats test cluster: %v", err)
-	}
-	return natstest.Start(t, natsBase)
+	return natstest.StartOrSkip(t, natsBase)
 }
 
 // openShared opens the room of sc on the cluster's stream as server

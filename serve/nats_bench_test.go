@@ -2,7 +2,6 @@ package serve
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/warroom/warroom/journal"
@@ -22,13 +21,7 @@ const natsBase = 14240
 // and the console drawing it over SSH. p50/p99/max over every session of
 // every round.
 func BenchmarkSharedActionToOtherServer(b *testing.B) {
-	if err := natstest.Free(natsBase); err != nil {
-		if os.Getenv("CI") != "" {
-			b.Fatalf("nats cluster: %v", err)
-		}
-		b.Skipf("nats cluster: %v", err)
-	}
-	cluster := natstest.Start(b, natsBase)
+	cluster := natstest.StartOrSkip(b, natsBase)
 	sc := defaultRoom(b, 0).Scenario()
 	open := func(origin string) *room.Room {
 		s, err := journal.OpenStream(journal.StreamConfig{URL: cluster.URL(), Room: "bench", Origin: origin},

@@ -29,13 +29,7 @@ const natsBase = 14250
 
 func startCluster(t *testing.T) *natstest.Cluster {
 	t.Helper()
-	if err := natstest.Free(natsBase); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("nats test cluster: %v", err)
-		}
-		t.Skipf("nats test cluster: %v", err)
-	}
-	return natstest.Start(t, natsBase)
+	return natstest.StartOrSkip(t, natsBase)
 }
 
 // startClusterProcesses is a cluster whose nodes are processes of their
@@ -43,13 +37,7 @@ func startCluster(t *testing.T) *natstest.Cluster {
 // with SIGKILL.
 func startClusterProcesses(t *testing.T) *natstest.Cluster {
 	t.Helper()
-	if err := natstest.FreeProcesses(natsBase); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("nats test cluster: %v", err)
-		}
-		t.Skipf("nats test cluster: %v", err)
-	}
-	return natstest.StartProcesses(t, natsBase)
+	return natstest.StartProcessesOrSkip(t, natsBase)
 }
 
 // teamMember is a member of a test team with a key file for OpenSSH.

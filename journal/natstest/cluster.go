@@ -7,6 +7,7 @@ package natstest
 import (
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -180,6 +181,32 @@ func Free(base int) error {
 // FreeProcesses says whether a cluster of processes (StartProcesses) can
 // listen on its ports, monitoring included.
 func FreeProcesses(base int) error { return free(base, 3*Nodes) }
+
+// StartOrSkip starts a cluster (Start), or skips the test when its ports
+// are taken (another run of the tests, say); under CI it fails instead.
+func StartOrSkip(tb testing.TB, base int) *Cluster {
+	tb.Helper()
+	need(tb, Free(base))
+	return Start(tb, base)
+}
+
+// StartProcessesOrSkip is StartOrSkip for a cluster of processes.
+func StartProcessesOrSkip(tb testing.TB, base int) *Cluster {
+	tb.Helper()
+	need(tb, FreeProcesses(base))
+	return StartProcesses(tb, base)
+}
+
+func need(tb testing.TB, err error) {
+	tb.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		tb.Fatalf("nats test cluster: %v", err)
+	}
+	tb.Skipf("nats test cluster: %v", err)
+}
 
 func free(base, n int) error {
 	for p := base; p < base+n; p++ {
