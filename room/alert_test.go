@@ -1,14 +1,10 @@
 package room
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/feed"
-	"github.com/warroom/warroom/fixtures"
-	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 )
 
@@ -17,20 +13,8 @@ import (
 // journaled through the wire format, and there again in the restored room
 // and in the scenario rebuilt from the journal alone.
 func TestAlertAckJournaled(t *testing.T) {
-	sc, err := feed.OpenScenario(fixtures.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codec := model.NewJournalCodec(sc.Meta.Start)
-	path := filepath.Join(t.TempDir(), "incident.db")
-	j, err := journal.Open(path, codec, JournalHeader(sc, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Open(sc, j)
-	if err != nil {
-		t.Fatal(err)
-	}
+	jr := openJournaled(t)
+	sc, r := jr.sc, jr.r
 	ana := r.Join(Member{Name: "ana", Role: RoleCommander}, "s1")
 	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s2")
 	cy := r.Join(Member{Name: "cy", Role: RoleObserver}, "s3")
@@ -48,19 +32,8 @@ func TestAlertAckJournaled(t *testing.T) {
 	}
 	must(ana.Seek(3 * time.Hour))
 	before := r.Snapshot()
-	r.Close()
-	j.Close()
-
-	j2, err := journal.Open(path, codec, JournalHeader(sc, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j2.Close()
-	r2, err := Open(sc, j2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r2.Close()
+	jr.restart()
+	r2, j2 := jr.r, jr.j
 	same(t, "restored", r2.Snapshot(), before)
 	a, _ := r2.Snapshot().State.Alert("labels-stalled")
 	if f, _ := a.Latest(); !f.Acked || f.AckedBy != "bo" || f.AckedAt != 70*time.Minute {

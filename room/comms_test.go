@@ -1,14 +1,10 @@
 package room
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/feed"
-	"github.com/warroom/warroom/fixtures"
-	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 )
 
@@ -17,20 +13,8 @@ import (
 // sender, and there again, in the timeline and the sent list, in the room
 // restored from the journal.
 func TestCommsSentJournaled(t *testing.T) {
-	sc, err := feed.OpenScenario(fixtures.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codec := model.NewJournalCodec(sc.Meta.Start)
-	path := filepath.Join(t.TempDir(), "incident.db")
-	j, err := journal.Open(path, codec, JournalHeader(sc, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Open(sc, j)
-	if err != nil {
-		t.Fatal(err)
-	}
+	jr := openJournaled(t)
+	r := jr.r
 	ana := r.Join(Member{Name: "ana", Role: RoleCommander}, "s1")
 	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s2")
 	cy := r.Join(Member{Name: "cy", Role: RoleObserver}, "s3")
@@ -45,19 +29,8 @@ func TestCommsSentJournaled(t *testing.T) {
 	}
 	must(bo.Act(model.CommsSent{Template: "seller", Audience: "sellers", Text: text}, ""))
 	before := r.Snapshot()
-	r.Close()
-	j.Close()
-
-	j2, err := journal.Open(path, codec, JournalHeader(sc, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j2.Close()
-	r2, err := Open(sc, j2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r2.Close()
+	jr.restart()
+	r2 := jr.r
 	same(t, "restored", r2.Snapshot(), before)
 	st := r2.Snapshot().State
 	clean := "Seller notice\n\nOrders are late. ETA T+30h."

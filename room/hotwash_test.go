@@ -1,14 +1,11 @@
 package room
 
 import (
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/warroom/warroom/feed"
-	"github.com/warroom/warroom/fixtures"
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
 )
@@ -18,20 +15,8 @@ import (
 // gets it, the journal holds it in the wire format, and the room opened
 // again on the journal has it, with the hot wash's other records.
 func TestObservationReachesEveryConsoleAndTheJournal(t *testing.T) {
-	sc, err := feed.OpenScenario(fixtures.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codec := model.NewJournalCodec(sc.Meta.Start)
-	path := filepath.Join(t.TempDir(), "exercise.db")
-	j, err := journal.Open(path, codec, JournalHeader(sc, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Open(sc, j)
-	if err != nil {
-		t.Fatal(err)
-	}
+	jr := openJournaled(t)
+	sc, r := jr.sc, jr.r
 	fac := r.Join(Member{Name: "fac", Role: RoleCommander}, "s1")
 	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s2")
 	cy := r.Join(Member{Name: "cy", Role: RoleObserver}, "s3")
@@ -71,14 +56,8 @@ func TestObservationReachesEveryConsoleAndTheJournal(t *testing.T) {
 		t.Error("a second inject with the same id was taken")
 	}
 	before := r.Snapshot()
-	r.Close()
-	j.Close()
-
-	j2, err := journal.Open(path, codec, JournalHeader(sc, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j2.Close()
+	jr.restart()
+	j2 := jr.j
 	var kinds []string
 	if err := j2.Entries(func(e journal.Entry) error {
 		if e.Kind == journal.KindAction && e.Event.Body != nil {
@@ -98,12 +77,7 @@ func TestObservationReachesEveryConsoleAndTheJournal(t *testing.T) {
 	if len(sc.Objectives) == 0 || !reflect.DeepEqual(rebuilt.Objectives, sc.Objectives) {
 		t.Errorf("the journal's scenario has objectives %+v, want the scenario's %+v", rebuilt.Objectives, sc.Objectives)
 	}
-	r2, err := Open(sc, j2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r2.Close()
-	after := r2.Snapshot()
+	after := jr.r.Snapshot()
 	same(t, "restored", after, before)
 	hw := after.State.HotWash
 	if len(hw.Observations) != 1 || hw.Observations[0].Text != obs.Text || len(hw.ActionItems) != 1 || hw.ActionItems[0].Finding != "F1" {
