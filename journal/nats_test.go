@@ -276,3 +276,35 @@ func TestStreamServersStartTogether(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaseOfAnotherRoomLeavesItsTTL: a room opened on the same cluster
+// with a longer lease does not slow this room's failover.
+func TestLeaseOfAnotherRoomLeavesItsTTL(t *testing.T) {
+	c := startCluster(t)
+	a := openStream(t, c, "a", scenarioHeader())
+	b := openStream(t, c, "b", scenarioHeader())
+	const ttl = time.Second
+	la, err := a.Lease("sources", ttl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := b.Lease("sources", ttl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := journal.OpenStream(journal.StreamConfig{URL: c.URL(), Room: "other", Origin: "c", Replicas: 3}, testCodec(), scenarioHeader())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Lease("sources", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go la.Run(ctx, func(ctx context.Context) { <-ctx.Done() })
+	waitUntil(t, 5*time.Second, "a leads", la.Leader)
+	go lb.Run(ctx, func(ctx context.Context) { <-ctx.Done() })
+	a.Close() // killed: its lease is not given up, it expires
+	waitUntil(t, 6*ttl, "b leads after a died", lb.Leader)
+}
