@@ -24,8 +24,10 @@ type Lease struct {
 	leader bool
 }
 
-// leaseBucket holds the rooms' leases.
-const leaseBucket = "warroom_leases"
+// leaseBucket is the prefix of the bucket of each room's leases: one
+// bucket a room, so that a room opened with another --lease (the
+// bucket's TTL) or replicas does not change those of the others.
+const leaseBucket = "warroom_leases_"
 
 // Lease opens the lease called name in the room, held for ttl without a
 // renewal (a leader is replaced about ttl after it died).
@@ -37,7 +39,7 @@ func (s *Stream) Lease(name string, ttl time.Duration) (*Lease, error) {
 		replicas = info.Config.Replicas
 	}
 	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:   leaseBucket,
+		Bucket:   leaseBucket + s.room,
 		TTL:      ttl,
 		History:  1,
 		Storage:  jetstream.FileStorage,

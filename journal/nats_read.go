@@ -108,15 +108,21 @@ func (s *Stream) Entries(fn func(Entry) error) error {
 	return nil
 }
 
-// lastPos is the position of the stream's last message.
+// lastPos is the position of the stream's last entries message (1, the
+// header's, when there is none): not of its last message, which may be on
+// another of the room's subjects, that Entries does not read and would
+// wait for forever.
 func (s *Stream) lastPos(ctx context.Context) (uint64, error) {
 	ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	info, err := s.stream.Info(ictx)
-	if err != nil {
-		return 0, fmt.Errorf("journal %s: %w", s.where(), err)
+	msg, err := s.stream.GetLastMsgForSubject(ictx, s.subject)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return 1, nil
 	}
-	return info.State.LastSeq, nil
+	if err != nil {
+		return 0, fmt.Errorf("journal %s: last entries message: %w", s.where(), err)
+	}
+	return msg.Sequence, nil
 }
 
 func (s *Stream) setReading(r reading) {

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/journal/natstest"
 	"github.com/warroom/warroom/model"
@@ -274,5 +277,74 @@ func TestStreamServersStartTogether(t *testing.T) {
 		if s.Header() != streams[0].Header() {
 			t.Errorf("server %d's header %+v, server 0's %+v", i+1, s.Header(), streams[0].Header())
 		}
+	}
+}
+
+// TestLeaseOfAnotherRoomLeavesItsTTL: a room opened on the same cluster
+// with a longer lease does not slow this room's failover.
+func TestLeaseOfAnotherRoomLeavesItsTTL(t *testing.T) {
+	c := startCluster(t)
+	a := openStream(t, c, "a", scenarioHeader())
+	b := openStream(t, c, "b", scenarioHeader())
+	const ttl = time.Second
+	la, err := a.Lease("sources", ttl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := b.Lease("sources", ttl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := journal.OpenStream(journal.StreamConfig{URL: c.URL(), Room: "other", Origin: "c", Replicas: 3}, testCodec(), scenarioHeader())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Lease("sources", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go la.Run(ctx, func(ctx context.Context) { <-ctx.Done() })
+	waitUntil(t, 5*time.Second, "a leads", la.Leader)
+	go lb.Run(ctx, func(ctx context.Context) { <-ctx.Done() })
+	a.Close() // killed: its lease is not given up, it expires
+	waitUntil(t, 6*ttl, "b leads after a died", lb.Leader)
+}
+
+// TestStreamEntriesEndsAtAnotherSubject: a message on another of the
+// room's subjects last in the stream (a test published by hand, say) does
+// not keep a server catching up forever.
+func TestStreamEntriesEndsAtAnotherSubject(t *testing.T) {
+	c := startCluster(t)
+	s := openStream(t, c, "a", scenarioHeader())
+	if _, err := s.Publish([]journal.Entry{{Kind: journal.KindEvent, Event: statusAt(time.Minute, "one")}}, s.NewID(), true); err != nil {
+		t.Fatal(err)
+	}
+	nc, err := nats.Connect(c.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := js.Publish(ctx, "warroom.drill.test", []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	again := openStream(t, c, "b", scenarioHeader())
+	done := make(chan error, 1)
+	n := 0
+	go func() { done <- again.Entries(func(journal.Entry) error { n++; return nil }) }()
+	select {
+	case err := <-done:
+		if err != nil || n != 1 {
+			t.Errorf("Entries: %v, %d entries, want 1", err, n)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Entries still reading 15s after the stream's last entry")
 	}
 }

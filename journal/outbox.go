@@ -64,6 +64,11 @@ func OpenOutbox(path string, codec Codec) (*Outbox, error) {
 			// A line cut short by a crash while it was written was never
 			// acknowledged as kept: the lines before it stand.
 			if n == bytes.Count(data, []byte("\n"))+1 {
+				// Cut off, so that the next action kept starts a line
+				// of its own instead of ending this one.
+				if err := os.Truncate(path, int64(bytes.LastIndexByte(data, '\n')+1)); err != nil {
+					return nil, fmt.Errorf("outbox %s:%d: drop the line cut short: %w", path, n, err)
+				}
 				break
 			}
 			return nil, fmt.Errorf("outbox %s:%d: %w", path, n, err)

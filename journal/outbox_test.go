@@ -72,3 +72,47 @@ func TestOutbox(t *testing.T) {
 		t.Errorf("a damaged first line: %v, want an error at %s:1", err, path)
 	}
 }
+
+// TestOutboxAddAfterCutLine: a server started again after a crash cut its
+// outbox's last line short keeps what it is given next on a line of its
+// own, so that the server after it reads every action back.
+func TestOutboxAddAfterCutLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "outbox.ndjson")
+	o, err := journal.OpenOutbox(path, testCodec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := func(id, text string) journal.Kept {
+		return journal.Kept{ID: id, Entry: journal.Entry{Kind: journal.KindAction, Wall: time.Date(2024, 7, 19, 6, 0, 0, 0, time.UTC),
+			Event: model.Event{Source: "responder:bo", Body: model.Note{Author: "bo", Text: text}}}}
+	}
+	if err := o.Add(note("id-1", "first")); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(`{"id":"cut","pos":`); err != nil { // killed while writing
+		t.Fatal(err)
+	}
+	f.Close()
+	restarted, err := journal.OpenOutbox(path, testCodec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := restarted.Add(note("id-2", "second")); err != nil {
+		t.Fatal(err)
+	}
+	again, err := journal.OpenOutbox(path, testCodec())
+	if err != nil {
+		t.Fatalf("read after a cut line and an action kept since: %v", err)
+	}
+	var ids []string
+	for _, k := range again.Kept() {
+		ids = append(ids, k.ID)
+	}
+	if got, want := strings.Join(ids, " "), "id-1 id-2"; got != want {
+		t.Errorf("kept %q, want %q", got, want)
+	}
+}

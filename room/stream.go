@@ -35,8 +35,9 @@ func (e *offlineError) Is(target error) bool { return target == ErrOffline }
 // queued is an action kept while the room is offline, with the id it is
 // sent with every time, so that the stream keeps it once.
 type queued struct {
-	entry journal.Entry
-	id    string
+	entry  journal.Entry
+	id     string
+	onDisk bool // in the outbox file: dropped from it once sent
 }
 
 // streamState is a shared room's view of its stream.
@@ -62,7 +63,7 @@ func (r *Room) startStreamLocked(log journal.Shared) {
 	st := r.stream
 	if r.outbox != nil { // what a server killed while offline had kept
 		for _, k := range r.outbox.Kept() {
-			st.outbox = append(st.outbox, queued{entry: k.Entry, id: k.ID})
+			st.outbox = append(st.outbox, queued{entry: k.Entry, id: k.ID, onDisk: true})
 		}
 		st.wake()
 	}
@@ -253,6 +254,8 @@ func (r *Room) keepLocked(q queued, e model.Event) (Snapshot, error) {
 	if r.outbox != nil {
 		if err := r.outbox.Add(journal.Kept{ID: q.id, Entry: q.entry}); err != nil {
 			r.journalErr = model.Sanitize(err.Error(), model.MaxTextLen) // still kept, in memory
+		} else {
+			q.onDisk = true
 		}
 	}
 	r.stream.outbox = append(r.stream.outbox, q)
@@ -289,7 +292,7 @@ func (r *Room) sendKept(ctx context.Context, st *streamState) {
 			}
 			r.mu.Lock()
 			st.outbox = st.outbox[1:]
-			if r.outbox != nil {
+			if r.outbox != nil && q.onDisk { // the file's oldest: one kept in memory only is not in it
 				if err := r.outbox.Sent(); err != nil {
 					r.journalErr = model.Sanitize(err.Error(), model.MaxTextLen)
 				}

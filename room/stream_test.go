@@ -3,6 +3,7 @@ package room
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -257,5 +258,80 @@ func TestSharedRoomOutboxOutlivesTheServer(t *testing.T) {
 	}
 	if n := len(again.Kept()); n != 0 {
 		t.Errorf("the outbox after sending holds %d actions, want none", n)
+	}
+}
+
+// pickyStream is a shared journal that refuses durable appends of the
+// notes whose text refuse picks, as a stream out of reach does.
+type pickyStream struct {
+	journal.Shared
+	mu     sync.Mutex
+	refuse func(text string) bool
+}
+
+func (p *pickyStream) Publish(entries []journal.Entry, id string, durable bool) (uint64, error) {
+	p.mu.Lock()
+	refuse := p.refuse
+	p.mu.Unlock()
+	if n, ok := entries[0].Event.Body.(model.Note); ok && durable && refuse(n.Text) {
+		return 0, errors.New("nats: timeout")
+	}
+	return p.Shared.Publish(entries, id, durable)
+}
+
+func (p *pickyStream) setRefuse(fn func(string) bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refuse = fn
+}
+
+// TestSharedRoomOutboxAfterADiskError: an action the outbox file could not
+// take is kept in memory only; once it is sent, the file still holds the
+// action kept after it, not yet sent, for a server started again.
+func TestSharedRoomOutboxAfterADiskError(t *testing.T) {
+	c := natstest.StartOrSkip(t, 15310)
+	sc := scenario()
+	codec := model.NewJournalCodec(sc.Meta.Start)
+	path := filepath.Join(t.TempDir(), "outbox.ndjson")
+	s, err := journal.OpenStream(journal.StreamConfig{URL: c.URL(), Room: "exercise", Origin: "a"}, codec, JournalHeader(sc, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ob, err := journal.OpenOutbox(path, codec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pickyStream{Shared: s, refuse: func(string) bool { return true }}
+	r, err := Open(sc, p, WithOutbox(ob))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	bo := r.Join(Member{Name: "bo", Role: RoleResponder}, "s1")
+	if err := os.Mkdir(path, 0o700); err != nil { // the file cannot be written
+		t.Fatal(err)
+	}
+	if _, err := bo.Act(model.Note{Author: "bo", Text: "in memory"}, ""); !errors.Is(err, ErrOffline) {
+		t.Fatalf("offline note: %v", err)
+	}
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bo.Act(model.Note{Author: "bo", Text: "on disk"}, ""); !errors.Is(err, ErrOffline) {
+		t.Fatalf("second offline note: %v", err)
+	}
+	p.setRefuse(func(text string) bool { return text == "on disk" })
+	waitRoom(t, "the note kept in memory sent", func() bool { return r.Snapshot().Kept == 1 })
+	again, err := journal.OpenOutbox(path, codec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, k := range again.Kept() {
+		kept = append(kept, k.Entry.Event.Body.(model.Note).Text)
+	}
+	if len(kept) != 1 || kept[0] != "on disk" {
+		t.Errorf("the outbox file holds %q, want the unsent note", kept)
 	}
 }
