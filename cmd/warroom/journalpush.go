@@ -18,8 +18,8 @@ func newJournalPushCmd() *cobra.Command {
 		Long: "push copies every entry of a SQLite journal, in order, into a new room's stream\n" +
 			"on a NATS cluster, so that several warroom servers can go on with the room\n" +
 			"(warroom serve --nats URL --room NAME with the same scenario or live config).\n" +
-			"The stream must not hold entries yet. Run it again after a failure within half\n" +
-			"an hour and what was pushed already is kept once.",
+			"The stream must not hold entries yet: after a push that failed half way, push\n" +
+			"into a new room's name (or remove the stream first, e.g. nats stream rm WARROOM_NAME).",
 		Example: "  warroom journal push incident.db --nats nats://nats-1:4222,nats://nats-2:4222 --room crowdstrike",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
