@@ -46,6 +46,7 @@ type Stream struct {
 	progress func(done, total uint64)
 	status   []func(online bool)
 	closed   bool
+	retrying map[string]time.Time // message id → when its first try failed
 }
 
 var _ Shared = (*Stream)(nil)
@@ -184,7 +185,8 @@ func dialStream(cfg StreamConfig, codec Codec, create bool) (*Stream, error) {
 		return nil, fmt.Errorf("--nats %s: %w", cfg.URL, err)
 	}
 	s.nc = nc
-	if s.js, err = jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096)); err != nil {
+	if s.js, err = jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096),
+		jetstream.WithPublishAsyncTimeout(publishTimeout), jetstream.WithPublishAsyncErrHandler(s.publishFailed)); err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("--nats %s: %w", cfg.URL, err)
 	}

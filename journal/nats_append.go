@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -21,8 +22,8 @@ func (s *Stream) Append(entries []Entry, durable bool) ([]Entry, error) {
 // Publish appends entries as one message known by id (a large batch as
 // several, id-1, id-2 …). With durable it waits for the stream to store it
 // on a majority of its replicas and returns its position; without, it
-// returns at once with 0 (a lost message is a source event the next poll
-// sends again, or a clock the next move journals).
+// returns at once with 0, and a message the stream did not take is sent
+// again (publishFailed).
 func (s *Stream) Publish(entries []Entry, id string, durable bool) (uint64, error) {
 	if len(entries) == 0 {
 		return 0, nil
@@ -58,6 +59,61 @@ func (s *Stream) Publish(entries []Entry, id string, durable bool) (uint64, erro
 		last = ack.Sequence
 	}
 	return last, nil
+}
+
+// publishFailed is told of a message published without waiting (a batch
+// of source events, a clock move) that the stream did not take: its ack
+// timed out, the connection dropped, or the stream had no leader for a
+// moment. Sources do not send again what they already handed over, so it
+// is sent again, with its id, a second later and then every few seconds,
+// until the stream takes it: within the stream's duplicate window, as
+// beyond it a message stored after all could be stored twice. It runs
+// with the publisher's lock held: the send waits in a goroutine of its
+// own.
+func (s *Stream) publishFailed(js jetstream.JetStream, msg *nats.Msg, _ error) {
+	id := msg.Header.Get(jetstream.MsgIDHeader)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	if s.retrying == nil {
+		s.retrying = map[string]time.Time{}
+	}
+	first, again := s.retrying[id]
+	if !again {
+		first = s.now()
+		s.retrying[id] = first
+	}
+	giveUp := s.now().Sub(first) > streamDuplicates-time.Minute
+	if giveUp {
+		delete(s.retrying, id)
+	}
+	s.mu.Unlock()
+	if giveUp {
+		return
+	}
+	go func() {
+		time.Sleep(time.Second)
+		s.mu.Lock()
+		closed := s.closed
+		s.mu.Unlock()
+		if closed {
+			return
+		}
+		fut, err := js.PublishMsgAsync(msg)
+		if err != nil {
+			s.publishFailed(js, msg, err)
+			return
+		}
+		select {
+		case <-fut.Ok():
+			s.mu.Lock()
+			delete(s.retrying, id)
+			s.mu.Unlock()
+		case <-fut.Err(): // publishFailed is called again
+		}
+	}()
 }
 
 // publishTimeout bounds a durable append: a responder hears soon that the

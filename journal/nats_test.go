@@ -348,3 +348,40 @@ func TestStreamEntriesEndsAtAnotherSubject(t *testing.T) {
 		t.Fatal("Entries still reading 15s after the stream's last entry")
 	}
 }
+
+// TestStreamSendsAgainWhatItCouldNotStore: a batch of source events
+// published without waiting while the whole cluster is down is not lost:
+// it is sent again, and once the nodes are back the stream holds it, once.
+func TestStreamSendsAgainWhatItCouldNotStore(t *testing.T) {
+	c := startCluster(t)
+	a := openStream(t, c, "a", scenarioHeader())
+	c.Stop()
+	if _, err := a.Append([]journal.Entry{{Kind: journal.KindEvent, Event: statusAt(time.Minute, "published while the stream had no leader")}}, false); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second) // past the first try's ack timeout
+	for i := range natstest.Nodes {
+		c.Restart(i)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		b := openStream(t, c, fmt.Sprint("b", time.Now().UnixNano()), scenarioHeader())
+		n := 0
+		if err := b.Entries(func(e journal.Entry) error {
+			if u, ok := e.Event.Body.(model.StatusUpdate); ok && u.Text == "published while the stream had no leader" {
+				n++
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			return
+		}
+		if n > 1 || time.Now().After(deadline) {
+			t.Fatalf("the stream holds the event %d times, want once", n)
+		}
+		b.Close()
+		time.Sleep(500 * time.Millisecond)
+	}
+}
