@@ -8,11 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/fixtures"
-	"github.com/warroom/warroom/model"
 	"github.com/warroom/warroom/report"
-	"github.com/warroom/warroom/room"
 )
 
 func newCommsCmd() *cobra.Command {
@@ -33,19 +30,10 @@ func newCommsCmd() *cobra.Command {
 			if !ok {
 				return usageError{fmt.Errorf("--template %q: want one of %s", name, strings.Join(ts.Names(), ", "))}
 			}
-			sc, err := feed.OpenScenario(scenario)
+			sc, snap, err := scenarioMoment(cmd, scenario, at, false, "showing")
 			if err != nil {
 				return err
 			}
-			t, err := model.ParseOffset(at)
-			if err != nil {
-				return fmt.Errorf("--at: %w", err)
-			}
-			if t < 0 || t > sc.End() {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warroom: --at %s is outside the scenario (T+00:00 to %s); showing the nearest moment\n",
-					model.FormatOffset(t), model.FormatOffset(sc.End()))
-			}
-			snap := room.New(sc).Seek(t)
 			text, err := tm.Render(report.BuildFigures(sc, &snap.State, as))
 			if err != nil {
 				return err

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/warroom/warroom/feed"
 	"github.com/warroom/warroom/fixtures"
 	"github.com/warroom/warroom/journal"
 	"github.com/warroom/warroom/model"
@@ -72,23 +71,10 @@ func newReportCmd() *cobra.Command {
 
 // scenarioReport is the report input of a scenario played to a moment.
 func scenarioReport(cmd *cobra.Command, ref, at string) (report.Input, error) {
-	sc, err := feed.OpenScenario(ref)
+	sc, snap, err := scenarioMoment(cmd, ref, at, true, "reporting")
 	if err != nil {
 		return report.Input{}, err
 	}
-	t := sc.End()
-	if at != "end" {
-		if t, err = model.ParseOffset(at); err != nil {
-			return report.Input{}, fmt.Errorf("--at: %w", err)
-		}
-	}
-	if t < 0 || t > sc.End() {
-		fmt.Fprintf(cmd.ErrOrStderr(), "warroom: --at %s is outside the scenario (T+00:00 to %s); reporting the nearest moment\n",
-			model.FormatOffset(t), model.FormatOffset(sc.End()))
-	}
-	r := room.New(sc)
-	defer r.Close()
-	snap := r.Seek(t)
 	return report.Input{Scenario: sc, Events: sc.Events, State: snap.State, Shown: snap.Shown,
 		Origin: "scenario " + ref + " at " + model.FormatOffset(snap.Clock)}, nil
 }

@@ -21,19 +21,10 @@ func newSitrepCmd() *cobra.Command {
 			"  warroom sitrep --scenario my-drill.yaml --at T+30:15 --format markdown",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sc, err := feed.OpenScenario(scenario)
+			sc, snap, err := scenarioMoment(cmd, scenario, at, false, "showing")
 			if err != nil {
 				return err
 			}
-			t, err := model.ParseOffset(at)
-			if err != nil {
-				return fmt.Errorf("--at: %w", err)
-			}
-			if t < 0 || t > sc.End() {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warroom: --at %s is outside the scenario (T+00:00 to %s); showing the nearest moment\n",
-					model.FormatOffset(t), model.FormatOffset(sc.End()))
-			}
-			snap := room.New(sc).Seek(t)
 			rep := model.BuildSitrep(sc, &snap.State)
 			out := cmd.OutOrStdout()
 			switch format {
@@ -60,4 +51,28 @@ func newSitrepCmd() *cobra.Command {
 	f.StringVar(&at, "at", "T+0", "the moment, e.g. T+12h or T+12:30")
 	f.StringVarP(&format, "format", "f", "text", "text, json or markdown")
 	return cmd
+}
+
+// scenarioMoment opens a scenario and plays it to the moment --at names
+// ("end" too, with endOK), saying on standard error when the moment is
+// outside the scenario: the nearest one is what the command is doing
+// ("showing the nearest moment").
+func scenarioMoment(cmd *cobra.Command, ref, at string, endOK bool, doing string) (*model.Scenario, room.Snapshot, error) {
+	sc, err := feed.OpenScenario(ref)
+	if err != nil {
+		return nil, room.Snapshot{}, err
+	}
+	t := sc.End()
+	if !endOK || at != "end" {
+		if t, err = model.ParseOffset(at); err != nil {
+			return nil, room.Snapshot{}, fmt.Errorf("--at: %w", err)
+		}
+	}
+	if t < 0 || t > sc.End() {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warroom: --at %s is outside the scenario (T+00:00 to %s); %s the nearest moment\n",
+			model.FormatOffset(t), model.FormatOffset(sc.End()), doing)
+	}
+	r := room.New(sc)
+	defer r.Close()
+	return sc, r.Seek(t), nil
 }
