@@ -98,27 +98,52 @@ type SitrepEntry struct {
 const sitrepRecent = 8
 
 // BuildSitrep summarises a state at its Now.
+// Headline is the figures at the top of a sitrep, read without building
+// the rest of it: the briefing view reads them every minute of a large
+// incident, where copying and sorting every warning would cost a frame.
+type Headline struct {
+	Recovered, Total, Failed, PercentBack int
+	HostRate                              float64 // hosts back per hour, every group
+	OpenWarnings, Unacked                 int     // carrier warnings not resolved; not acknowledged
+}
+
+// Headline is the state's headline figures.
+func (s *State) Headline() Headline {
+	var h Headline
+	h.Recovered, h.Total, h.Failed = s.HostTotals()
+	h.PercentBack = PercentBack(h.Recovered, h.Total)
+	for _, g := range s.Hosts {
+		h.HostRate += g.Rate(s.Now)
+	}
+	for _, w := range s.Warnings {
+		if !w.Resolved {
+			h.OpenWarnings++
+		}
+	}
+	h.Unacked = s.UnackedWarnings()
+	return h
+}
+
 func BuildSitrep(sc *Scenario, s *State) Sitrep {
+	head := s.Headline()
 	r := Sitrep{
 		Title:    sc.Meta.Title,
 		Severity: sc.Meta.Severity,
 		Offset:   FormatOffset(s.Now),
 		Time:     sc.WallTime(s.Now),
-		Unacked:  s.UnackedWarnings(),
+		Unacked:  head.Unacked,
 		Warnings: []SitrepWarning{},
 		Runbook:  []SitrepStep{},
 		Recent:   []SitrepEntry{},
 	}
 	for _, g := range s.Hosts {
-		rate := g.Rate(s.Now)
 		r.Hosts.Groups = append(r.Hosts.Groups, SitrepGroup{
 			ID: g.ID, Name: g.Name, Recovered: g.Recovered, Total: g.Total,
-			Failed: g.Failed, State: string(g.State), RatePerHour: rate, Reported: g.Seen,
+			Failed: g.Failed, State: string(g.State), RatePerHour: g.Rate(s.Now), Reported: g.Seen,
 		})
-		r.Hosts.RatePerHour += rate
 	}
-	r.Hosts.Recovered, r.Hosts.Total, r.Hosts.Failed = s.HostTotals()
-	r.Hosts.PercentBack = PercentBack(r.Hosts.Recovered, r.Hosts.Total)
+	r.Hosts.Recovered, r.Hosts.Total, r.Hosts.Failed = head.Recovered, head.Total, head.Failed
+	r.Hosts.PercentBack, r.Hosts.RatePerHour = head.PercentBack, head.HostRate
 
 	f := s.BacklogForecast()
 	r.Backlog = SitrepBacklog{

@@ -60,26 +60,15 @@ type briefNumbers struct {
 	open, unacked                     int // carrier warnings
 }
 
-// sitrepNumbers reads the sitrep's figures from the state with the model's
-// own methods, as model.BuildSitrep does (TestBriefingNumbersAreTheSitreps
-// holds them equal): BuildSitrep itself also copies and sorts every
-// warning and counts the posts of the last hour, which on a large incident
-// costs a frame several times over.
+// sitrepNumbers is the sitrep's headline (model.State.Headline, which
+// model.BuildSitrep uses too) and the backlog's forecast: BuildSitrep
+// itself also copies and sorts every warning and counts the posts of the
+// last hour, which on a large incident costs a frame several times over.
 func sitrepNumbers(s *model.State, fc model.Forecast) briefNumbers {
-	var n briefNumbers
-	n.recovered, n.total, n.failed = s.HostTotals()
-	n.percent = model.PercentBack(n.recovered, n.total)
-	for _, g := range s.Hosts {
-		n.hostRate += g.Rate(s.Now)
-	}
-	n.waiting, n.peak, n.rate, n.draining = fc.Waiting, s.Backlog.Peak, fc.Rate, fc.Draining
-	for _, w := range s.Warnings {
-		if !w.Resolved {
-			n.open++
-		}
-	}
-	n.unacked = s.UnackedWarnings()
-	return n
+	h := s.Headline()
+	return briefNumbers{recovered: h.Recovered, total: h.Total, failed: h.Failed, percent: h.PercentBack,
+		hostRate: h.HostRate, waiting: fc.Waiting, peak: s.Backlog.Peak, rate: fc.Rate, draining: fc.Draining,
+		open: h.OpenWarnings, unacked: h.Unacked}
 }
 
 func hostsFigure(st *Styles, h briefNumbers) briefFigure {
