@@ -11,8 +11,6 @@ import (
 
 const h = time.Hour
 
-func ptr[T any](v T) *T { return &v }
-
 // tiny is a small incident built in code: two host groups, a carrier, a
 // two-step runbook, and the events given.
 func tiny(events ...model.Event) *model.Scenario {

@@ -127,11 +127,3 @@ func (a *app) overlayItem() string {
 	return ""
 }
 
-// whoSummary is the header's presence: "3 in the room", "" alone.
-func whoSummary(s *room.Snapshot) string {
-	n := s.Members()
-	if n <= 1 {
-		return ""
-	}
-	return itoa(n) + " in the room"
-}
