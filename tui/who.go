@@ -126,4 +126,3 @@ func (a *app) overlayItem() string {
 	}
 	return ""
 }
-
