@@ -169,14 +169,6 @@ func (s *Server) Serve() error {
 	return err
 }
 
-// ListenAndServe is Listen then Serve.
-func (s *Server) ListenAndServe() error {
-	if err := s.Listen(); err != nil {
-		return err
-	}
-	return s.Serve()
-}
-
 // Shutdown stops taking connections, ends every session (each console
 // quits, leaves its seat and tells its member why) and waits for them until
 // ctx is done; whatever is left then (a client that stopped reading) is cut

@@ -65,9 +65,6 @@ func NewTimeline(sc *model.Scenario, tl Timeline, now func() time.Time) *Simulat
 	return s
 }
 
-// Scenario is the scenario served.
-func (s *Simulator) Scenario() *model.Scenario { return s.sc }
-
 // Offset is the simulated time now, as an offset from the scenario's T+0.
 func (s *Simulator) Offset() time.Duration {
 	off := s.start + time.Duration(float64(s.now().Sub(s.t0))*s.speed)

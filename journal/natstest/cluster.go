@@ -54,9 +54,6 @@ func (c *Cluster) URL() string {
 	return strings.Join(urls, ",")
 }
 
-// NodeURL is one node's client address.
-func (c *Cluster) NodeURL(i int) string { return fmt.Sprintf("nats://127.0.0.1:%d", c.base+i) }
-
 func (c *Cluster) options(i int) *server.Options {
 	routes := make([]string, 0, Nodes)
 	for k := range Nodes {
