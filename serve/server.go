@@ -77,7 +77,7 @@ type Server struct {
 }
 
 // New builds a server: it loads the host key, or creates it on first start.
-// It does not listen yet (Listen, Serve, ListenAndServe).
+// It does not listen yet (Listen, then Serve).
 func New(cfg Config) (*Server, error) {
 	if cfg.Room == nil {
 		return nil, errors.New("serve: no room to serve")
