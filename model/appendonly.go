@@ -6,12 +6,20 @@ import "slices"
 // never reads them: it only appends, and drops the oldest half of a list
 // past its bound (bounded). So within one history the lists at a position
 // are prefixes of the lists at any later one, until a bound drops entries.
+// The hot wash's findings are not among them: Apply numbers a finding
+// after the last one.
 type appendOnly struct {
 	timeline  []Entry
 	points    []BacklogPoint
 	posts     []Complaint
 	decisions []DecisionRecord
 	history   [][]HostPoint // per host group, by index
+	// The hot wash's records, bounded at MaxDecisions.
+	notes         []NoteRecord
+	acks          []AckRecord
+	observations  []ObservationRecord
+	scoreComments []ScoreCommentRecord
+	actionItems   []ActionItemRecord
 }
 
 // takeAppendOnly moves the append-only lists out of s, leaving them empty.
@@ -20,6 +28,9 @@ func (s *State) takeAppendOnly() appendOnly {
 	l := appendOnly{timeline: s.Timeline, points: s.Backlog.Points, posts: s.Complaints.Posts, decisions: s.Decisions,
 		history: make([][]HostPoint, len(s.Hosts))}
 	s.Timeline, s.Backlog.Points, s.Complaints.Posts, s.Decisions = nil, nil, nil, nil
+	h := &s.HotWash
+	l.notes, l.acks, l.observations, l.scoreComments, l.actionItems = h.Notes, h.Acks, h.Observations, h.ScoreComments, h.ActionItems
+	h.Notes, h.Acks, h.Observations, h.ScoreComments, h.ActionItems = nil, nil, nil, nil, nil
 	s.listsAside = true
 	for i := range s.Hosts {
 		l.history[i], s.Hosts[i].History = s.Hosts[i].History, nil
@@ -30,6 +41,8 @@ func (s *State) takeAppendOnly() appendOnly {
 // putAppendOnly sets s's append-only lists; l has one history per host group.
 func (s *State) putAppendOnly(l appendOnly) {
 	s.Timeline, s.Backlog.Points, s.Complaints.Posts, s.Decisions = l.timeline, l.points, l.posts, l.decisions
+	h := &s.HotWash
+	h.Notes, h.Acks, h.Observations, h.ScoreComments, h.ActionItems = l.notes, l.acks, l.observations, l.scoreComments, l.actionItems
 	s.listsAside = false
 	for i := range s.Hosts {
 		s.Hosts[i].History = l.history[i]
@@ -54,6 +67,16 @@ func spliceAppendOnly(base, tail, ahead appendOnly, snaps []*State) appendOnly {
 			fields(snaps, func(s *State) *[]Complaint { return &s.Complaints.Posts })),
 		decisions: spliceList(base.decisions, tail.decisions, ahead.decisions, MaxDecisions,
 			fields(snaps, func(s *State) *[]DecisionRecord { return &s.Decisions })),
+		notes: spliceList(base.notes, tail.notes, ahead.notes, MaxDecisions,
+			fields(snaps, func(s *State) *[]NoteRecord { return &s.HotWash.Notes })),
+		acks: spliceList(base.acks, tail.acks, ahead.acks, MaxDecisions,
+			fields(snaps, func(s *State) *[]AckRecord { return &s.HotWash.Acks })),
+		observations: spliceList(base.observations, tail.observations, ahead.observations, MaxDecisions,
+			fields(snaps, func(s *State) *[]ObservationRecord { return &s.HotWash.Observations })),
+		scoreComments: spliceList(base.scoreComments, tail.scoreComments, ahead.scoreComments, MaxDecisions,
+			fields(snaps, func(s *State) *[]ScoreCommentRecord { return &s.HotWash.ScoreComments })),
+		actionItems: spliceList(base.actionItems, tail.actionItems, ahead.actionItems, MaxDecisions,
+			fields(snaps, func(s *State) *[]ActionItemRecord { return &s.HotWash.ActionItems })),
 		history: make([][]HostPoint, len(tail.history)),
 	}
 	for i := range l.history {
@@ -150,6 +173,7 @@ func spliceList[T comparable](base, tail, ahead []T, max int, snaps []*[]T) []T 
 func (l appendOnly) or(m appendOnly) appendOnly {
 	r := appendOnly{timeline: orList(l.timeline, m.timeline), points: orList(l.points, m.points),
 		posts: orList(l.posts, m.posts), decisions: orList(l.decisions, m.decisions),
+		notes: orList(l.notes, m.notes), acks: orList(l.acks, m.acks), observations: orList(l.observations, m.observations), scoreComments: orList(l.scoreComments, m.scoreComments), actionItems: orList(l.actionItems, m.actionItems),
 		history: make([][]HostPoint, max(len(l.history), len(m.history)))}
 	for i := range r.history {
 		var a, b []HostPoint
@@ -183,6 +207,16 @@ func stillAhead(lists, ref appendOnly) (ahead appendOnly, ok bool) {
 	ahead.posts, k = behind(lists.posts, ref.posts)
 	ok = ok || k
 	ahead.decisions, k = behind(lists.decisions, ref.decisions)
+	ok = ok || k
+	ahead.notes, k = behind(lists.notes, ref.notes)
+	ok = ok || k
+	ahead.acks, k = behind(lists.acks, ref.acks)
+	ok = ok || k
+	ahead.observations, k = behind(lists.observations, ref.observations)
+	ok = ok || k
+	ahead.scoreComments, k = behind(lists.scoreComments, ref.scoreComments)
+	ok = ok || k
+	ahead.actionItems, k = behind(lists.actionItems, ref.actionItems)
 	ok = ok || k
 	ahead.history = make([][]HostPoint, len(ref.history))
 	for i := range ahead.history {
@@ -236,6 +270,16 @@ func (s *State) rebaseAppendOnly(base, tail, lists appendOnly) (shared bool) {
 	shared = shared || ok
 	s.Decisions, ok = rebase(s.Decisions, base.decisions, tail.decisions, lists.decisions, MaxDecisions)
 	shared = shared || ok
+	s.HotWash.Notes, ok = rebase(s.HotWash.Notes, base.notes, tail.notes, lists.notes, MaxDecisions)
+	shared = shared || ok
+	s.HotWash.Acks, ok = rebase(s.HotWash.Acks, base.acks, tail.acks, lists.acks, MaxDecisions)
+	shared = shared || ok
+	s.HotWash.Observations, ok = rebase(s.HotWash.Observations, base.observations, tail.observations, lists.observations, MaxDecisions)
+	shared = shared || ok
+	s.HotWash.ScoreComments, ok = rebase(s.HotWash.ScoreComments, base.scoreComments, tail.scoreComments, lists.scoreComments, MaxDecisions)
+	shared = shared || ok
+	s.HotWash.ActionItems, ok = rebase(s.HotWash.ActionItems, base.actionItems, tail.actionItems, lists.actionItems, MaxDecisions)
+	shared = shared || ok
 	for i := range min(len(s.Hosts), len(base.history)) {
 		s.Hosts[i].History, ok = rebase(s.Hosts[i].History, base.history[i], tail.history[i], lists.history[i], MaxHostHistory)
 		shared = shared || ok
@@ -248,7 +292,12 @@ func anyMoved(base, tail, lists appendOnly) bool {
 	m := moved(base.timeline, tail.timeline, lists.timeline, MaxTimeline) ||
 		moved(base.points, tail.points, lists.points, MaxBacklogPoints) ||
 		moved(base.posts, tail.posts, lists.posts, MaxPosts) ||
-		moved(base.decisions, tail.decisions, lists.decisions, MaxDecisions)
+		moved(base.decisions, tail.decisions, lists.decisions, MaxDecisions) ||
+		moved(base.notes, tail.notes, lists.notes, MaxDecisions) ||
+		moved(base.acks, tail.acks, lists.acks, MaxDecisions) ||
+		moved(base.observations, tail.observations, lists.observations, MaxDecisions) ||
+		moved(base.scoreComments, tail.scoreComments, lists.scoreComments, MaxDecisions) ||
+		moved(base.actionItems, tail.actionItems, lists.actionItems, MaxDecisions)
 	for i := range base.history {
 		m = m || moved(base.history[i], tail.history[i], lists.history[i], MaxHostHistory)
 	}

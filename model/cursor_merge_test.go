@@ -345,6 +345,8 @@ func TestRewritesShareTheLists(t *testing.T) {
 				{"backlog", arrays(live, func(s *State) []BacklogPoint { return s.Backlog.Points }), arrays(replay, func(s *State) []BacklogPoint { return s.Backlog.Points })},
 				{"posts", arrays(live, func(s *State) []Complaint { return s.Complaints.Posts }), arrays(replay, func(s *State) []Complaint { return s.Complaints.Posts })},
 				{"host history", arrays(live, func(s *State) []HostPoint { return s.Hosts[0].History }), arrays(replay, func(s *State) []HostPoint { return s.Hosts[0].History })},
+				{"hot wash notes", arrays(live, func(s *State) []NoteRecord { return s.HotWash.Notes }), arrays(replay, func(s *State) []NoteRecord { return s.HotWash.Notes })},
+				{"hot wash acks", arrays(live, func(s *State) []AckRecord { return s.HotWash.Acks }), arrays(replay, func(s *State) []AckRecord { return s.HotWash.Acks })},
 			}
 			for _, l := range lists {
 				if l.live > l.replay+1 {
