@@ -114,7 +114,7 @@ func OpenScenario(ref string) (*model.Scenario, error) {
 // beyond that as usual, so that a 64 MiB file stays within a gigabyte.
 // A soft memory limit holds the lazy collector back where it would cost
 // memory rather than time: a 59k-event incident (8.6 MB) peaks at about
-// 98 MB resident instead of 153, for some 10% more time to open.
+// 92 MB resident instead of 153, for some 10% more time to open.
 // What the load no longer needs is given back to the system at once, not
 // when the scavenger gets to it: the console keeps running for hours on a
 // fraction of it.
@@ -138,4 +138,4 @@ const loadGCPercent = 400
 
 // loadMemoryLimit is the Go runtime's soft memory limit while a scenario
 // loads with loadGCPercent; collection speeds up as the heap nears it.
-const loadMemoryLimit = 90 << 20
+const loadMemoryLimit = 80 << 20

@@ -492,12 +492,14 @@ func (c *checker) warning(w *CarrierWarning, ptr string) {
 
 // timelineOrder checks, in timeline order (items sorted by at, file order
 // kept), that inject ids are unique, each warning is issued once, and
-// updates, resolutions and acknowledgements follow its issue. ptrs are the
-// items' pointers in the file.
-func (c *checker) timelineOrder(items []*Item, ptrs []string, bad []bool) {
+// updates, resolutions and acknowledgements follow its issue. item is
+// the i'th of n items, its pointer in the file and whether it is bad; an
+// item is not kept past the next call.
+func (c *checker) timelineOrder(n int, item func(i int) (it *Item, ptr string, bad bool)) {
 	injects := map[string]string{}
 	issuedAt := map[string]time.Duration{}
-	for _, it := range items {
+	for i := range n {
+		it, _, _ := item(i)
 		if w := it.Warning; w != nil && (w.Phase == "" || w.Phase == WarningIssued) && w.ID != "" && it.At != nil {
 			if _, seen := issuedAt[w.ID]; !seen {
 				issuedAt[w.ID] = *it.At
@@ -505,9 +507,9 @@ func (c *checker) timelineOrder(items []*Item, ptrs []string, bad []bool) {
 		}
 	}
 	issued := map[string]string{}
-	for i, it := range items {
-		ptr := ptrs[i]
-		if bad[i] {
+	for i := range n {
+		it, ptr, bad := item(i)
+		if bad {
 			// Reported already: its warning counts as issued, so that
 			// one bad item does not cause a cascade of problems.
 			if w := it.Warning; w != nil && (w.Phase == "" || w.Phase == WarningIssued) && w.ID != "" {

@@ -22,8 +22,8 @@ func (l *itemLinter) warn(at yamlPos, ptr, format string, args ...any) {
 
 // at warns at a field of an item (or the nearest place kept).
 func (l *itemLinter) at(li *loadedItem, field, format string, args ...any) {
-	ptr := li.ptr + "/" + string(li.it.Body().Kind()) + "/" + field
-	if k := li.it.Body().Kind(); k != "" {
+	ptr := li.ptr + "/" + string(li.e.Body.Kind()) + "/" + field
+	if k := li.e.Body.Kind(); k != "" {
 		ptr = li.ptr + "/" + kindMember(k) + "/" + field
 	}
 	l.warn(li.posOf(ptr), ptr, format, args...)
@@ -60,8 +60,8 @@ func (l *loader) lint(sc *Scenario, top *yamlPart, loaded, items []*loadedItem) 
 func (l *itemLinter) hosts(items []*loadedItem) {
 	last := map[string]*loadedItem{}
 	for _, li := range items {
-		h := li.it.Hosts
-		if h == nil {
+		h, ok := li.e.Body.(HostStatus)
+		if !ok {
 			continue
 		}
 		if n := h.Steps.Sum(); h.Steps.Reported() && h.Failed > 0 && n != h.Failed {
@@ -73,7 +73,7 @@ func (l *itemLinter) hosts(items []*loadedItem) {
 		if !seen {
 			continue
 		}
-		prev := prevItem.it.Hosts
+		prev := prevItem.e.Body.(HostStatus)
 		drop := prev.Recovered - h.Recovered
 		if drop <= 0 || h.Failed-prev.Failed >= drop || h.State == HostsDown || h.State == HostsDegraded {
 			continue
@@ -85,7 +85,7 @@ func (l *itemLinter) hosts(items []*loadedItem) {
 		l.at(li, "recovered",
 			"host group %q: recovered goes down from %d at %s to %d at %s without a failure: "+
 				"failed goes from %d to %d, not up by at least %d, and the state is %s, not down or degraded",
-			h.Group, prev.Recovered, FormatOffset(*prevItem.it.At), h.Recovered, FormatOffset(*li.it.At),
+			h.Group, prev.Recovered, FormatOffset(prevItem.e.At), h.Recovered, FormatOffset(li.e.At),
 			prev.Failed, h.Failed, drop, state)
 	}
 }
@@ -95,11 +95,12 @@ func (l *itemLinter) hosts(items []*loadedItem) {
 func (l *itemLinter) backlog(items []*loadedItem) {
 	var prev *loadedItem
 	for _, li := range items {
-		if li.it.Backlog == nil {
+		b, ok := li.e.Body.(BacklogObservation)
+		if !ok {
 			continue
 		}
 		if prev != nil {
-			l.backlogStep(prev, li, prev.it.Backlog.Waiting, li.it.Backlog.Waiting)
+			l.backlogStep(prev, li, prev.e.Body.(BacklogObservation).Waiting, b.Waiting)
 		}
 		prev = li
 	}
@@ -119,13 +120,13 @@ func (l *itemLinter) backlogStep(from, to *loadedItem, a, b int64) {
 		factor = " " + trimZeros(strconv.FormatFloat(float64(hi)/float64(lo), 'f', 1, 64)) + "×"
 	}
 	l.at(to, "waiting", "backlog %s%s in one step, from %d waiting at %s to %d at %s",
-		verb, factor, a, FormatOffset(*from.it.At), b, FormatOffset(*to.it.At))
+		verb, factor, a, FormatOffset(from.e.At), b, FormatOffset(to.e.At))
 }
 
 // injects warns about injects with no discussion question.
 func (l *itemLinter) injects(items []*loadedItem) {
 	for _, li := range items {
-		if in := li.it.Inject; in != nil && len(in.Questions) == 0 {
+		if in, ok := li.e.Body.(Inject); ok && len(in.Questions) == 0 {
 			l.at(li, "questions", "inject %q has no discussion questions: expected a list of questions for the players", in.ID)
 		}
 	}

@@ -25,7 +25,7 @@ const MaxScenarioBytes = 64 << 20
 // loadedItem is one timeline item as decoded, with what the checks across
 // items and the lint pass need of it.
 type loadedItem struct {
-	it       Item
+	it       *Item  // as decoded, when it is bad; a good one is its event
 	ptr      string // /timeline/i
 	problems []Problem
 	bad      bool          // a problem stops it from being an event
@@ -428,26 +428,29 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, chunk *yamlChu
 		add(pr.at, pr.ptr, pr.msg)
 	}
 	var fps []fieldProblem
-	if json.Unmarshal(raw, &li.it, l.opts.plain) != nil { // the common form first: see formatOptions.plain
-		li.it = Item{}
-		if err := json.Unmarshal(raw, &li.it, l.opts.decode); err != nil {
-			li.it = Item{}
-			decodeObject(raw, reflect.ValueOf(&li.it).Elem(), "", l.opts, &fps)
+	it := new(Item)
+	if json.Unmarshal(raw, it, l.opts.plain) != nil { // the common form first: see formatOptions.plain
+		*it = Item{}
+		if err := json.Unmarshal(raw, it, l.opts.decode); err != nil {
+			*it = Item{}
+			decodeObject(raw, reflect.ValueOf(it).Elem(), "", l.opts, &fps)
 		}
 	}
 	c := checker{mode: checkScenario, decl: decl, doc: p}
 	c.noteFailed(fps)
 	if len(fps) <= maxProblems { // beyond, the decoder stopped reading: the rest would be noise
-		c.item(&li.it, "")
+		c.item(it, "")
 	}
 	for _, fp := range append(fps, c.out...) {
 		add(p.pos(fp.where()), fp.ptr, fp.msg)
 	}
-	if v := reflect.ValueOf(&li.it).Elem(); sanitizeValue(v, 0, false) { // clean, as nearly every item is: no pointers made
+	if v := reflect.ValueOf(it).Elem(); sanitizeValue(v, 0, false) { // clean, as nearly every item is: no pointers made
 		sanitizeStrings(v, li.ptr, func(ptr, was, is string) { li.changed = append(li.changed, l.textChanged(li.posOf(ptr), ptr, was, is)) })
 	}
-	if !li.bad {
-		li.e = scenarioEvent(&li.it, decl)
+	if li.bad {
+		li.it = it
+	} else {
+		li.e = scenarioEvent(it, decl) // the item is not kept: its event holds it all, in half the memory
 	}
 	return li
 }
@@ -500,14 +503,12 @@ func keepPositions(p *yamlPart, n *yaml.Node, ptr string, pos map[string]yamlPos
 
 // order runs the checks across items, in timeline order.
 func (l *loader) order(loaded, inOrder []*loadedItem) {
-	items := make([]*Item, len(inOrder))
-	ptrs := make([]string, len(inOrder))
-	bad := make([]bool, len(inOrder))
-	for i, li := range inOrder {
-		items[i], ptrs[i], bad[i] = &li.it, li.ptr, li.bad
-	}
+	var scratch Item
 	c := checker{mode: checkScenario, line: func(ptr string) int { return posIn(loaded, ptr).line }}
-	c.timelineOrder(items, ptrs, bad)
+	c.timelineOrder(len(inOrder), func(i int) (*Item, string, bool) {
+		li := inOrder[i]
+		return li.item(&scratch), li.ptr, li.bad
+	})
 	for _, fp := range c.out {
 		l.add(posIn(loaded, fp.ptr), fp.ptr, fp.msg)
 	}
@@ -543,20 +544,38 @@ func (li *loadedItem) posOf(ptr string) yamlPos {
 	return li.pos[""]
 }
 
+// item is the item as decoded or, for a good one, as its event has it,
+// made in scratch (empty for one that could not be decoded).
+func (li *loadedItem) item(scratch *Item) *Item {
+	switch {
+	case li.it != nil:
+		return li.it
+	case li.bad:
+		*scratch = Item{}
+	default:
+		*scratch = Item{At: &li.e.At, Source: li.e.Source, Text: li.e.Text}
+		scratch.setBody(li.e.Body)
+	}
+	return scratch
+}
+
 // sortedItems are the items in timeline order: by at, file order kept.
 func sortedItems(loaded []*loadedItem) []*loadedItem {
 	out := slices.Clone(loaded)
 	slices.SortStableFunc(out, func(a, b *loadedItem) int {
-		return cmp.Compare(atOf(&a.it), atOf(&b.it))
+		return cmp.Compare(a.at(), b.at())
 	})
 	return out
 }
 
-func atOf(it *Item) int64 {
-	if it.At == nil {
+func (li *loadedItem) at() time.Duration {
+	if li.it == nil {
+		return li.e.At
+	}
+	if li.it.At == nil {
 		return 0
 	}
-	return int64(*it.At)
+	return *li.it.At
 }
 
 // build makes the scenario of a file with no problems.
