@@ -329,7 +329,7 @@ func TestCodecReadsTheRoomsOwnRecord(t *testing.T) {
 			"event:1:49: note.author: missing required field: expected a string", false},
 		{"a wrong type", `{` + at + `,"hosts":{"group":"g","recovered":"all"}}`, model.Event{},
 			`event:1:75: hosts.recovered: expected an integer >= 0, got a string "all"`, false},
-		{"not JSON", `{` + at + `,`, model.Event{}, "event:1:42: invalid JSON: unexpected end of input in an object, expected a string", false},
+		{"not JSON", `{` + at + `,`, model.Event{}, "event:1:42: invalid JSON: unexpected end of input inside an object", false},
 	}
 	codec := model.NewJournalCodec(testClock.Origin)
 	for _, tt := range tests {
