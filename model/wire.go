@@ -123,7 +123,7 @@ func (d *WireDecoder) lines(data []byte, line int, emit func(Event, bool), fail 
 			end = len(data)
 		}
 		l := data[:end]
-		if len(bytes.TrimSpace(l)) > 0 {
+		if len(bytes.Trim(l, " \t\r")) > 0 { // JSON's blanks: a line of any other character is an entry, and bad
 			if len(l) > MaxWireLine {
 				d.drop(l, DropBadEntry)
 				fail(&DecodeError{Problem{File: d.name, Line: line, Col: 1,
@@ -178,7 +178,7 @@ func (d *WireDecoder) array(data []byte, emit func(Event, bool), fail func(error
 		d.syntaxError(data, 1, 1, err, fail, true)
 		return
 	}
-	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+	if rest := bytes.Trim(data[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
 		d.drop(rest, DropBadEntry)
 		line, col := lineCol(data, int(dec.InputOffset())+len(data[dec.InputOffset():])-len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")), 1, 1)
 		r, _ := utf8.DecodeRune(rest)
