@@ -199,44 +199,34 @@ func orList[T any](a, b []T) []T {
 // shorter start of it on its array (a fold that has not caught up yet),
 // else nil; ok reports whether any list is still ahead.
 func stillAhead(lists, ref appendOnly) (ahead appendOnly, ok bool) {
-	var k bool
-	ahead.timeline, k = behind(lists.timeline, ref.timeline)
-	ok = ok || k
-	ahead.points, k = behind(lists.points, ref.points)
-	ok = ok || k
-	ahead.posts, k = behind(lists.posts, ref.posts)
-	ok = ok || k
-	ahead.decisions, k = behind(lists.decisions, ref.decisions)
-	ok = ok || k
-	ahead.notes, k = behind(lists.notes, ref.notes)
-	ok = ok || k
-	ahead.acks, k = behind(lists.acks, ref.acks)
-	ok = ok || k
-	ahead.observations, k = behind(lists.observations, ref.observations)
-	ok = ok || k
-	ahead.scoreComments, k = behind(lists.scoreComments, ref.scoreComments)
-	ok = ok || k
-	ahead.actionItems, k = behind(lists.actionItems, ref.actionItems)
-	ok = ok || k
+	ahead.timeline = behind(lists.timeline, ref.timeline, &ok)
+	ahead.points = behind(lists.points, ref.points, &ok)
+	ahead.posts = behind(lists.posts, ref.posts, &ok)
+	ahead.decisions = behind(lists.decisions, ref.decisions, &ok)
+	ahead.notes = behind(lists.notes, ref.notes, &ok)
+	ahead.acks = behind(lists.acks, ref.acks, &ok)
+	ahead.observations = behind(lists.observations, ref.observations, &ok)
+	ahead.scoreComments = behind(lists.scoreComments, ref.scoreComments, &ok)
+	ahead.actionItems = behind(lists.actionItems, ref.actionItems, &ok)
 	ahead.history = make([][]HostPoint, len(ref.history))
 	for i := range ahead.history {
 		var l []HostPoint
 		if i < len(lists.history) {
 			l = lists.history[i]
 		}
-		ahead.history[i], k = behind(l, ref.history[i])
-		ok = ok || k
+		ahead.history[i] = behind(l, ref.history[i], &ok)
 	}
 	return ahead, ok
 }
 
 // behind is ref when list is a shorter start of it (the same array, or
-// empty), else nil.
-func behind[T any](list, ref []T) ([]T, bool) {
+// empty), and then sets ok; else nil.
+func behind[T any](list, ref []T, ok *bool) []T {
 	if len(ref) > len(list) && (len(list) == 0 || &list[0] == &ref[0]) {
-		return ref, true
+		*ok = true
+		return ref
 	}
-	return nil, false
+	return nil
 }
 
 // startsWith reports whether list begins with base's entries: on the same
@@ -261,28 +251,17 @@ func moved[T any](base, tail, list []T, max int) bool {
 // moved list of s started where base's does: states further back share
 // less.
 func (s *State) rebaseAppendOnly(base, tail, lists appendOnly) (shared bool) {
-	var ok bool
-	s.Timeline, ok = rebase(s.Timeline, base.timeline, tail.timeline, lists.timeline, MaxTimeline)
-	shared = shared || ok
-	s.Backlog.Points, ok = rebase(s.Backlog.Points, base.points, tail.points, lists.points, MaxBacklogPoints)
-	shared = shared || ok
-	s.Complaints.Posts, ok = rebase(s.Complaints.Posts, base.posts, tail.posts, lists.posts, MaxPosts)
-	shared = shared || ok
-	s.Decisions, ok = rebase(s.Decisions, base.decisions, tail.decisions, lists.decisions, MaxDecisions)
-	shared = shared || ok
-	s.HotWash.Notes, ok = rebase(s.HotWash.Notes, base.notes, tail.notes, lists.notes, MaxDecisions)
-	shared = shared || ok
-	s.HotWash.Acks, ok = rebase(s.HotWash.Acks, base.acks, tail.acks, lists.acks, MaxDecisions)
-	shared = shared || ok
-	s.HotWash.Observations, ok = rebase(s.HotWash.Observations, base.observations, tail.observations, lists.observations, MaxDecisions)
-	shared = shared || ok
-	s.HotWash.ScoreComments, ok = rebase(s.HotWash.ScoreComments, base.scoreComments, tail.scoreComments, lists.scoreComments, MaxDecisions)
-	shared = shared || ok
-	s.HotWash.ActionItems, ok = rebase(s.HotWash.ActionItems, base.actionItems, tail.actionItems, lists.actionItems, MaxDecisions)
-	shared = shared || ok
+	rebase(&s.Timeline, base.timeline, tail.timeline, lists.timeline, MaxTimeline, &shared)
+	rebase(&s.Backlog.Points, base.points, tail.points, lists.points, MaxBacklogPoints, &shared)
+	rebase(&s.Complaints.Posts, base.posts, tail.posts, lists.posts, MaxPosts, &shared)
+	rebase(&s.Decisions, base.decisions, tail.decisions, lists.decisions, MaxDecisions, &shared)
+	rebase(&s.HotWash.Notes, base.notes, tail.notes, lists.notes, MaxDecisions, &shared)
+	rebase(&s.HotWash.Acks, base.acks, tail.acks, lists.acks, MaxDecisions, &shared)
+	rebase(&s.HotWash.Observations, base.observations, tail.observations, lists.observations, MaxDecisions, &shared)
+	rebase(&s.HotWash.ScoreComments, base.scoreComments, tail.scoreComments, lists.scoreComments, MaxDecisions, &shared)
+	rebase(&s.HotWash.ActionItems, base.actionItems, tail.actionItems, lists.actionItems, MaxDecisions, &shared)
 	for i := range min(len(s.Hosts), len(base.history)) {
-		s.Hosts[i].History, ok = rebase(s.Hosts[i].History, base.history[i], tail.history[i], lists.history[i], MaxHostHistory)
-		shared = shared || ok
+		rebase(&s.Hosts[i].History, base.history[i], tail.history[i], lists.history[i], MaxHostHistory, &shared)
 	}
 	return shared
 }
@@ -304,12 +283,13 @@ func anyMoved(base, tail, lists appendOnly) bool {
 	return m
 }
 
-// rebase is x on list's array when x is a start of base (the same array
-// from the same element, no longer) and spliceList moved base's entries
-// there; shared says it was.
-func rebase[T any](x, base, tail, list []T, max int) (_ []T, shared bool) {
-	if !moved(base, tail, list, max) || len(x) == 0 || len(x) > len(base) || &x[0] != &base[0] {
-		return x, false
+// rebase puts *x on list's array when it is a start of base (the same
+// array from the same element, no longer) and spliceList moved base's
+// entries there, and then sets shared.
+func rebase[T any](x *[]T, base, tail, list []T, max int, shared *bool) {
+	if !moved(base, tail, list, max) || len(*x) == 0 || len(*x) > len(base) || &(*x)[0] != &base[0] {
+		return
 	}
-	return list[:len(x):len(x)], true
+	*x = list[:len(*x):len(*x)]
+	*shared = true
 }
