@@ -33,20 +33,7 @@ func TestHotWashWireRoundTrip(t *testing.T) {
 		{At: 3 * time.Hour, Body: ScoreComment{Inject: "i1", Text: "carriers never called", By: "fac"}},
 		{At: 4 * time.Hour, Body: Inject{ID: "adhoc-1", Title: "UPS hub closes", Prompt: "What now?", Expected: []string{"call UPS"}, Objectives: []string{"comms"}}},
 	}
-	dec := NewJournalDecoder(origin)
-	for _, e := range events {
-		line, err := EncodeEvent(e, origin)
-		if err != nil {
-			t.Fatalf("encode %#v: %v", e, err)
-		}
-		got, timed, err := dec.Event(line)
-		if err != nil {
-			t.Fatalf("decode %s: %v", line, err)
-		}
-		if !timed || !reflect.DeepEqual(got, e) {
-			t.Errorf("round trip of %s:\n got %#v\nwant %#v", line, got, e)
-		}
-	}
+	roundTrip(t, origin, events)
 	line, _ := EncodeEvent(events[4], origin)
 	for _, key := range []string{`"action_item":`, `"owner":"comms lead"`, `"due":"2024-08-02"`, `"finding":"F2"`} {
 		if !strings.Contains(string(line), key) {
