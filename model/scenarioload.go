@@ -450,7 +450,7 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, chunk *yamlChu
 	if li.bad {
 		li.it = it
 	} else {
-		li.e = scenarioEvent(it, decl) // the item is not kept: its event holds it all, in half the memory
+		li.e = scenarioEvent(it, decl) // the item is not kept: its event holds what the checks across items need
 	}
 	return li
 }
