@@ -324,6 +324,8 @@ func TestRewritesShareTheLists(t *testing.T) {
 		{"batches stepping back 800ms", steppingBackFeed(listEvents(42, 6000), 20, 800*time.Millisecond)},
 		{"in order, a responder stepping back and returning", scrubbing(steppingBackFeed(listEvents(43, 6000), 20, 0))},
 		{"runner, a responder stepping back and returning", scrubbing(runnerFeed(listEvents(44, 6000), 20))},
+		{"runner, the hot wash's records", runnerFeed(hotWashEvents(45, 6000), 20)},
+		{"the hot wash's records, stepping back 800ms", steppingBackFeed(hotWashEvents(46, 6000), 20, 800*time.Millisecond)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -347,6 +349,9 @@ func TestRewritesShareTheLists(t *testing.T) {
 				{"host history", arrays(live, func(s *State) []HostPoint { return s.Hosts[0].History }), arrays(replay, func(s *State) []HostPoint { return s.Hosts[0].History })},
 				{"hot wash notes", arrays(live, func(s *State) []NoteRecord { return s.HotWash.Notes }), arrays(replay, func(s *State) []NoteRecord { return s.HotWash.Notes })},
 				{"hot wash acks", arrays(live, func(s *State) []AckRecord { return s.HotWash.Acks }), arrays(replay, func(s *State) []AckRecord { return s.HotWash.Acks })},
+				{"hot wash observations", arrays(live, func(s *State) []ObservationRecord { return s.HotWash.Observations }), arrays(replay, func(s *State) []ObservationRecord { return s.HotWash.Observations })},
+				{"hot wash score comments", arrays(live, func(s *State) []ScoreCommentRecord { return s.HotWash.ScoreComments }), arrays(replay, func(s *State) []ScoreCommentRecord { return s.HotWash.ScoreComments })},
+				{"hot wash action items", arrays(live, func(s *State) []ActionItemRecord { return s.HotWash.ActionItems }), arrays(replay, func(s *State) []ActionItemRecord { return s.HotWash.ActionItems })},
 			}
 			for _, l := range lists {
 				if l.live > l.replay+1 {
@@ -407,5 +412,91 @@ func TestRewriteBeforeAHealthReportCopiesNothing(t *testing.T) {
 	}
 	if kept == 0 {
 		t.Fatal("no list ever kept its array")
+	}
+}
+
+// hotWashEvents is a sorted timeline heavy in the hot wash's records
+// (observations, findings, action items that cite them, score comments,
+// notes, acknowledgements), for the lists the snapshots share.
+func hotWashEvents(seed uint64, n int) []Event {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	events := make([]Event, 0, n)
+	at := time.Duration(0)
+	for i := range n {
+		at += time.Duration(rng.IntN(90)) * time.Second
+		var b Body
+		switch rng.IntN(9) {
+		case 0:
+			b = HostStatus{Group: "wms", Recovered: rng.IntN(40)}
+		case 1:
+			b = CarrierWarning{ID: fmt.Sprint("w", rng.IntN(3)), Carrier: "ups", Severity: SeverityMinor, Headline: fmt.Sprint(i)}
+		case 2:
+			b = Acknowledgement{Warning: fmt.Sprint("w", rng.IntN(3)), By: "ic"}
+		case 3:
+			b = Observation{Text: fmt.Sprint("o", i), By: "fac"}
+		case 4:
+			b = Finding{Type: FindingStrength, Text: fmt.Sprint("f", i)}
+		case 5:
+			b = ActionItem{Text: fmt.Sprint("a", i), Owner: "x", Due: "2024-08-02", Finding: fmt.Sprint("F", 1+rng.IntN(5))}
+		case 6:
+			b = ScoreComment{Inject: "i1", Text: fmt.Sprint("s", i)}
+		case 7:
+			b = Note{Author: "ic", Text: fmt.Sprint(i)}
+		default:
+			b = BacklogObservation{Waiting: int64(rng.IntN(2_000_000))}
+		}
+		events = append(events, Event{At: at, Source: "responder:bo", Body: b})
+	}
+	return events
+}
+
+// TestLiveHotWashEqualsFreshReplay: with the hot wash's records set aside
+// and spliced back at every refold, a live cursor's state after each batch,
+// the clones it published and its state after random seeks are those of a
+// fresh replay of the same events.
+func TestLiveHotWashEqualsFreshReplay(t *testing.T) {
+	feeds := []struct {
+		name string
+		feed []liveBatch
+	}{
+		{"runner", runnerFeed(hotWashEvents(41, 2000), 20)},
+		{"batches stepping back 800ms", steppingBackFeed(hotWashEvents(42, 2000), 20, 800*time.Millisecond)},
+		{"runner, a responder stepping back and returning", scrubbing(runnerFeed(hotWashEvents(43, 2000), 15))},
+	}
+	for _, tt := range feeds {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := testScenario()
+			c := NewCursor(NewState(sc), nil)
+			type published struct{ clone, fresh State }
+			var pub []published
+			for i, b := range tt.feed {
+				b.play(c)
+				fresh := replayTo(sc, c.Events(), c.Pos(), c.Clock())
+				if !reflect.DeepEqual(*c.State(), fresh) {
+					t.Fatalf("after batch %d the live state differs from a fresh replay", i)
+				}
+				if i%3 == 0 {
+					pub = append(pub, published{c.State().Clone(), fresh})
+				}
+			}
+			for i, p := range pub {
+				if !reflect.DeepEqual(p.clone, p.fresh) {
+					t.Fatalf("clone %d changed after it was published", i)
+				}
+			}
+			if h := c.State().HotWash; len(h.Observations) == 0 || len(h.ActionItems) == 0 || len(h.ScoreComments) == 0 {
+				t.Fatalf("the feed recorded too little: %d observations, %d action items, %d score comments",
+					len(h.Observations), len(h.ActionItems), len(h.ScoreComments))
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			end := c.Clock()
+			for range 30 {
+				at := c.Start() + time.Duration(rng.Int64N(int64(end-c.Start())+1))
+				c.Seek(at)
+				if !reflect.DeepEqual(*c.State(), replayAt(sc, c.Events(), at)) {
+					t.Fatalf("after a seek to %v the state differs from a fresh replay", at)
+				}
+			}
+		})
 	}
 }
