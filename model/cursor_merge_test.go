@@ -47,27 +47,32 @@ func health(at time.Duration, status HealthStatus) Event {
 // (host reports, backlog points, posts, notes, a few warnings), so that its
 // mutable part stays small and snapshots come every minSnapshotGap events.
 func listEvents(seed uint64, n int) []Event {
+	return randomTimeline(seed, n, "feed", func(rng *rand.Rand, i int) Body {
+		switch rng.IntN(6) {
+		case 0:
+			return HostStatus{Group: []string{"wms", "label"}[rng.IntN(2)], Recovered: rng.IntN(40)}
+		case 1:
+			return BacklogObservation{Waiting: int64(rng.IntN(2_000_000))}
+		case 2:
+			return SellerComplaint{Seller: "s", Topic: "late", Text: fmt.Sprint(i)}
+		case 3:
+			return CarrierWarning{ID: fmt.Sprint("w", rng.IntN(3)), Carrier: "ups", Severity: SeverityMinor, Headline: fmt.Sprint(i)}
+		case 4:
+			return Acknowledgement{Warning: fmt.Sprint("w", rng.IntN(3)), By: "ic"}
+		}
+		return Note{Author: "ic", Text: fmt.Sprint(i)}
+	})
+}
+
+// randomTimeline is n events from source, each 0 to 89 s after the one
+// before, their bodies made by body (the i'th event's).
+func randomTimeline(seed uint64, n int, source string, body func(rng *rand.Rand, i int) Body) []Event {
 	rng := rand.New(rand.NewPCG(seed, 3))
 	events := make([]Event, 0, n)
 	at := time.Duration(0)
 	for i := range n {
 		at += time.Duration(rng.IntN(90)) * time.Second
-		var b Body
-		switch rng.IntN(6) {
-		case 0:
-			b = HostStatus{Group: []string{"wms", "label"}[rng.IntN(2)], Recovered: rng.IntN(40)}
-		case 1:
-			b = BacklogObservation{Waiting: int64(rng.IntN(2_000_000))}
-		case 2:
-			b = SellerComplaint{Seller: "s", Topic: "late", Text: fmt.Sprint(i)}
-		case 3:
-			b = CarrierWarning{ID: fmt.Sprint("w", rng.IntN(3)), Carrier: "ups", Severity: SeverityMinor, Headline: fmt.Sprint(i)}
-		case 4:
-			b = Acknowledgement{Warning: fmt.Sprint("w", rng.IntN(3)), By: "ic"}
-		default:
-			b = Note{Author: "ic", Text: fmt.Sprint(i)}
-		}
-		events = append(events, Event{At: at, Source: "feed", Body: b})
+		events = append(events, Event{At: at, Source: source, Body: body(rng, i)})
 	}
 	return events
 }
@@ -419,35 +424,27 @@ func TestRewriteBeforeAHealthReportCopiesNothing(t *testing.T) {
 // (observations, findings, action items that cite them, score comments,
 // notes, acknowledgements), for the lists the snapshots share.
 func hotWashEvents(seed uint64, n int) []Event {
-	rng := rand.New(rand.NewPCG(seed, 3))
-	events := make([]Event, 0, n)
-	at := time.Duration(0)
-	for i := range n {
-		at += time.Duration(rng.IntN(90)) * time.Second
-		var b Body
+	return randomTimeline(seed, n, "responder:bo", func(rng *rand.Rand, i int) Body {
 		switch rng.IntN(9) {
 		case 0:
-			b = HostStatus{Group: "wms", Recovered: rng.IntN(40)}
+			return HostStatus{Group: "wms", Recovered: rng.IntN(40)}
 		case 1:
-			b = CarrierWarning{ID: fmt.Sprint("w", rng.IntN(3)), Carrier: "ups", Severity: SeverityMinor, Headline: fmt.Sprint(i)}
+			return CarrierWarning{ID: fmt.Sprint("w", rng.IntN(3)), Carrier: "ups", Severity: SeverityMinor, Headline: fmt.Sprint(i)}
 		case 2:
-			b = Acknowledgement{Warning: fmt.Sprint("w", rng.IntN(3)), By: "ic"}
+			return Acknowledgement{Warning: fmt.Sprint("w", rng.IntN(3)), By: "ic"}
 		case 3:
-			b = Observation{Text: fmt.Sprint("o", i), By: "fac"}
+			return Observation{Text: fmt.Sprint("o", i), By: "fac"}
 		case 4:
-			b = Finding{Type: FindingStrength, Text: fmt.Sprint("f", i)}
+			return Finding{Type: FindingStrength, Text: fmt.Sprint("f", i)}
 		case 5:
-			b = ActionItem{Text: fmt.Sprint("a", i), Owner: "x", Due: "2024-08-02", Finding: fmt.Sprint("F", 1+rng.IntN(5))}
+			return ActionItem{Text: fmt.Sprint("a", i), Owner: "x", Due: "2024-08-02", Finding: fmt.Sprint("F", 1+rng.IntN(5))}
 		case 6:
-			b = ScoreComment{Inject: "i1", Text: fmt.Sprint("s", i)}
+			return ScoreComment{Inject: "i1", Text: fmt.Sprint("s", i)}
 		case 7:
-			b = Note{Author: "ic", Text: fmt.Sprint(i)}
-		default:
-			b = BacklogObservation{Waiting: int64(rng.IntN(2_000_000))}
+			return Note{Author: "ic", Text: fmt.Sprint(i)}
 		}
-		events = append(events, Event{At: at, Source: "responder:bo", Body: b})
-	}
-	return events
+		return BacklogObservation{Waiting: int64(rng.IntN(2_000_000))}
+	})
 }
 
 // TestLiveHotWashEqualsFreshReplay: with the hot wash's records set aside
