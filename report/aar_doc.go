@@ -74,5 +74,6 @@ func cleanAll(in []string) []string {
 	return out
 }
 
-// RightAt says whether column i is aligned right.
-func (t *table) RightAt(i int) bool { return i < len(t.Right) && t.Right[i] }
+// rightAt says whether column i is aligned right. It is a function, not
+// a method, for the page's template, which calls no methods.
+func rightAt(t *table, i int) bool { return i < len(t.Right) && t.Right[i] }

@@ -50,7 +50,7 @@ func writeMarkdownTable(b *strings.Builder, t *table) {
 	row(t.Head)
 	b.WriteString("|")
 	for i := range t.Head {
-		if i < len(t.Right) && t.Right[i] {
+		if rightAt(t, i) {
 			b.WriteString("---:|")
 		} else {
 			b.WriteString("---|")

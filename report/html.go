@@ -3,19 +3,22 @@ package report
 import (
 	_ "embed"
 	"fmt"
-	"html/template"
 	"io"
 	"math"
 	"slices"
+
+	template "github.com/DataDog/datadog-agent/pkg/template/html"
 )
 
 //go:embed aar.html.tmpl
 var htmlTemplate string
 
 // page is parsed once per report: html/template escapes every text it
-// puts in the page for where it goes (element, attribute, URL).
+// puts in the page for where it goes (element, attribute, URL). The
+// template packages are the standard library's without calls of methods
+// (see Template): the page calls functions.
 func page() (*template.Template, error) {
-	t, err := template.New("aar.html.tmpl").Parse(htmlTemplate)
+	t, err := template.New("aar.html.tmpl").Funcs(template.FuncMap{"rightAt": rightAt}).Parse(htmlTemplate)
 	if err != nil {
 		return nil, fmt.Errorf("report template: %w", err)
 	}

@@ -11,14 +11,19 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/template"
 	"unicode/utf8"
+
+	template "github.com/DataDog/datadog-agent/pkg/template/text"
 
 	"github.com/warroom/warroom/model"
 )
 
 // Template is one status-update draft: a text/template file filled with
-// Figures.
+// Figures. The template package is the standard library's with one
+// change: a template cannot call methods, only read fields and call
+// functions. The standard one looks methods up by name at run time, which
+// keeps every exported method of every type in the binary: 6.3 MB more
+// binary and 2.1-2.3 MB more resident memory in every console (measured).
 type Template struct {
 	Name     string // the file's name without .tmpl: what comms-sent and --template call it
 	Title    string // what the drafts list calls it, from the file's "title:" comment
