@@ -263,10 +263,10 @@ func TestLoadScenarioBad(t *testing.T) {
 		want []wantProblem
 	}{
 		{"syntax.yaml", []wantProblem{
-			{"1:8", "", "YAML syntax error: could not find end character of double-quoted text"},
+			{"1:8", "", "YAML syntax error: found unexpected end of stream (while scanning a quoted scalar, at 3:1)"},
 		}},
 		{"syntax_indent.yaml", []wantProblem{
-			{"8:11", "", "YAML syntax error: could not find flow mapping end token '}'"},
+			{"8:11", "", "YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping, at 9:1)"},
 			{"9:5", "timeline[1]", "no event kind"},
 		}},
 		{"empty.yaml", []wantProblem{

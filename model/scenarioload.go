@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
-	yaml "go.yaml.in/yaml/v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // MaxScenarioBytes is the largest scenario file read. A file is read item

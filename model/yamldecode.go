@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json"
-	yaml "go.yaml.in/yaml/v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // YAMLDoc is a YAML document decoded with DecodeYAML: it knows where each
@@ -21,7 +21,7 @@ type YAMLDoc struct {
 // formats' kind: fields named by json tags, checked by check tags (required,
 // present, min=, oneof=, id, items, unique=), enum types' Values, and the
 // checks of the types the formats share (an alert rule's one kind, its
-// spans). It reads the YAML the way a scenario file is read (yaml.v3, then
+// spans). It reads the YAML the way a scenario file is read (go.yaml.in/yaml/v4, then
 // JSON with positions, then go-json-experiment): unknown and duplicate
 // keys are refused and every problem is found, each at file:line:col with
 // its field. References to a scenario's declarations (ref=) are not
