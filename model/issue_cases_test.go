@@ -60,3 +60,17 @@ func TestLoadScenarioDeepNesting(t *testing.T) {
 		t.Errorf("%v allocations to refuse it: the parser was run", allocs)
 	}
 }
+
+// A string over the length limit gets one problem, its length: not also
+// the emptiness of the value that stands in for it.
+func TestLoadScenarioLongString(t *testing.T) {
+	file := "title: \"" + strings.Repeat("a", 70_000) + "\"\nsummary: S\nstart: 2024-07-19T04:09:00Z\nseverity: SEV1\nillustrative: I\n" +
+		"timeline:\n  - at: +0m\n    note: {author: a, text: b}\n"
+	_, err := LoadScenario("long.yaml", []byte(file))
+	if err == nil {
+		t.Fatal("loads; want the title refused")
+	}
+	if got, want := err.Error(), "long.yaml:1:8: title: a string of 70000 bytes: at most 65536"; got != want {
+		t.Errorf("problems\n got %s\nwant %s", got, want)
+	}
+}

@@ -52,8 +52,17 @@ type loader struct {
 	data      []byte // the file's text, as the parser reads it
 }
 
+// add records a problem. One right after another at the same place and
+// field is left out: it follows from the first (a string refused for its
+// length is then also empty).
 func (l *loader) add(at yamlPos, ptr, msg string) {
-	l.problems = append(l.problems, Problem{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr), Message: msg})
+	p := Problem{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr), Message: msg}
+	if n := len(l.problems); n > 0 && p.Field != "" {
+		if last := l.problems[n-1]; last.Line == p.Line && last.Col == p.Col && last.Field == p.Field {
+			return
+		}
+	}
+	l.problems = append(l.problems, p)
 }
 
 // fieldPath writes a JSON pointer as the field path problems show:
