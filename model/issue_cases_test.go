@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -47,17 +48,27 @@ func TestLoadScenarioTypedMessages(t *testing.T) {
 }
 
 // A value nested 40,000 levels deep (a 186 KB file) is refused for its
-// depth, before the parser builds anything of it.
+// depth, by the parser as it reads the level past the limit, before it
+// builds anything of it; so is a block mapping nested as deep.
 func TestLoadScenarioDeepNesting(t *testing.T) {
 	file := "title: " + strings.Repeat("[", 40_000) + strings.Repeat("]", 40_000) + "\n"
 	allocs := testing.AllocsPerRun(1, func() {
 		_, err := LoadScenario("deep.yaml", []byte(file))
-		if err == nil || !strings.Contains(err.Error(), "deep.yaml:1:") || !strings.Contains(err.Error(), "nested") {
-			t.Errorf("LoadScenario: %v; want a nesting problem", err)
+		if want := "deep.yaml:1:72: nested more than 64 levels deep"; err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("LoadScenario: %v; want %s", err, want)
 		}
 	})
 	if allocs > 1000 {
 		t.Errorf("%v allocations to refuse it: the parser was run", allocs)
+	}
+	var block strings.Builder
+	block.WriteString("title: T\nsummary:\n")
+	for i := range 70 {
+		fmt.Fprintf(&block, "%s  k%d:\n", strings.Repeat("  ", i), i)
+	}
+	_, err := LoadScenario("block.yaml", []byte(block.String()))
+	if err == nil || !strings.Contains(err.Error(), ": nested more than 64 levels deep") {
+		t.Errorf("LoadScenario: %v; want a nesting problem", err)
 	}
 }
 

@@ -315,19 +315,16 @@ func escapePointer(s string) string {
 // file) holding one document, and returns the document's value: nil for an
 // empty document.
 func parseYAML(text []byte, line int) (*yaml.Node, []yamlProblem) {
-	if p := nestingProblem(text, line); p != nil {
-		return nil, []yamlProblem{*p}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(text))
+	dec := newYAMLLoader(text)
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Load(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
 		return nil, []yamlProblem{syntaxProblem(line, err)}
 	}
 	var second yaml.Node
-	if err := dec.Decode(&second); err == nil {
+	if err := dec.Load(&second); err == nil {
 		at := second.Line
 		if len(second.Content) > 0 {
 			at = second.Content[0].Line
@@ -360,6 +357,9 @@ func syntaxProblem(line int, err error) yamlProblem {
 		return yamlProblem{at: yamlPos{line + 1, 1}, msg: "YAML syntax error: " + Visible(err.Error()), fail: true}
 	}
 	at, msg := le.Mark, le.Message
+	if strings.HasPrefix(le.ContextMsg, "while increasing") { // the nesting limit's own message
+		return yamlProblem{at: yamlPos{at.Line + line, max(at.Column, 1)}, msg: Visible(msg), fail: true}
+	}
 	if le.ContextMsg != "" {
 		opens := strings.Contains(le.ContextMsg, "quoted") || strings.Contains(le.ContextMsg, "flow")
 		if opens && le.ContextMark.Line > 0 {
@@ -372,43 +372,29 @@ func syntaxProblem(line int, err error) yamlProblem {
 	return yamlProblem{at: yamlPos{at.Line + line, max(at.Column, 1)}, msg: "YAML syntax error: " + Visible(msg), fail: true}
 }
 
-// nestingProblem finds flow collections nested deeper than the limit by
-// counting brackets outside quotes and comments: the parser would build
-// the whole tree before anything could refuse it (40,000 levels in 186 KB
-// cost gigabytes). Block nesting is bounded by the part's size.
-func nestingProblem(text []byte, line int) *yamlProblem {
-	depth, l, col := 0, 1, 0
-	var quote byte
-	comment := false
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		col++
-		switch {
-		case c == '\n':
-			l, col, comment = l+1, 0, false
-			if quote == '\'' || quote == '"' {
-				continue // quoted text runs on
-			}
-		case comment:
-		case quote != 0:
-			if c == quote && (quote == '\'' || i == 0 || text[i-1] != '\\') {
-				quote = 0
-			}
-		case c == '#' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\t' || text[i-1] == '\n'):
-			comment = true
-		case c == '"' || c == '\'':
-			if i == 0 || strings.IndexByte(" \t\n[{,:-", text[i-1]) >= 0 {
-				quote = c
-			}
-		case c == '[' || c == '{':
-			if depth++; depth > maxNesting {
-				return &yamlProblem{at: yamlPos{l + line, col}, msg: fmt.Sprintf("nested more than %d levels deep", maxNesting), fail: true}
-			}
-		case c == ']' || c == '}':
-			depth = max(depth-1, 0)
-		}
+// nestingLimit is the parser's limit on collections inside collections:
+// it refuses the level past maxNesting as it reads it, before any tree is
+// built (40,000 levels in 186 KB would cost gigabytes).
+type nestingLimit struct{}
+
+func (nestingLimit) CheckDepth(depth int, _ *yaml.DepthContext) error {
+	if depth > maxNesting {
+		return fmt.Errorf("nested more than %d levels deep", maxNesting)
 	}
 	return nil
+}
+
+// CheckAlias allows any aliases: the tree keeps them as aliases, and the
+// converter caps what they repeat (maxAliases).
+func (nestingLimit) CheckAlias(int, int) error { return nil }
+
+// newYAMLLoader reads documents of text with the nesting limit.
+func newYAMLLoader(text []byte) *yaml.Loader {
+	dec, err := yaml.NewLoader(bytes.NewReader(text), yaml.WithPlugin(nestingLimit{}))
+	if err != nil {
+		panic(err) // only a bad option fails here
+	}
+	return dec
 }
 
 // YAML allows no raw control characters (C0 but tab and line breaks, DEL,
