@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -32,6 +33,9 @@ func newReportCmd() *cobra.Command {
 			"  warroom report --scenario crowdstrike-primeday-2024 --at end --format md",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if ext := strings.ToLower(filepath.Ext(out)); !cmd.Flags().Changed("format") && (ext == ".html" || ext == ".htm") {
+				format = "html" // what the file's name says it holds
+			}
 			if format != "md" && format != "markdown" && format != "html" {
 				return fmt.Errorf("--format %q: want md or html", format)
 			}
@@ -64,7 +68,7 @@ func newReportCmd() *cobra.Command {
 	f.StringVar(&journalPath, "journal", "", "the journal of the room to report on")
 	f.StringVarP(&scenario, "scenario", "s", "", "embedded scenario name or path to a scenario file (default: the embedded default scenario)")
 	f.StringVar(&at, "at", "", "the scenario's moment the report ends at, e.g. T+48h, or end")
-	f.StringVarP(&format, "format", "f", "md", "md or html")
+	f.StringVarP(&format, "format", "f", "md", "md or html (html when --out ends in .html)")
 	f.StringVar(&out, "out", "", "write the report to this file instead of standard output")
 	return cmd
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -86,20 +87,23 @@ func TestReportJournalGolden(t *testing.T) {
 	golden(t, "report-drill.md", out)
 }
 
+// --format html writes the page; so does an --out ending in .html.
 func TestReportHTMLOut(t *testing.T) {
 	dir := t.TempDir()
 	path := writeDrillJournal(t, dir)
-	out := filepath.Join(dir, "drill.html")
-	if _, stderr, err := runCLI(t, "report", "--journal", path, "--format", "html", "--out", out); err != nil {
-		t.Fatalf("report: %v\n%s", err, stderr)
-	}
-	page, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"<!DOCTYPE html>", "<svg", "Improvement plan", "Tag instance-store hosts in the inventory", "fleet-eng", "2024-08-15"} {
-		if !strings.Contains(string(page), want) {
-			t.Errorf("the page lacks %q", want)
+	for i, flags := range [][]string{{"--format", "html"}, nil} {
+		out := filepath.Join(dir, fmt.Sprintf("drill%d.html", i))
+		if _, stderr, err := runCLI(t, append([]string{"report", "--journal", path, "--out", out}, flags...)...); err != nil {
+			t.Fatalf("report %v: %v\n%s", flags, err, stderr)
+		}
+		page, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"<!DOCTYPE html>", "<svg", "Improvement plan", "Tag instance-store hosts in the inventory", "fleet-eng", "2024-08-15"} {
+			if !strings.Contains(string(page), want) {
+				t.Errorf("report %v: the page lacks %q", flags, want)
+			}
 		}
 	}
 }
