@@ -351,7 +351,7 @@ func (l *loader) items(chunks []yamlChunk, parts []*yamlPart, decl *declared) []
 		}
 		last := chunks[to-1]
 		text := l.data[chunks[from].off : last.off+len(last.text)] // the items are one run of the file
-		var doc yaml.Node                                          // one run of items holds no second document: Unmarshal reads the bytes as they are
+		var doc yaml.Node                                          // one run of items holds no second document
 		if newYAMLLoader(text).Load(&doc) != nil || len(doc.Content) != 1 {
 			for i := from; i < to; i++ {
 				one(i)
