@@ -117,14 +117,19 @@ func (c *checker) refused(ptr string) bool {
 	return false
 }
 
-// noteFailed records the fields of decode problems.
-func (c *checker) noteFailed(fps []fieldProblem) {
-	if len(fps) == 0 {
+// noteFailed records the fields of decode problems, and of the problems
+// the YAML reader found with values it wrote (a string over the length
+// limit stands in as empty): the checks leave them alone.
+func (c *checker) noteFailed(fps []fieldProblem, read []yamlProblem) {
+	if len(fps) == 0 && len(read) == 0 {
 		return
 	}
 	c.failed = map[string]bool{}
 	for _, fp := range fps {
 		c.failed[fp.ptr] = true
+	}
+	for _, pr := range read {
+		c.failed[pr.ptr] = true
 	}
 }
 

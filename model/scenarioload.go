@@ -52,17 +52,8 @@ type loader struct {
 	data      []byte // the file's text, as the parser reads it
 }
 
-// add records a problem. One right after another at the same place and
-// field is left out: it follows from the first (a string refused for its
-// length is then also empty).
 func (l *loader) add(at yamlPos, ptr, msg string) {
-	p := Problem{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr), Message: msg}
-	if n := len(l.problems); n > 0 && p.Field != "" {
-		if last := l.problems[n-1]; last.Line == p.Line && last.Col == p.Col && last.Field == p.Field {
-			return
-		}
-	}
-	l.problems = append(l.problems, p)
+	l.problems = append(l.problems, Problem{File: l.file, Line: at.line, Col: at.col, Field: fieldPath(ptr), Message: msg})
 }
 
 // fieldPath writes a JSON pointer as the field path problems show:
@@ -239,7 +230,7 @@ func (l *loader) top(p *yamlPart) ScenarioFile {
 	}
 	c := checker{mode: checkScenario, doc: p, decl: declare(&f), // the alert rules refer to the declarations
 		line: func(ptr string) int { return p.pos(ptr, false).line }}
-	c.noteFailed(fps)
+	c.noteFailed(fps, problems)
 	v := reflect.ValueOf(&f).Elem()
 	for i, fi := range infoOf(v.Type()).fields {
 		if fi.name == "timeline" {
@@ -446,7 +437,7 @@ func (l *loader) item(i int, p *yamlPart, problems []yamlProblem, chunk *yamlChu
 		}
 	}
 	c := checker{mode: checkScenario, decl: decl, doc: p}
-	c.noteFailed(fps)
+	c.noteFailed(fps, cproblems)
 	if len(fps) <= maxProblems { // beyond, the decoder stopped reading: the rest would be noise
 		c.item(it, "")
 	}

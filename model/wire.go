@@ -254,7 +254,7 @@ func (d *WireDecoder) entry(raw []byte, line, col int, emit func(Event, bool), f
 // fps, and emits it or fails with every problem.
 func (d *WireDecoder) check(raw []byte, it *Item, fps []fieldProblem, line, col int, emit func(Event, bool), fail func(error)) {
 	c := checker{mode: d.mode, raw: raw, sanitize: d.mode != checkNone}
-	c.noteFailed(fps)
+	c.noteFailed(fps, nil)
 	if it.Time != nil && !c.refused("/time") {
 		if dt := it.Time.Sub(d.opts.origin); dt == math.MinInt64 || dt == math.MaxInt64 {
 			fps = append(fps, fieldProblem{ptr: "/time", msg: fmt.Sprintf("time %q is too far from T+0 (%s): expected a time within 290 years of it",

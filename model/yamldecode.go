@@ -62,7 +62,7 @@ func DecodeYAML(file string, data []byte, v any) (*YAMLDoc, ProblemList) {
 		decodeObject(raw, rv.Elem(), "", l.opts, &fps)
 	}
 	c := checker{mode: checkScenario, doc: p, line: func(ptr string) int { return p.pos(ptr, false).line }}
-	c.noteFailed(fps)
+	c.noteFailed(fps, problems)
 	c.fields(rv.Elem(), "")
 	for _, fp := range append(fps, c.out...) {
 		l.report(p, fp)

@@ -358,7 +358,7 @@ func syntaxProblem(line int, err error) yamlProblem {
 		return yamlProblem{at: yamlPos{line + 1, 1}, msg: "YAML syntax error: " + Visible(err.Error()), fail: true}
 	}
 	at, msg := le.Mark, le.Message
-	if strings.HasPrefix(le.ContextMsg, "while increasing") { // the nesting limit's own message
+	if msg == tooDeep { // nestingLimit's: where it is says it all
 		return yamlProblem{at: yamlPos{at.Line + line, max(at.Column, 1)}, msg: Visible(msg), fail: true}
 	}
 	if le.ContextMsg != "" {
@@ -380,10 +380,13 @@ type nestingLimit struct{}
 
 func (nestingLimit) CheckDepth(depth int, _ *yaml.DepthContext) error {
 	if depth > maxNesting {
-		return fmt.Errorf("nested more than %d levels deep", maxNesting)
+		return errors.New(tooDeep)
 	}
 	return nil
 }
+
+// tooDeep is what nestingLimit says; the parser's error carries it.
+var tooDeep = fmt.Sprintf("nested more than %d levels deep", maxNesting)
 
 // CheckAlias allows any aliases: the tree keeps them as aliases, and the
 // converter caps what they repeat (maxAliases).
