@@ -37,7 +37,7 @@ const (
 
 // declared is what a scenario declares, for its references.
 type declared struct {
-	ids    map[string]map[string]bool // section (host_groups, carriers, topics, runbook) → ids
+	ids    map[string]map[string]bool // a list of declarations (host_groups, carriers, …) → its ids
 	totals map[string]int             // host group → its declared total
 }
 
@@ -56,9 +56,15 @@ func (d *declared) list(section string) string {
 	return " (" + strings.Join(ids, ", ") + ")"
 }
 
-// refNames are what a reference to a section is called in messages.
-var refNames = map[string]string{"host_groups": "host group", "carriers": "carrier", "topics": "topic", "runbook": "runbook step",
-	"promise_classes": "promise class", "objectives": "objective"}
+// refName is what a reference to a section of a scenario is called in
+// messages: what the section's unique tag says it declares.
+func refName(section string) string {
+	ti := infoOf(reflect.TypeFor[ScenarioFile]())
+	if i, ok := ti.byName[section]; ok {
+		return ti.fields[i].checks.unique
+	}
+	return section
+}
 
 // checker runs the checks over a decoded document.
 type checker struct {
@@ -156,7 +162,7 @@ func (c *checker) fieldsOf(v reflect.Value, ti *typeInfo, ptr string) {
 		fv := f.value(v)
 		if f.wire && c.mode == checkScenario && !fv.IsZero() {
 			c.out = append(c.out, fieldProblem{ptr: ptr + "/" + f.name, key: true,
-				msg: fmt.Sprintf("%s is the wire format's: a scenario's timeline items have at, source, text and one of %s", f.name, scenarioKinds())})
+				msg: fmt.Sprintf("%s is the wire format's: a scenario's timeline items have at, source, text and one of %s", f.name, kindList(itemKinds(), true))})
 			continue
 		}
 		c.field(fv, f, ptr)
@@ -286,7 +292,7 @@ func (c *checker) word(s string, f *fieldInfo, parent string) {
 // section.
 func (c *checker) ref(s, section, ptr string) {
 	if s != "" && c.mode == checkScenario && c.decl != nil && !c.decl.ids[section][s] {
-		c.add(ptr, "unknown %s %q: expected an id declared under %s%s", refNames[section], s, section, c.decl.list(section))
+		c.add(ptr, "unknown %s %q: expected an id declared under %s%s", refName(section), s, section, c.decl.list(section))
 	}
 }
 
@@ -336,28 +342,7 @@ func (c *checker) lineOf(ptr string) int {
 // kind requires beyond its tags.
 func (c *checker) item(it *Item, ptr string) {
 	c.fields(reflect.ValueOf(it).Elem(), ptr)
-	var kinds []string
-	refusedKind := false
-	iv, ti := reflect.ValueOf(it).Elem(), infoOf(reflect.TypeFor[Item]())
-	for i := range ti.fields {
-		f := &ti.fields[i]
-		if f.kind == "" {
-			continue
-		}
-		if !f.value(iv).IsNil() {
-			kinds = append(kinds, f.name)
-		}
-		refusedKind = refusedKind || (len(c.failed) > 0 && c.refused(ptr+"/"+f.name))
-	}
-	switch {
-	case len(kinds) == 0 && !refusedKind:
-		c.add(ptr, "no event kind: expected exactly one of %s", c.kindList())
-	case len(kinds) > 1:
-		for _, k := range kinds[1:] {
-			c.out = append(c.out, fieldProblem{ptr: ptr + "/" + k, key: true,
-				msg: fmt.Sprintf("more than one event kind (%s): expected exactly one of %s", strings.Join(kinds, ", "), c.kindList())})
-		}
-	}
+	c.oneKind(reflect.ValueOf(it).Elem(), ptr, "event")
 	if c.mode == checkScenario && it.At == nil && !c.present(ptr+"/at") {
 		c.out = append(c.out, fieldProblem{ptr: ptr + "/at", at: ptr, msg: "missing required field: expected " + errOffset.Error()[len("expected "):]})
 	}
@@ -414,15 +399,39 @@ func (c *checker) backlog(b *BacklogObservation, ptr string) {
 	}
 }
 
-// kindList lists the kinds an event may have: a scenario's timeline
-// leaves out the wire format's own.
-func (c *checker) kindList() string { return kindList(c.mode == checkScenario) }
+// oneKind checks that v, an Item or an AlertRule, has exactly one of its
+// fields tagged kind; what names them in messages ("event", "alert").
+func (c *checker) oneKind(v reflect.Value, ptr, what string) {
+	ti := infoOf(v.Type())
+	var kinds []string
+	refused := false
+	for i := range ti.fields {
+		f := &ti.fields[i]
+		if f.kind == "" {
+			continue
+		}
+		if !f.value(v).IsNil() {
+			kinds = append(kinds, f.name)
+		}
+		refused = refused || len(c.failed) > 0 && c.refused(ptr+"/"+f.name)
+	}
+	switch {
+	case len(kinds) == 0 && !refused:
+		c.add(ptr, "no %s kind: expected exactly one of %s", what, kindList(ti, c.mode == checkScenario))
+	case len(kinds) > 1:
+		all := kindList(ti, c.mode == checkScenario)
+		for _, k := range kinds[1:] {
+			c.out = append(c.out, fieldProblem{ptr: ptr + "/" + k, key: true,
+				msg: fmt.Sprintf("more than one %s kind (%s): expected exactly one of %s", what, strings.Join(kinds, ", "), all)})
+		}
+	}
+}
 
-func scenarioKinds() string { return kindList(true) }
-
-func kindList(scenario bool) string {
+// kindList lists the kinds of a type's fields tagged kind: a scenario's
+// leave out the wire format's own.
+func kindList(ti *typeInfo, scenario bool) string {
 	var names []string
-	for _, f := range infoOf(reflect.TypeFor[Item]()).fields {
+	for _, f := range ti.fields {
 		if f.kind != "" && !(scenario && f.wire) {
 			names = append(names, f.name)
 		}
@@ -453,23 +462,27 @@ func (c *checker) hosts(h *HostStatus, ptr string) {
 // hostSteps checks that the hosts at the recovery steps and the hosts back
 // are no more than the group has. Negative counts are the min=0 check's.
 func (c *checker) hostSteps(h *HostStatus, total int, ptr string) {
-	st := h.Steps
-	counts := []int{st.Crashed, st.Rebooting, st.Rescue, st.Manual, st.BitLocker, st.InstanceStore}
+	v, ti := reflect.ValueOf(&h.Steps).Elem(), infoOf(reflect.TypeFor[HostSteps]())
 	sum := 0
-	for _, n := range counts {
-		if n < 0 || n > math.MaxInt32 {
-			if n > math.MaxInt32 {
-				c.add(ptr, "step counts above %d are not plausible", math.MaxInt32)
-			}
+	for i := range ti.fields {
+		switch n := int(ti.fields[i].value(v).Int()); {
+		case n < 0:
 			return
+		case n > math.MaxInt32:
+			c.add(ptr, "step counts above %d are not plausible", math.MaxInt32)
+			return
+		default:
+			sum += n
 		}
-		sum += n
 	}
 	if total <= 0 || h.Recovered < 0 || h.Recovered > total || sum <= total-h.Recovered {
 		return
 	}
-	c.add(ptr, "recovered + the steps (%d + %d: crashed %d, rebooting %d, rescue %d, manual %d, bitlocker %d, instance_store %d) exceeds total (%d)",
-		h.Recovered, sum, st.Crashed, st.Rebooting, st.Rescue, st.Manual, st.BitLocker, st.InstanceStore, total)
+	steps := make([]string, len(ti.fields))
+	for i := range ti.fields {
+		steps[i] = fmt.Sprintf("%s %d", ti.fields[i].name, ti.fields[i].value(v).Int())
+	}
+	c.add(ptr, "recovered + the steps (%d + %d: %s) exceeds total (%d)", h.Recovered, sum, strings.Join(steps, ", "), total)
 }
 
 // warning checks what a notice's phase requires: an issued one names its
@@ -575,34 +588,7 @@ func alertRuleInfo() *typeInfo { return infoOf(reflect.TypeFor[AlertRule]()) }
 // alertRule checks what an alert rule needs beyond its tags: exactly one
 // kind, and spans of at least a minute (rules are evaluated once a minute).
 func (c *checker) alertRule(r *AlertRule, ptr string) {
-	var kinds []string
-	refusedKind := false
-	rv, ti := reflect.ValueOf(r).Elem(), alertRuleInfo()
-	for i := range ti.fields {
-		f := &ti.fields[i]
-		if f.kind == "" {
-			continue
-		}
-		if !f.value(rv).IsNil() {
-			kinds = append(kinds, f.name)
-		}
-		refusedKind = refusedKind || (len(c.failed) > 0 && c.refused(ptr+"/"+f.name))
-	}
-	var all []string
-	for _, f := range ti.fields {
-		if f.kind != "" {
-			all = append(all, f.name)
-		}
-	}
-	switch {
-	case len(kinds) == 0 && !refusedKind:
-		c.add(ptr, "no alert kind: expected exactly one of %s", strings.Join(all, ", "))
-	case len(kinds) > 1:
-		for _, k := range kinds[1:] {
-			c.out = append(c.out, fieldProblem{ptr: ptr + "/" + k, key: true,
-				msg: fmt.Sprintf("more than one alert kind (%s): expected exactly one of %s", strings.Join(kinds, ", "), strings.Join(all, ", "))})
-		}
-	}
+	c.oneKind(reflect.ValueOf(r).Elem(), ptr, "alert")
 	span := func(kind, field string, d time.Duration, optional bool) {
 		fptr := ptr + "/" + kind + "/" + field
 		if d >= minAlertDuration || optional && d == 0 && !c.present(fptr) || c.refused(fptr) {

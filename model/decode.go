@@ -453,7 +453,7 @@ func expected(f *fieldInfo, scenario bool) string {
 			return "one of " + strings.Join(f.checks.oneOf, ", ")
 		}
 		if ref := f.checks.ref; ref != "" {
-			return "a " + refNames[ref] + " id"
+			return "a " + refName(ref) + " id"
 		}
 		return "a string"
 	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:

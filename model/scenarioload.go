@@ -264,37 +264,28 @@ func (l *loader) report(p *yamlPart, fp fieldProblem) {
 	l.add(p.pos(fp.where()), fp.ptr, fp.msg)
 }
 
-// declare collects what a scenario declares, for the references to it.
+// declare collects what a scenario declares, for the references to it: the
+// ids of each list of declarations (tagged unique), by its name, and the
+// host groups' totals.
 func declare(f *ScenarioFile) *declared {
 	d := &declared{ids: map[string]map[string]bool{}, totals: map[string]int{}}
-	add := func(section, id string) {
-		if d.ids[section] == nil {
-			d.ids[section] = map[string]bool{}
+	v := reflect.ValueOf(f).Elem()
+	for _, fi := range infoOf(v.Type()).fields {
+		if fi.checks.unique == "" {
+			continue
 		}
-		if id != "" {
-			d.ids[section][id] = true
+		ids, list := map[string]bool{}, fi.value(v)
+		for i := range list.Len() {
+			if id := list.Index(i).FieldByName("ID").String(); id != "" {
+				ids[id] = true
+			}
 		}
+		d.ids[fi.name] = ids
 	}
 	for _, g := range f.HostGroups {
-		add("host_groups", g.ID)
 		if _, seen := d.totals[g.ID]; !seen {
 			d.totals[g.ID] = g.Total
 		}
-	}
-	for _, c := range f.Carriers {
-		add("carriers", c.ID)
-	}
-	for _, t := range f.Topics {
-		add("topics", t.ID)
-	}
-	for _, s := range f.Runbook {
-		add("runbook", s.ID)
-	}
-	for _, c := range f.PromiseClasses {
-		add("promise_classes", c.ID)
-	}
-	for _, o := range f.Objectives {
-		add("objectives", o.ID)
 	}
 	return d
 }
