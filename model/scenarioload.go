@@ -91,20 +91,13 @@ func loadFile(file string, data []byte, lint bool) (*Scenario, []LintWarning, er
 	var items []*yamlPart
 	if split {
 		topPart = l.part(top, 0)
-		if topPart == nil && len(l.problems) > 0 {
-			return nil, nil, ProblemList(sorted(l.problems))
-		}
 	} else {
 		topPart, items = l.whole(data)
-		if topPart == nil {
-			if len(l.problems) == 0 {
-				l.add(yamlPos{1, 1}, "", "empty scenario: expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).names)
-			}
-			return nil, nil, ProblemList(sorted(l.problems))
-		}
 	}
 	if topPart == nil {
-		l.add(yamlPos{1, 1}, "", "empty scenario: expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).names)
+		if len(l.problems) == 0 {
+			l.add(yamlPos{1, 1}, "", "empty scenario: expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).names)
+		}
 		return nil, nil, ProblemList(sorted(l.problems))
 	}
 	file0 := l.top(topPart)
