@@ -201,7 +201,7 @@ func randomEvent(r *rand.Rand, wild bool) model.Event {
 	}
 	count := func(n int) int {
 		if wild && r.IntN(3) == 0 {
-			return int(r.Int64()) - int(r.Int64())
+			return int(r.Uint64()) // any int, negative or huge
 		}
 		return r.IntN(n)
 	}

@@ -31,14 +31,14 @@ func NewScreen(out io.Writer, w, h int) *Screen {
 // bracketed paste (so a paste arrives as one message, not as keys).
 func (s *Screen) Enter() error {
 	s.last = nil
-	_, err := io.WriteString(s.out, ansi.SetAltScreenSaveCursorMode+ansi.EraseEntireScreen+
-		ansi.CursorHomePosition+ansi.HideCursor+ansi.SetBracketedPasteMode)
+	_, err := io.WriteString(s.out, ansi.SetModeAltScreenSaveCursor+ansi.EraseEntireScreen+
+		ansi.CursorHomePosition+ansi.HideCursor+ansi.SetModeBracketedPaste)
 	return err
 }
 
 // Leave restores what Enter changed.
 func (s *Screen) Leave() error {
-	_, err := io.WriteString(s.out, ansi.ResetBracketedPasteMode+ansi.ShowCursor+ansi.ResetAltScreenSaveCursorMode)
+	_, err := io.WriteString(s.out, ansi.ResetModeBracketedPaste+ansi.ShowCursor+ansi.ResetModeAltScreenSaveCursor)
 	return err
 }
 

@@ -65,7 +65,7 @@ func TestScreenEnterLeave(t *testing.T) {
 	if err := s.Enter(); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{ansi.SetAltScreenSaveCursorMode, ansi.HideCursor, ansi.SetBracketedPasteMode} {
+	for _, want := range []string{ansi.SetModeAltScreenSaveCursor, ansi.HideCursor, ansi.SetModeBracketedPaste} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("Enter lacks %q", want)
 		}
@@ -74,7 +74,7 @@ func TestScreenEnterLeave(t *testing.T) {
 	if err := s.Leave(); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{ansi.ResetAltScreenSaveCursorMode, ansi.ShowCursor, ansi.ResetBracketedPasteMode} {
+	for _, want := range []string{ansi.ResetModeAltScreenSaveCursor, ansi.ShowCursor, ansi.ResetModeBracketedPaste} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("Leave lacks %q", want)
 		}

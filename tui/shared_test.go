@@ -83,9 +83,9 @@ func TestObserverChangesNothing(t *testing.T) {
 	r := newRoom(t, 6*time.Hour)
 	cy := console(t, r, "cy", room.RoleObserver)
 	before := r.Snapshot()
-	screen := view(t, cy, 120, 40)
+	view(t, cy, 120, 40)
 	msgs := append(keyMsgs(":"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("note from cy")}, tea.KeyMsg{Type: tea.KeyEnter})
-	screen = view(t, cy, 120, 40, msgs...)
+	screen := view(t, cy, 120, 40, msgs...)
 	if !strings.Contains(lastLine(screen, 2), "cy is an observer: observers see everything and change nothing") {
 		t.Errorf("the refusal should say why:\n%s", lastLine(screen, 2))
 	}
