@@ -427,8 +427,8 @@ func (c *checker) oneKind(v reflect.Value, ptr, what string) {
 	}
 }
 
-// kindList lists the kinds of a type's fields tagged kind: a scenario's
-// leave out the wire format's own.
+// kindList lists a type's fields tagged kind; for a scenario, without
+// the wire format's own.
 func kindList(ti *typeInfo, scenario bool) string {
 	var names []string
 	for _, f := range ti.fields {
