@@ -532,17 +532,6 @@ func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string,
 		fv.Set(nv)
 	case t.Kind() == reflect.Struct && t != timeType:
 		decodeObject(val, fv, ptr, opts, out)
-	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
-		var elems []jsontext.Value
-		if err := json.Unmarshal(val, &elems); err != nil {
-			*out = append(*out, fieldProblem{ptr: ptr, msg: "expected a list, got " + describeJSON(val, opts.scenario)})
-			return
-		}
-		s := reflect.MakeSlice(t, len(elems), len(elems))
-		for i, e := range elems {
-			decodeObject(e, s.Index(i), ptr+"/"+strconv.Itoa(i), opts, out)
-		}
-		fv.Set(s)
 	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
 		var elems []jsontext.Value
 		if err := json.Unmarshal(val, &elems); err != nil {
@@ -553,8 +542,11 @@ func decodeField(val jsontext.Value, fv reflect.Value, f *fieldInfo, ptr string,
 		ef := *f
 		ef.typ = t.Elem()
 		for i, e := range elems {
-			if err := json.Unmarshal(e, s.Index(i).Addr().Interface(), opts.decode); err != nil {
-				*out = append(*out, fieldProblem{ptr: ptr + "/" + strconv.Itoa(i), msg: valueMessage(err, &ef, e, opts.scenario)})
+			eptr := ptr + "/" + strconv.Itoa(i)
+			if t.Elem().Kind() == reflect.Struct {
+				decodeObject(e, s.Index(i), eptr, opts, out)
+			} else if err := json.Unmarshal(e, s.Index(i).Addr().Interface(), opts.decode); err != nil {
+				*out = append(*out, fieldProblem{ptr: eptr, msg: valueMessage(err, &ef, e, opts.scenario)})
 			}
 		}
 		fv.Set(s)
