@@ -204,37 +204,47 @@ func (l *loader) whole(data []byte) (*yamlPart, []*yamlPart) {
 // list).
 func (l *loader) top(p *yamlPart) ScenarioFile {
 	var f ScenarioFile
-	if p.root.Kind != yaml.MappingNode {
-		l.add(p.nodePos(p.root), "", "expected a mapping with "+infoOf(reflect.TypeFor[ScenarioFile]()).fileNames+", got "+yamlKindName(p.root))
-		return f
-	}
 	skip := "timeline"
 	if tl, _ := child(p.root, "timeline"); tl != nil && unalias(tl).Kind != yaml.SequenceNode && !isNull(tl) {
 		skip = "" // not a list: the decoder says so
+	}
+	// The alert rules refer to the declarations.
+	l.decodeMapping(p, reflect.ValueOf(&f).Elem(), skip, func() *declared { return declare(&f) })
+	return f
+}
+
+// decodeMapping decodes a part that should be a mapping into v, a struct,
+// and runs the checks of its fields, but for the member skip (left out of
+// the decoding too); decl, when not nil, says what the references may
+// name once v is decoded. Every problem is reported.
+func (l *loader) decodeMapping(p *yamlPart, v reflect.Value, skip string, decl func() *declared) {
+	ti := infoOf(v.Type())
+	if p.root.Kind != yaml.MappingNode {
+		l.add(p.nodePos(p.root), "", "expected a mapping with "+ti.fileNames+", got "+yamlKindName(p.root))
+		return
 	}
 	raw, problems := p.toJSON(skip)
 	for _, pr := range problems {
 		l.add(pr.at, pr.ptr, pr.msg)
 	}
 	var fps []fieldProblem
-	if err := json.Unmarshal(raw, &f, l.opts.decode); err != nil {
-		f = ScenarioFile{}
-		decodeObject(raw, reflect.ValueOf(&f).Elem(), "", l.opts, &fps)
+	if err := json.Unmarshal(raw, v.Addr().Interface(), l.opts.decode); err != nil {
+		v.SetZero()
+		decodeObject(raw, v, "", l.opts, &fps)
 	}
-	c := checker{mode: checkScenario, doc: p, decl: declare(&f), // the alert rules refer to the declarations
-		line: func(ptr string) int { return p.pos(ptr, false).line }}
+	c := checker{mode: checkScenario, doc: p, line: func(ptr string) int { return p.pos(ptr, false).line }}
+	if decl != nil {
+		c.decl = decl()
+	}
 	c.noteFailed(fps, problems)
-	v := reflect.ValueOf(&f).Elem()
-	for i, fi := range infoOf(v.Type()).fields {
-		if fi.name == "timeline" {
-			continue
+	for i := range ti.fields {
+		if ti.fields[i].name != skip {
+			c.field(ti.fields[i].value(v), &ti.fields[i], "")
 		}
-		c.field(v.FieldByIndex(fi.index), &infoOf(v.Type()).fields[i], "")
 	}
 	for _, fp := range append(fps, c.out...) {
 		l.report(p, fp)
 	}
-	return f
 }
 
 func isNull(n *yaml.Node) bool {

@@ -5,9 +5,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-
-	"github.com/go-json-experiment/json"
-	yaml "go.yaml.in/yaml/v4"
 )
 
 // YAMLDoc is a YAML document decoded with DecodeYAML: it knows where each
@@ -35,7 +32,6 @@ func DecodeYAML(file string, data []byte, v any) (*YAMLDoc, ProblemList) {
 	}
 	l := &loader{file: Visible(file), opts: newFormatOptions(zeroTime)}
 	l.opts.scenario = true // YAML: "a mapping", offsets as Go durations
-	names := infoOf(rv.Elem().Type()).names
 	data, ok := l.readable(data, "it may be", "the file must be")
 	if !ok {
 		return nil, l.problems
@@ -43,31 +39,12 @@ func DecodeYAML(file string, data []byte, v any) (*YAMLDoc, ProblemList) {
 	p := l.part(data, 0)
 	if p == nil {
 		if len(l.problems) == 0 {
-			l.add(yamlPos{1, 1}, "", "empty document: expected a mapping with "+names)
+			l.add(yamlPos{1, 1}, "", "empty document: expected a mapping with "+infoOf(rv.Elem().Type()).names)
 		}
 		return nil, sorted(l.problems)
 	}
-	doc := &YAMLDoc{file: l.file, part: p}
-	if p.root.Kind != yaml.MappingNode {
-		l.add(p.nodePos(p.root), "", "expected a mapping with "+names+", got "+yamlKindName(p.root))
-		return doc, sorted(l.problems)
-	}
-	raw, problems := p.toJSON("")
-	for _, pr := range problems {
-		l.add(pr.at, pr.ptr, pr.msg)
-	}
-	var fps []fieldProblem
-	if err := json.Unmarshal(raw, v, l.opts.decode); err != nil {
-		rv.Elem().SetZero()
-		decodeObject(raw, rv.Elem(), "", l.opts, &fps)
-	}
-	c := checker{mode: checkScenario, doc: p, line: func(ptr string) int { return p.pos(ptr, false).line }}
-	c.noteFailed(fps, problems)
-	c.fields(rv.Elem(), "")
-	for _, fp := range append(fps, c.out...) {
-		l.report(p, fp)
-	}
-	return doc, sorted(l.problems)
+	l.decodeMapping(p, rv.Elem(), "", nil)
+	return &YAMLDoc{file: l.file, part: p}, sorted(l.problems)
 }
 
 // Problem is a problem with a field (written as problems write fields:
