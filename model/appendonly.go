@@ -173,7 +173,8 @@ func spliceList[T comparable](base, tail, ahead []T, max int, snaps []*[]T) []T 
 func (l appendOnly) or(m appendOnly) appendOnly {
 	r := appendOnly{timeline: orList(l.timeline, m.timeline), points: orList(l.points, m.points),
 		posts: orList(l.posts, m.posts), decisions: orList(l.decisions, m.decisions),
-		notes: orList(l.notes, m.notes), acks: orList(l.acks, m.acks), observations: orList(l.observations, m.observations), scoreComments: orList(l.scoreComments, m.scoreComments), actionItems: orList(l.actionItems, m.actionItems),
+		notes: orList(l.notes, m.notes), acks: orList(l.acks, m.acks), observations: orList(l.observations, m.observations),
+		scoreComments: orList(l.scoreComments, m.scoreComments), actionItems: orList(l.actionItems, m.actionItems),
 		history: make([][]HostPoint, max(len(l.history), len(m.history)))}
 	for i := range r.history {
 		var a, b []HostPoint
