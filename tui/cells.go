@@ -11,7 +11,7 @@ import (
 
 // Widths are counted the way terminals in common use draw text: each code
 // point takes its wcwidth, whatever grapheme cluster it belongs to. tmux
-// does so (measured with 3.3a, cmd/warroom's terminal test), as do the
+// does so (measured with 3.3a, the command line's terminal test), as do the
 // wcwidth-based terminals, and over SSH on a bastion the console is usually
 // inside tmux or screen. Counting grapheme clusters instead, as
 // charmbracelet/x/ansi does, makes "का" one column where tmux draws two, and

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// programCmd is a command of warroom's that a program of its own carries:
+// it runs that program with the command's arguments in warroom's place
+// (the same terminal, signals and exit code), as git runs git-foo. The
+// program is looked for beside warroom first, so that the two come from
+// the same build, then on PATH.
+func programCmd(use, program, short string) *cobra.Command {
+	return &cobra.Command{
+		Use:                use,
+		Short:              short,
+		DisableFlagParsing: true, // the program reads them, --help too
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path, err := findProgram(program)
+			if err != nil {
+				return err
+			}
+			return fmt.Errorf("run %s: %w", path, syscall.Exec(path, append([]string{path}, args...), os.Environ()))
+		},
+	}
+}
+
+// findProgram is the path of one of warroom's programs.
+func findProgram(name string) (string, error) {
+	self, err := os.Executable()
+	if err == nil {
+		beside := filepath.Join(filepath.Dir(self), name)
+		if st, err := os.Stat(beside); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return beside, nil
+		}
+	}
+	if path, err := exec.LookPath(name); err == nil {
+		return path, nil
+	}
+	return "", fmt.Errorf("%[1]s is a program of its own, found neither beside %[2]s nor on PATH: "+
+		"go install ./cmd/... installs it with warroom; from the source tree, go run ./cmd/%[1]s runs it", name, self)
+}
+
+// programRoot makes a command the root of its own program, named as the
+// warroom command that runs it (its usage reads "warroom serve [flags]").
+func programRoot(cmd *cobra.Command) *cobra.Command {
+	cmd.Use = "warroom " + cmd.Use
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	return cmd
+}
