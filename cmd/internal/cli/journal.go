@@ -16,10 +16,12 @@ import (
 	"github.com/warroom/warroom/model"
 )
 
+const journalShort = "Export or verify a room's journal (the file given to --journal)"
+
 func newJournalCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "journal",
-		Short: "Export or verify a room's journal (the file given to --journal)",
+		Short: journalShort,
 		Long: "A room run with --journal FILE appends everything it accepts to that SQLite\n" +
 			"file before anyone sees it. `warroom journal export` writes its events out as\n" +
 			"NDJSON; `warroom journal verify` checks that nothing in it was changed, lost or\n" +

@@ -14,10 +14,10 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // execute runs warroom's command line with every command in this process,
-// serve and report too (the binaries' tests run them as their own
+// serve, report and journal too (the binaries' tests run them as their own
 // programs).
 func execute(args []string, stdout, stderr io.Writer) error {
-	return run(newRootCmd(newServeCmd(), newReportCmd()), args, stdout, stderr)
+	return run(newRootCmd(newServeCmd(), newReportCmd(), newJournalCmd()), args, stdout, stderr)
 }
 
 // runCLI runs the command line as a user would and returns what it printed.

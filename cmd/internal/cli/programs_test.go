@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// TestProgramsRunFromWarroom: warroom serve and warroom report run their
+// TestProgramsRunFromWarroom: warroom serve, report and journal run their
 // programs with every argument as given, and print what those print.
 func TestProgramsRunFromWarroom(t *testing.T) {
 	if testing.Short() {
@@ -42,6 +42,12 @@ func TestProgramsRunFromWarroom(t *testing.T) {
 	msg, err := bad.CombinedOutput()
 	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(msg), "unknown flag: --no-such-flag") {
 		t.Errorf("warroom serve --no-such-flag: want warroom-serve's error and its exit code 1, got %v:\n%s", err, msg)
+	}
+	missing := filepath.Join(t.TempDir(), "none.db")
+	msg, err = exec.Command(bin, "journal", "verify", missing).CombinedOutput()
+	_, _, inProcess := runCLI(t, "journal", "verify", missing)
+	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 1 || inProcess == nil || string(msg) != "warroom: "+inProcess.Error()+"\n" {
+		t.Errorf("warroom journal verify of a missing file: want warroom-journal's error %v, got %v:\n%s", inProcess, err, msg)
 	}
 	bad = exec.Command(bin, "report", "--journal", "j.db", "--format", "pdf")
 	msg, err = bad.CombinedOutput()
@@ -82,9 +88,9 @@ func TestProgramMissing(t *testing.T) {
 }
 
 // TestConsoleCarriesNoServerOrReport: the console's binary holds none of
-// the SSH server's code or the report's charts, whose start-up would make
-// every console hold 1.5 MB more memory. Something that links them into
-// warroom again fails here.
+// the SSH server's code, the report's charts or the journal's NATS client,
+// whose start-up would make every console hold 1.5–1.8 MB more memory.
+// Something that links them into warroom again fails here.
 func TestConsoleCarriesNoServerOrReport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binaries")
@@ -104,13 +110,14 @@ func TestConsoleCarriesNoServerOrReport(t *testing.T) {
 	for _, sym := range []string{
 		"github.com/warroom/warroom/serve.New", "github.com/warroom/warroom/serve.(*Server).Listen",
 		"github.com/charmbracelet/wish.NewServer", "github.com/warroom/warroom/report.AAR.HTML",
-		"github.com/go-analyze/charts.New",
+		"github.com/go-analyze/charts.New", "github.com/warroom/warroom/journal.OpenStream",
+		"github.com/nats-io/nats%2ego.Connect", // the linker escapes the dot
 	} {
 		if strings.Contains(string(out), " "+sym) {
-			t.Errorf("warroom holds %s: the console links what warroom-serve or warroom-report should carry alone", sym)
+			t.Errorf("warroom holds %s: the console links what warroom-serve, warroom-report or warroom-journal should carry alone", sym)
 		}
 	}
-	for _, prog := range []string{"warroom-serve", "warroom-report"} {
+	for _, prog := range []string{"warroom-serve", "warroom-report", "warroom-journal"} {
 		if _, err := os.Stat(filepath.Join(filepath.Dir(bin), prog)); err != nil {
 			t.Errorf("%s was not built beside warroom: %v", prog, err)
 		}

@@ -19,8 +19,8 @@ import (
 // send-keys and the screen is read with capture-pane. Each session has a
 // tmux server of its own (-L), so tests never touch a user's tmux.
 
-// warroomBinary builds warroom, and the programs its serve and report run
-// beside it, once for every test that needs them. It looks at every Go
+// warroomBinary builds warroom, and the programs its serve, report and
+// journal run beside it, once for every test that needs them. It looks at every Go
 // file of the module first: go test caches a result by the files a test
 // opened or examined, and the build that reads them runs in another
 // process.
@@ -38,7 +38,7 @@ var warroomBinary = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "warroom")
-	if out, err := exec.Command("go", "build", "-o", dir, "../../warroom", "../../warroom-serve", "../../warroom-report").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", dir, "../../warroom", "../../warroom-serve", "../../warroom-report", "../../warroom-journal").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	return bin, nil
