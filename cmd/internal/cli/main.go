@@ -45,7 +45,7 @@ func run(root *cobra.Command, args []string, stdout, stderr io.Writer) error {
 // warroom-serve, warroom-report and warroom-journal: the SSH server, the
 // report's charts and HTML and the journal's NATS client would make every
 // console hold 1.5–1.8 MB more memory from its start, used or not
-// (measured on the default scenario: 21.0 MB, 19.4–19.5 MB without them).
+// (measured on the default scenario: 20.8–21.1 MB, 19.3–19.6 MB without them).
 func Console() *cobra.Command {
 	return newRootCmd(programCmd("serve", "warroom-serve", serveShort), programCmd("report", "warroom-report", reportShort),
 		programCmd("journal", "warroom-journal", journalShort))
