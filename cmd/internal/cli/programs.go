@@ -14,20 +14,27 @@ import (
 // it runs that program with the command's arguments in warroom's place
 // (the same terminal, signals and exit code), as git runs git-foo. The
 // program is looked for beside warroom first, so that the two come from
-// the same build, then on PATH.
+// the same build, then on PATH. warroom help NAME is the program's help.
 func programCmd(use, program, short string) *cobra.Command {
-	return &cobra.Command{
+	runProgram := func(args []string) error {
+		path, err := findProgram(program)
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("run %s: %w", path, syscall.Exec(path, append([]string{path}, args...), os.Environ()))
+	}
+	cmd := &cobra.Command{
 		Use:                use,
 		Short:              short,
 		DisableFlagParsing: true, // the program reads them, --help too
-		RunE: func(cmd *cobra.Command, args []string) error {
-			path, err := findProgram(program)
-			if err != nil {
-				return err
-			}
-			return fmt.Errorf("run %s: %w", path, syscall.Exec(path, append([]string{path}, args...), os.Environ()))
-		},
+		RunE:               func(_ *cobra.Command, args []string) error { return runProgram(args) },
 	}
+	cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
+		if err := runProgram([]string{"--help"}); err != nil {
+			fmt.Fprintln(c.ErrOrStderr(), "warroom:", err)
+		}
+	})
+	return cmd
 }
 
 // findProgram is the path of one of warroom's programs.
@@ -46,10 +53,14 @@ func findProgram(name string) (string, error) {
 		"go install ./cmd/... installs it with warroom; from the source tree, go run ./cmd/%[1]s runs it", name, self)
 }
 
-// programRoot makes a command the root of its own program, named as the
-// warroom command that runs it (its usage reads "warroom serve [flags]").
+// programRoot makes a command the root of its own program, named in its
+// help as the warroom command that runs it ("warroom journal export").
 func programRoot(cmd *cobra.Command) *cobra.Command {
-	cmd.Use = "warroom " + cmd.Use
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[cobra.CommandDisplayNameAnnotation] = "warroom " + cmd.Name()
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	cmd.CompletionOptions.DisableDefaultCmd = true // warroom completion is the one
 	return cmd
 }

@@ -38,6 +38,13 @@ func TestProgramsRunFromWarroom(t *testing.T) {
 	if !strings.Contains(string(help), "warroom serve [flags]") || !strings.Contains(string(help), "--team string") {
 		t.Errorf("warroom serve --help should print warroom-serve's help, its flags too; got:\n%s", help)
 	}
+	help, err = exec.Command(bin, "help", "journal").Output()
+	if err != nil {
+		t.Fatalf("warroom help journal: %v", err)
+	}
+	if !strings.Contains(string(help), "warroom journal [command]") || !strings.Contains(string(help), "verify ") {
+		t.Errorf("warroom help journal should print warroom-journal's help, naming its commands as warroom journal's; got:\n%s", help)
+	}
 	bad := exec.Command(bin, "serve", "--no-such-flag")
 	msg, err := bad.CombinedOutput()
 	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(msg), "unknown flag: --no-such-flag") {
