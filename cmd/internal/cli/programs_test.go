@@ -99,16 +99,10 @@ func TestProgramMissing(t *testing.T) {
 // whose start-up would make every console hold 1.5–1.8 MB more memory.
 // Something that links them into warroom again fails here.
 func TestConsoleCarriesNoServerOrReport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binaries")
-	}
+	out := consoleSymbols(t)
 	bin, err := warroomBinary()
 	if err != nil {
 		t.Fatal(err)
-	}
-	out, err := exec.Command("go", "tool", "nm", bin).Output()
-	if err != nil {
-		t.Fatalf("go tool nm: %v", err)
 	}
 	// What a program calls, not what the packages' start-up runs: those
 	// packages are imported all the same (the console's drafts are the
@@ -120,7 +114,7 @@ func TestConsoleCarriesNoServerOrReport(t *testing.T) {
 		"github.com/go-analyze/charts.New", "github.com/warroom/warroom/journal.OpenStream",
 		"github.com/nats-io/nats%2ego.Connect", // the linker escapes the dot
 	} {
-		if strings.Contains(string(out), " "+sym) {
+		if strings.Contains(out, " "+sym) {
 			t.Errorf("warroom holds %s: the console links what warroom-serve, warroom-report or warroom-journal should carry alone", sym)
 		}
 	}
