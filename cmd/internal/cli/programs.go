@@ -41,9 +41,9 @@ func programCmd(use, program, short string) *cobra.Command {
 func findProgram(name string) (string, error) {
 	self, err := os.Executable()
 	if err == nil {
-		beside := filepath.Join(filepath.Dir(self), name)
-		if st, err := os.Stat(beside); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
-			return beside, nil
+		// A path with a slash: LookPath only checks it is an executable file.
+		if path, err := exec.LookPath(filepath.Join(filepath.Dir(self), name)); err == nil {
+			return path, nil
 		}
 	}
 	if path, err := exec.LookPath(name); err == nil {
